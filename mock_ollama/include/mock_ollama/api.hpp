@@ -1,0 +1,98 @@
+#pragma once
+// The mock's HTTP API, independent of sockets: a request goes in, and either a complete reply
+// (bytes) or a generation plan (tokens, schedule, fault) comes out. The session layer then
+// writes the reply or plays the plan on its timers. Unit tests drive this directly.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/log.hpp"
+#include "mock_ollama/config.hpp"
+#include "mock_ollama/fault.hpp"
+#include "mock_ollama/request_log.hpp"
+#include "mock_ollama/stats.hpp"
+#include "mock_ollama/wire.hpp"
+
+namespace mock_ollama {
+
+struct HttpRequest {
+    std::string method;  // upper case
+    std::string target;  // path and query
+    std::vector<Header> headers;
+    std::string body;
+    bool keep_alive = true;
+
+    // Case-insensitive header lookup.
+    std::optional<std::string_view> header(std::string_view name) const;
+    std::string_view path() const;
+    std::string_view query() const;
+};
+
+// A complete reply, written as is.
+struct Reply {
+    std::string bytes;
+    bool close = false;
+};
+
+// A generation to play out over time.
+struct Generation {
+    ApiKind kind = ApiKind::generate;
+    bool stream = true;
+    std::string model;
+    std::vector<std::string> tokens;
+    std::vector<std::chrono::nanoseconds> offsets;  // from receipt of the request, scaled
+    std::chrono::nanoseconds ttft{0};               // scaled, for the final metrics
+    std::string done_reason = "stop";
+    Fault fault;
+    double time_scale = 1.0;  // for the fault's own durations
+    std::int64_t prompt_eval_count = 1;
+    std::vector<int> context;  // /api/generate only
+    bool include_usage = false;
+    std::string completion_id;
+    bool keep_alive = true;
+    std::shared_ptr<RequestRecord> record;
+};
+
+using Outcome = std::variant<Reply, Generation>;
+
+class Api {
+public:
+    Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger logger);
+
+    // `received_wall_us` stamps the request in the log; never blocks.
+    Outcome handle(const HttpRequest& request, std::int64_t received_wall_us);
+
+    const MockConfig& config() const { return config_; }
+
+private:
+    Outcome route(const HttpRequest& request, std::int64_t received_wall_us);
+    Outcome generation(const HttpRequest& request, ApiKind kind, std::int64_t received_wall_us);
+    Reply tags() const;
+    Reply show(const HttpRequest& request) const;
+    Reply ps() const;
+    Reply embed(const HttpRequest& request, bool legacy);
+    Reply openai_models() const;
+    Reply mock_requests(const HttpRequest& request) const;
+    Reply mock_config(const HttpRequest& request);
+    Reply mock_reset();
+
+    // The configured model with this name ("phi" matches "phi:latest"), under mutex_.
+    const ModelInfo* find_model(std::string_view name) const;
+
+    MockConfig config_;
+    const RuntimeConfig initial_runtime_;  // what POST /_mock/reset restores
+    Stats& stats_;
+    RequestLog& log_;
+    common::Logger logger_;
+
+    mutable std::mutex mutex_;  // guards config_.runtime and loaded_
+    std::map<std::string, std::int64_t> loaded_;  // model -> last use (wall us), for /api/ps
+};
+
+}  // namespace mock_ollama

@@ -1,0 +1,67 @@
+#pragma once
+// The mock's HTTP server: one io_context run by a few threads, one session object per
+// connection on its own strand, one timer per stream. No thread per connection or request.
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "common/log.hpp"
+#include "mock_ollama/api.hpp"
+#include "mock_ollama/config.hpp"
+#include "mock_ollama/request_log.hpp"
+#include "mock_ollama/stats.hpp"
+
+namespace mock_ollama {
+
+class Listener;
+
+// Everything a session needs, shared by all sessions of one server.
+struct ServerContext {
+    const MockConfig& config;
+    Api& api;
+    Stats& stats;
+    common::Logger& log;
+};
+
+class MockServer {
+public:
+    explicit MockServer(MockConfig config);
+    ~MockServer();
+    MockServer(const MockServer&) = delete;
+    MockServer& operator=(const MockServer&) = delete;
+
+    // Binds and starts accepting; throws boost::system::system_error when it cannot bind.
+    // Returns the bound endpoint (the real port when the configured port is 0).
+    boost::asio::ip::tcp::endpoint listen();
+
+    // Runs the event loop on `config.threads` threads (this one included) until stop(),
+    // or until SIGINT/SIGTERM when `stop_on_signals`.
+    void run(bool stop_on_signals = false);
+    // Runs the event loop on background threads and returns at once (tests).
+    void start_background();
+    // Stops accepting and ends the event loop; safe from any thread or a signal handler's
+    // posted callback.
+    void stop();
+
+    Stats& stats() { return stats_; }
+    RequestLog& requests() { return log_; }
+    common::Logger& logger() { return logger_; }
+
+private:
+    unsigned thread_count() const;
+
+    MockConfig config_;
+    common::Logger logger_;
+    Stats stats_;
+    RequestLog log_;
+    Api api_;
+    ServerContext context_;
+    boost::asio::io_context io_;
+    std::shared_ptr<Listener> listener_;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace mock_ollama

@@ -1,0 +1,54 @@
+#pragma once
+// The log behind GET /_mock/requests: each request, what was emitted and when (wall clock,
+// microseconds), so a client on the same machine can compute its lag per token. Bounded:
+// the oldest requests are dropped past the limit.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mock_ollama {
+
+struct RequestRecord {
+    // Set once when the request is routed, before the record is shared.
+    std::uint64_t id = 0;
+    std::string method, path, model, endpoint, prompt, fault;
+    bool stream = false;
+    std::int64_t received_us = 0;
+    nlohmann::json options;
+
+    // Updated while the request is served, under `mutex`.
+    void add_token(std::string_view text, std::int64_t wall_us, std::int64_t scheduled_us);
+    void finish(int status, std::string outcome, std::string done_reason = {});
+    nlohmann::json to_json(bool with_tokens) const;
+
+private:
+    mutable std::mutex mutex_;
+    int status_ = 0;
+    std::string outcome_ = "in_progress";
+    std::string done_reason_;
+    std::vector<std::string> tokens_;
+    std::vector<std::int64_t> emitted_us_, scheduled_us_;
+};
+
+class RequestLog {
+public:
+    explicit RequestLog(std::size_t limit) : limit_(limit) {}
+    // Gives the record its id and keeps it (unless the log is disabled with limit 0).
+    void add(const std::shared_ptr<RequestRecord>& record);
+    // Requests with id > since, oldest first, at most `limit`.
+    nlohmann::json snapshot(std::uint64_t since, std::size_t limit, bool with_tokens) const;
+    void reset();
+
+private:
+    std::size_t limit_;
+    mutable std::mutex mutex_;
+    std::uint64_t next_id_ = 1;
+    std::deque<std::shared_ptr<RequestRecord>> records_;
+};
+
+}  // namespace mock_ollama

@@ -1,0 +1,66 @@
+#pragma once
+// Bytes on the wire: HTTP/1.1 framing and the Ollama / OpenAI stream formats. Token chunks
+// are formatted by hand (not through a JSON DOM) because they are the hot path: one per
+// token per stream.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mock_ollama {
+
+enum class ApiKind { generate, chat, openai };
+
+// ---- HTTP/1.1 ----
+std::string_view reason_phrase(int status);
+struct Header {
+    std::string name, value;
+};
+// Status line and headers; chunked transfer encoding when `content_length` is empty.
+std::string http_head(int status, std::string_view content_type,
+                      std::optional<std::size_t> content_length,
+                      const std::vector<Header>& extra = {}, bool close = false);
+std::string http_response(int status, std::string_view content_type, std::string_view body,
+                          const std::vector<Header>& extra = {}, bool close = false);
+// Ollama's error body: {"error":"..."} with the given status.
+std::string http_error(int status, std::string_view message, bool close = false,
+                       const std::vector<Header>& extra = {});
+// OpenAI's error body for /v1 endpoints.
+std::string http_openai_error(int status, std::string_view message, bool close = false);
+void append_chunk(std::string& out, std::string_view data);
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+// ---- JSON text ----
+void append_json_string(std::string& out, std::string_view s);
+
+// ---- Ollama NDJSON (/api/generate, /api/chat) ----
+struct Metrics {
+    std::int64_t total_duration = 0, load_duration = 0, prompt_eval_count = 0,
+                 prompt_eval_duration = 0, eval_count = 0, eval_duration = 0;
+};
+std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
+                         std::string_view token);
+nlohmann::ordered_json final_object(ApiKind kind, std::string_view model, std::string_view created_at,
+                            std::string_view text, std::string_view done_reason,
+                            const Metrics& metrics, const std::vector<int>* context);
+std::string ndjson_error(std::string_view message);
+// A line that is not JSON, for the `malformed` fault.
+std::string malformed_line(ApiKind kind, std::string_view model);
+
+// ---- OpenAI SSE (/v1/chat/completions) ----
+std::string sse_token(std::string_view id, std::int64_t created, std::string_view model,
+                      std::string_view token, bool first);
+std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
+                       std::string_view finish_reason);
+std::string sse_usage(std::string_view id, std::int64_t created, std::string_view model,
+                      std::int64_t prompt_tokens, std::int64_t completion_tokens);
+std::string sse_error(std::string_view message);
+inline constexpr std::string_view kSseDone = "data: [DONE]\n\n";
+nlohmann::json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
+                                 std::string_view text, std::string_view finish_reason,
+                                 std::int64_t prompt_tokens, std::int64_t completion_tokens);
+
+}  // namespace mock_ollama

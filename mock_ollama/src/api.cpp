@@ -1,0 +1,346 @@
+#include "mock_ollama/api.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "common/rng.hpp"
+#include "mock_ollama/embedding.hpp"
+#include "request_json.hpp"
+
+namespace mock_ollama {
+
+using nlohmann::json;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+Reply json_reply(const json& body, int status = 200) {
+    return {http_response(status, "application/json; charset=utf-8", body.dump()), false};
+}
+
+std::string digest_of(std::string_view name) {
+    char buf[17];
+    std::uint64_t h = common::fnv1a64(name);
+    std::string hex;
+    for (int round = 0; round < 4; ++round) {
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+        hex += buf;
+        h = common::fnv1a64(hex, h);
+    }
+    return hex;
+}
+
+json details_of(const ModelInfo& m) {
+    return {{"parent_model", ""},
+            {"format", "gguf"},
+            {"family", m.family},
+            {"families", json::array({m.family})},
+            {"parameter_size", m.parameter_size},
+            {"quantization_level", m.quantization_level}};
+}
+
+constexpr std::string_view kModifiedAt = "2024-06-01T12:00:00.000000000Z";
+
+std::optional<std::uint64_t> query_uint(std::string_view query, std::string_view key) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = item.find('=');
+        if (eq == std::string_view::npos || item.substr(0, eq) != key) continue;
+        const auto v = item.substr(eq + 1);
+        std::uint64_t n = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec == std::errc{} && p == v.data() + v.size()) return n;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+    for (const auto& h : headers) {
+        if (iequals(h.name, name)) return std::string_view(h.value);
+    }
+    return std::nullopt;
+}
+
+std::string_view HttpRequest::path() const {
+    const std::string_view t = target;
+    return t.substr(0, t.find('?'));
+}
+
+std::string_view HttpRequest::query() const {
+    const auto q = target.find('?');
+    return q == std::string::npos ? std::string_view{} : std::string_view(target).substr(q + 1);
+}
+
+Api::Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger logger)
+    : config_(config), initial_runtime_(config.runtime), stats_(stats), log_(log), logger_(std::move(logger)) {}
+
+Outcome Api::handle(const HttpRequest& request, std::int64_t received_wall_us) {
+    stats_.request();
+    Outcome out = route(request, received_wall_us);
+    if (auto* reply = std::get_if<Reply>(&out)) {
+        // The status code sits at a fixed place in "HTTP/1.1 NNN".
+        if (reply->bytes.size() > 9 && reply->bytes[9] == '4') stats_.bad_request();
+        if (!request.keep_alive) reply->close = true;
+    }
+    return out;
+}
+
+Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
+    const auto path = req.path();
+    const bool get = req.method == "GET" || req.method == "HEAD";
+    const bool post = req.method == "POST";
+    auto only = [&](bool ok, const char* allow) -> std::optional<Reply> {
+        if (ok) return std::nullopt;
+        return Reply{http_error(405, "method " + req.method + " not allowed on " +
+                                         std::string(path) + "; use " + allow,
+                                false, {{"Allow", allow}}),
+                     false};
+    };
+    if (path == "/") {
+        if (auto r = only(get, "GET")) return *r;
+        return Reply{http_response(200, "text/plain; charset=utf-8", "Ollama is running"), false};
+    }
+    if (path == "/api/generate" || path == "/api/chat" || path == "/v1/chat/completions") {
+        if (auto r = only(post, "POST")) return *r;
+        const ApiKind kind = path == "/api/generate" ? ApiKind::generate
+                             : path == "/api/chat"   ? ApiKind::chat
+                                                     : ApiKind::openai;
+        return generation(req, kind, received_wall_us);
+    }
+    if (path == "/api/version") {
+        if (auto r = only(get, "GET")) return *r;
+        return json_reply({{"version", "0.9.0"}});
+    }
+    if (path == "/api/tags") {
+        if (auto r = only(get, "GET")) return *r;
+        return tags();
+    }
+    if (path == "/api/show") {
+        if (auto r = only(post, "POST")) return *r;
+        return show(req);
+    }
+    if (path == "/api/ps") {
+        if (auto r = only(get, "GET")) return *r;
+        return ps();
+    }
+    if (path == "/api/embed" || path == "/api/embeddings") {
+        if (auto r = only(post, "POST")) return *r;
+        return embed(req, path == "/api/embeddings");
+    }
+    if (path == "/v1/models") {
+        if (auto r = only(get, "GET")) return *r;
+        return openai_models();
+    }
+    if (path == "/_mock/stats") {
+        if (auto r = only(get, "GET")) return *r;
+        return json_reply(stats_.to_json());
+    }
+    if (path == "/_mock/requests") {
+        if (auto r = only(get, "GET")) return *r;
+        return mock_requests(req);
+    }
+    if (path == "/_mock/config") {
+        if (auto r = only(get || post, "GET, POST")) return *r;
+        return mock_config(req);
+    }
+    if (path == "/_mock/reset") {
+        if (auto r = only(post, "POST")) return *r;
+        return mock_reset();
+    }
+    if (path == "/metrics") {
+        if (auto r = only(get, "GET")) return *r;
+        return Reply{http_response(200, "text/plain; version=0.0.4", stats_.to_prometheus()),
+                     false};
+    }
+    // What Ollama's router (gin) answers for an unknown path.
+    return Reply{http_response(404, "text/plain", "404 page not found"), false};
+}
+
+const ModelInfo* Api::find_model(std::string_view name) const {
+    for (const auto& m : config_.runtime.models) {
+        if (m.name == name) return &m;
+        if (name.find(':') == std::string_view::npos && m.name.size() == name.size() + 7 &&
+            m.name.starts_with(name) && m.name.ends_with(":latest")) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+Reply Api::tags() const {
+    std::lock_guard lock(mutex_);
+    json models = json::array();
+    for (const auto& m : config_.runtime.models) {
+        models.push_back({{"name", m.name},
+                          {"model", m.name},
+                          {"modified_at", kModifiedAt},
+                          {"size", m.size},
+                          {"digest", digest_of(m.name)},
+                          {"details", details_of(m)}});
+    }
+    return json_reply({{"models", models}});
+}
+
+Reply Api::show(const HttpRequest& req) const {
+    json body;
+    if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
+    std::string name;
+    if (auto err = require_model(body, "ShowRequest", name)) return Reply{http_error(400, *err), false};
+    std::lock_guard lock(mutex_);
+    const ModelInfo* m = find_model(name);
+    if (m == nullptr) return Reply{http_error(404, "model '" + name + "' not found"), false};
+    const std::string arch = m->family == "llama" ? "llama" : "phi2";
+    return json_reply(
+        {{"license", "MIT"},
+         {"modelfile", "# Modelfile generated by mock-ollama\nFROM " + m->name + "\n"},
+         {"parameters", "stop \"<|endoftext|>\""},
+         {"template", "{{ .Prompt }}"},
+         {"details", details_of(*m)},
+         {"model_info",
+          {{"general.architecture", arch},
+           {"general.parameter_count", 2779683840LL},
+           {arch + ".context_length", 2048},
+           {arch + ".embedding_length", 2560}}},
+         {"capabilities", json::array({"completion"})},
+         {"modified_at", kModifiedAt}});
+}
+
+Reply Api::ps() const {
+    std::lock_guard lock(mutex_);
+    json models = json::array();
+    for (const auto& [name, last_us] : loaded_) {
+        const ModelInfo* m = find_model(name);
+        if (m == nullptr) continue;
+        models.push_back({{"name", m->name},
+                          {"model", m->name},
+                          {"size", m->size},
+                          {"digest", digest_of(m->name)},
+                          {"details", details_of(*m)},
+                          {"expires_at", common::rfc3339_micros(last_us + 300'000'000)},
+                          {"size_vram", m->size}});
+    }
+    return json_reply({{"models", models}});
+}
+
+Reply Api::embed(const HttpRequest& req, bool legacy) {
+    const auto t0 = common::SteadyClock::now();
+    json body;
+    if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
+    const char* go_type = legacy ? "EmbeddingRequest" : "EmbedRequest";
+    std::string name;
+    if (auto err = require_model(body, go_type, name)) return Reply{http_error(400, *err), false};
+    {
+        std::lock_guard lock(mutex_);
+        if (find_model(name) == nullptr) {
+            return Reply{http_error(404, "model '" + name + "' not found"), false};
+        }
+    }
+    std::size_t dims = 384;
+    if (body.contains("dimensions")) {
+        const auto& d = body["dimensions"];
+        if (!d.is_number_unsigned() || d.get<std::uint64_t>() == 0 ||
+            d.get<std::uint64_t>() > 8192) {
+            return Reply{http_error(400, "dimensions must be an integer between 1 and 8192"),
+                         false};
+        }
+        dims = d.get<std::size_t>();
+    }
+    std::vector<std::string> inputs;
+    const char* field = legacy ? "prompt" : "input";
+    if (body.contains(field) && !body[field].is_null()) {
+        const auto& in = body[field];
+        if (in.is_string()) {
+            inputs.push_back(in.get<std::string>());
+        } else if (!legacy && in.is_array() &&
+                   std::all_of(in.begin(), in.end(), [](const json& x) { return x.is_string(); })) {
+            for (const auto& x : in) inputs.push_back(x.get<std::string>());
+        } else {
+            return Reply{http_error(400, legacy ? type_error(go_type, field, in, "string")
+                                                : "invalid input type"),
+                         false};
+        }
+    }
+    std::int64_t prompt_tokens = 0;
+    for (const auto& s : inputs) prompt_tokens += count_prompt_tokens(s);
+    {
+        std::lock_guard lock(mutex_);
+        loaded_[find_model(name)->name] = common::wall_micros();
+    }
+    if (legacy) {
+        const auto v = inputs.empty() ? std::vector<float>{} : embed_text(inputs[0], dims);
+        return json_reply({{"embedding", v}});
+    }
+    json vectors = json::array();
+    for (const auto& s : inputs) vectors.push_back(embed_text(s, dims));
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        common::SteadyClock::now() - t0)
+                        .count();
+    return json_reply({{"model", name},
+                       {"embeddings", vectors},
+                       {"total_duration", std::max<std::int64_t>(ns, 1)},
+                       {"load_duration", std::max<std::int64_t>(ns / 10, 1)},
+                       {"prompt_eval_count", prompt_tokens}});
+}
+
+Reply Api::openai_models() const {
+    std::lock_guard lock(mutex_);
+    json data = json::array();
+    for (const auto& m : config_.runtime.models) {
+        data.push_back(
+            {{"id", m.name}, {"object", "model"}, {"created", 1717243200}, {"owned_by", "library"}});
+    }
+    return json_reply({{"object", "list"}, {"data", data}});
+}
+
+Reply Api::mock_requests(const HttpRequest& req) const {
+    const auto q = req.query();
+    const auto since = query_uint(q, "since").value_or(0);
+    const auto limit = query_uint(q, "limit").value_or(config_.request_log_limit);
+    const bool tokens = query_uint(q, "tokens").value_or(1) != 0;
+    return json_reply(log_.snapshot(since, limit, tokens));
+}
+
+Reply Api::mock_config(const HttpRequest& req) {
+    if (req.method == "POST") {
+        json body;
+        if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
+        try {
+            std::lock_guard lock(mutex_);
+            apply_config_json(body, config_.runtime, nullptr);
+        } catch (const std::invalid_argument& e) {
+            return Reply{http_error(400, e.what()), false};
+        }
+        logger_.info("run-time config changed: " + req.body);
+    }
+    std::lock_guard lock(mutex_);
+    json j = runtime_to_json(config_.runtime);
+    j["time_scale"] = config_.time_scale;
+    return json_reply(j);
+}
+
+Reply Api::mock_reset() {
+    stats_.reset();
+    log_.reset();
+    {
+        std::lock_guard lock(mutex_);
+        loaded_.clear();
+        config_.runtime = initial_runtime_;
+    }
+    logger_.info("reset: stats, request log and run-time config");
+    return json_reply({{"status", "reset"}});
+}
+
+}  // namespace mock_ollama

@@ -1,0 +1,330 @@
+#include "mock_ollama/config.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace mock_ollama {
+
+using nlohmann::json;
+
+void PacingOverride::apply_to(Pacing& p) const {
+    if (ttft) p.ttft = *ttft;
+    if (tps) p.tps = *tps;
+    if (jitter) p.jitter = *jitter;
+    if (tokens) p.tokens = *tokens;
+}
+
+std::vector<ModelInfo> default_models() {
+    std::vector<ModelInfo> m(3);
+    m[0].name = "phi:latest";
+    m[0].family = "phi2";
+    m[0].parameter_size = "3B";
+    m[0].size = 1602463378;
+    m[1].name = "llama3.2:latest";
+    m[1].family = "llama";
+    m[1].parameter_size = "3.2B";
+    m[1].quantization_level = "Q4_K_M";
+    m[1].size = 2019393189;
+    m[2].name = "mistral:latest";
+    m[2].family = "llama";
+    m[2].parameter_size = "7.2B";
+    m[2].size = 4113301824;
+    return m;
+}
+
+bool parse_host_port(std::string_view value, std::string& host, unsigned short& port) {
+    if (value.starts_with("http://")) value.remove_prefix(7);
+    if (value.starts_with("https://")) return false;
+    while (!value.empty() && value.back() == '/') value.remove_suffix(1);
+    if (value.empty()) return false;
+    const auto colon = value.rfind(':');
+    if (colon == std::string_view::npos) {
+        host = std::string(value);
+        return true;
+    }
+    const auto port_text = value.substr(colon + 1);
+    unsigned long p = 0;
+    for (char c : port_text) {
+        if (c < '0' || c > '9') return false;
+        p = p * 10 + static_cast<unsigned long>(c - '0');
+        if (p > 65535) return false;
+    }
+    if (port_text.empty()) return false;
+    if (colon > 0) host = std::string(value.substr(0, colon));
+    port = static_cast<unsigned short>(p);
+    return true;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+    throw std::invalid_argument(where + ": " + what);
+}
+
+double number(const json& v, const std::string& where, double min, double max) {
+    if (!v.is_number()) fail(where, "expected a number, got " + std::string(v.type_name()));
+    const double d = v.get<double>();
+    if (d < min || d > max) {
+        std::ostringstream os;
+        os << "must be between " << min << " and " << max << ", got " << d;
+        fail(where, os.str());
+    }
+    return d;
+}
+
+std::uint64_t unsigned_integer(const json& v, const std::string& where) {
+    if (!v.is_number_unsigned()) {
+        fail(where, "expected a non-negative integer, got " +
+                        (v.is_number() ? v.dump() : std::string(v.type_name())));
+    }
+    return v.get<std::uint64_t>();
+}
+
+std::string string(const json& v, const std::string& where) {
+    if (!v.is_string()) fail(where, "expected a string, got " + std::string(v.type_name()));
+    return v.get<std::string>();
+}
+
+// Reads pacing keys of an object; returns true if `key` was one of them.
+bool pacing_key(const std::string& key, const json& v, const std::string& where,
+                PacingOverride& p) {
+    if (key == "ttft_ms") {
+        p.ttft = std::chrono::nanoseconds(
+            static_cast<std::int64_t>(number(v, where, 0, 86'400'000) * 1e6));
+    } else if (key == "tps") {
+        p.tps = number(v, where, 0.001, 1e9);
+    } else if (key == "jitter") {
+        p.jitter = number(v, where, 0, 1);
+    } else if (key == "tokens") {
+        p.tokens = unsigned_integer(v, where);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+Fault fault_from(const json& v, const std::string& where) {
+    auto parsed = parse_fault(string(v, where));
+    if (auto* err = std::get_if<std::string>(&parsed)) fail(where, *err);
+    return std::get<Fault>(parsed);
+}
+
+TextProfile profile_from(const json& v, const std::string& where) {
+    const auto p = parse_text_profile(string(v, where));
+    if (!p) fail(where, "unknown profile; valid: clinical, hostile, plain");
+    return *p;
+}
+
+std::string with_tag(std::string name) {
+    if (name.find(':') == std::string::npos) name += ":latest";
+    return name;
+}
+
+ModelInfo model_from(const json& v, const std::string& where) {
+    if (!v.is_object()) fail(where, "expected an object");
+    ModelInfo m;
+    for (const auto& [key, value] : v.items()) {
+        const std::string w = where + "." + key;
+        if (pacing_key(key, value, w, m.pacing)) continue;
+        if (key == "name") {
+            m.name = with_tag(string(value, w));
+        } else if (key == "family") {
+            m.family = string(value, w);
+        } else if (key == "parameter_size") {
+            m.parameter_size = string(value, w);
+        } else if (key == "quantization_level") {
+            m.quantization_level = string(value, w);
+        } else if (key == "size") {
+            m.size = static_cast<std::int64_t>(unsigned_integer(value, w));
+        } else {
+            fail(w, "unknown key; valid: name, family, parameter_size, quantization_level, size, "
+                    "ttft_ms, tps, jitter, tokens");
+        }
+    }
+    if (m.name.empty()) fail(where, "missing 'name'");
+    return m;
+}
+
+Rule rule_from(const json& v, const std::string& where) {
+    if (!v.is_object()) fail(where, "expected an object");
+    Rule r;
+    for (const auto& [key, value] : v.items()) {
+        const std::string w = where + "." + key;
+        if (pacing_key(key, value, w, r.pacing)) continue;
+        if (key == "match") {
+            r.match = string(value, w);
+        } else if (key == "model") {
+            r.model = with_tag(string(value, w));
+        } else if (key == "count") {
+            r.remaining = unsigned_integer(value, w);
+        } else if (key == "fault") {
+            r.fault = fault_from(value, w);
+        } else if (key == "profile") {
+            r.profile = profile_from(value, w);
+        } else {
+            fail(w, "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
+                    "jitter, tokens");
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* config_out) {
+    if (!doc.is_object()) throw std::invalid_argument("config: expected a JSON object");
+    RuntimeConfig rt = runtime_out;  // edit a copy: on error nothing changes
+    MockConfig cfg = config_out ? *config_out : MockConfig{};
+    std::optional<Fault> fault;
+    std::optional<std::size_t> fault_count;
+    PacingOverride pacing;
+
+    for (const auto& [key, value] : doc.items()) {
+        if (pacing_key(key, value, key, pacing)) continue;
+        if (key == "seed") {
+            rt.seed = unsigned_integer(value, key);
+        } else if (key == "profile") {
+            rt.text.profile = profile_from(value, key);
+        } else if (key == "hostile_rate") {
+            rt.text.hostile_rate = number(value, key, 0, 1);
+        } else if (key == "models") {
+            if (!value.is_array()) fail(key, "expected an array of models");
+            rt.models.clear();
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                rt.models.push_back(model_from(value[i], "models[" + std::to_string(i) + "]"));
+            }
+        } else if (key == "rules") {
+            if (!value.is_array()) fail(key, "expected an array of rules");
+            rt.rules.clear();
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                rt.rules.push_back(rule_from(value[i], "rules[" + std::to_string(i) + "]"));
+            }
+        } else if (key == "fault") {
+            fault = fault_from(value, key);
+        } else if (key == "fault_count") {
+            fault_count = unsigned_integer(value, key);
+        } else if (key == "scripts") {
+            if (value.is_string()) {
+                rt.scripts = std::make_shared<const ScriptBook>(
+                    ScriptBook::load(value.get<std::string>()));
+            } else if (value.is_null()) {
+                rt.scripts.reset();
+            } else {
+                try {
+                    rt.scripts = std::make_shared<const ScriptBook>(ScriptBook::parse(value));
+                } catch (const std::invalid_argument& e) {
+                    fail(key, e.what());
+                }
+            }
+        } else if (config_out == nullptr &&
+                   (key == "host" || key == "port" || key == "threads" || key == "time_scale" ||
+                    key == "body_limit" || key == "header_timeout_ms" ||
+                    key == "request_log_limit" || key == "log_level")) {
+            fail(key, "can only be set at start (command line or config file)");
+        } else if (key == "host") {
+            cfg.host = string(value, key);
+        } else if (key == "port") {
+            const auto p = unsigned_integer(value, key);
+            if (p > 65535) fail(key, "must be 0..65535");
+            cfg.port = static_cast<unsigned short>(p);
+        } else if (key == "threads") {
+            cfg.threads = static_cast<unsigned>(number(value, key, 0, 256));
+        } else if (key == "time_scale") {
+            cfg.time_scale = number(value, key, 1e-6, 1e6);
+        } else if (key == "body_limit") {
+            cfg.body_limit = unsigned_integer(value, key);
+        } else if (key == "header_timeout_ms") {
+            cfg.header_timeout = std::chrono::milliseconds(unsigned_integer(value, key));
+        } else if (key == "request_log_limit") {
+            cfg.request_log_limit = unsigned_integer(value, key);
+        } else if (key == "log_level") {
+            const auto l = common::parse_log_level(string(value, key));
+            if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
+            cfg.log_level = *l;
+        } else {
+            fail(key, "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
+                      "hostile_rate, models, rules, fault, fault_count, scripts" +
+                          std::string(config_out ? ", host, port, threads, time_scale, "
+                                                   "body_limit, header_timeout_ms, "
+                                                   "request_log_limit, log_level"
+                                                 : ""));
+        }
+    }
+    if (fault_count && !fault) fail("fault_count", "needs 'fault'");
+    pacing.apply_to(rt.pacing);
+    if (fault) {
+        // A global fault is a rule without a match, placed first so it wins.
+        Rule r;
+        r.fault = fault;
+        r.remaining = fault_count;
+        std::erase_if(rt.rules, [](const Rule& x) {
+            return x.match.empty() && x.model.empty() && x.fault && x.pacing.empty() && !x.profile;
+        });
+        if (fault->active()) rt.rules.insert(rt.rules.begin(), r);
+    }
+    runtime_out = std::move(rt);
+    if (config_out) *config_out = std::move(cfg);
+}
+
+void load_config_file(const std::filesystem::path& file, MockConfig& config) {
+    std::ifstream in(file);
+    if (!in) throw std::invalid_argument(file.string() + ": cannot open");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    json doc;
+    try {
+        doc = json::parse(ss.str());
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(file.string() + ": " + e.what());
+    }
+    try {
+        apply_config_json(doc, config.runtime, &config);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(file.string() + ": " + e.what());
+    }
+}
+
+namespace {
+json pacing_json(const PacingOverride& p) {
+    json j = json::object();
+    if (p.ttft) j["ttft_ms"] = std::chrono::duration<double, std::milli>(*p.ttft).count();
+    if (p.tps) j["tps"] = *p.tps;
+    if (p.jitter) j["jitter"] = *p.jitter;
+    if (p.tokens) j["tokens"] = *p.tokens;
+    return j;
+}
+}  // namespace
+
+json runtime_to_json(const RuntimeConfig& rt) {
+    json j;
+    j["seed"] = rt.seed;
+    j["ttft_ms"] = std::chrono::duration<double, std::milli>(rt.pacing.ttft).count();
+    j["tps"] = rt.pacing.tps;
+    j["jitter"] = rt.pacing.jitter;
+    j["tokens"] = rt.pacing.tokens;
+    j["profile"] = std::string(to_string(rt.text.profile));
+    j["hostile_rate"] = rt.text.hostile_rate;
+    j["models"] = json::array();
+    for (const auto& m : rt.models) {
+        json mj = pacing_json(m.pacing);
+        mj["name"] = m.name;
+        j["models"].push_back(mj);
+    }
+    j["rules"] = json::array();
+    for (const auto& r : rt.rules) {
+        json rj = pacing_json(r.pacing);
+        if (!r.match.empty()) rj["match"] = r.match;
+        if (!r.model.empty()) rj["model"] = r.model;
+        if (r.remaining) rj["count"] = *r.remaining;
+        if (r.fault) rj["fault"] = r.fault->spec;
+        if (r.profile) rj["profile"] = std::string(to_string(*r.profile));
+        j["rules"].push_back(rj);
+    }
+    j["scripts"] = rt.scripts ? rt.scripts->size() : 0;
+    return j;
+}
+
+}  // namespace mock_ollama

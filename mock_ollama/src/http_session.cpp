@@ -1,0 +1,234 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include "common/clock.hpp"
+#include "stream.hpp"
+
+namespace mock_ollama {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+constexpr std::size_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kWatchChunk = 4096;
+constexpr std::size_t kWatchLimit = 64 * 1024;  // pipelined bytes held while streaming
+}  // namespace
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
+    : stream_(std::move(socket)), ctx_(context) {
+    ctx_.stats.connection_opened();
+}
+
+HttpSession::~HttpSession() { ctx_.stats.connection_closed(); }
+
+void HttpSession::start() {
+    // Run on the strand from the start: every handler of this session is serialised on it.
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpSession::wait_for_request, shared_from_this()));
+}
+
+void HttpSession::wait_for_request() {
+    if (closed_) return;
+    if (buffer_.size() > 0) return read_request();  // a pipelined request is already here
+    // An idle keep-alive connection may wait long; once bytes arrive, the request must be
+    // complete within the (shorter) header timeout.
+    stream_.expires_after(ctx_.config.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kWatchChunk),
+        beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
+}
+
+void HttpSession::on_first_bytes(beast::error_code ec, std::size_t n) {
+    if (ec) {
+        if (ec != net::error::eof && ec != beast::error::timeout &&
+            ec != net::error::operation_aborted) {
+            ctx_.log.debug("connection error while idle: " + ec.message());
+        }
+        return close(false);
+    }
+    buffer_.commit(n);
+    read_request();
+}
+
+void HttpSession::read_request() {
+    parser_.emplace();
+    parser_->body_limit(ctx_.config.body_limit);
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(ctx_.config.header_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) {
+        return close(false);
+    }
+    if (ec == beast::error::timeout) {
+        ctx_.log.info("request not complete within " +
+                      std::to_string(ctx_.config.header_timeout.count()) +
+                      " ms; connection closed");
+        ctx_.stats.bad_request();
+        return close(false);
+    }
+    if (ec == http::error::body_limit) {
+        return reply_and_close(413, "request body larger than " +
+                                        std::to_string(ctx_.config.body_limit) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+        return reply_and_close(431, "request headers larger than " +
+                                        std::to_string(kHeaderLimit) + " bytes");
+    }
+    if (ec) {
+        if (ec == net::error::connection_reset || ec == net::error::eof) return close(false);
+        return reply_and_close(400, "malformed HTTP request: " + ec.message());
+    }
+    stream_.expires_never();  // responses may stream for minutes; the queue limit bounds them
+
+    auto& msg = parser_->get();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.keep_alive = msg.keep_alive();
+    for (const auto& field : msg) {
+        req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    req.body = std::move(msg.body());
+    parser_.reset();
+    serve(std::move(req));
+}
+
+void HttpSession::serve(HttpRequest&& req) {
+    const auto received = common::SteadyClock::now();
+    const auto received_wall = common::wall_micros();
+    ctx_.log.trace(req.method + " " + req.target);
+    Outcome out = ctx_.api.handle(req, received_wall);
+    if (auto* reply = std::get_if<Reply>(&out)) {
+        next_ = reply->close ? Next::close : Next::read;
+        send(reply->bytes);
+        return advance();
+    }
+    next_ = Next::nothing;  // the generation decides when it is over
+    run_ = std::make_shared<GenerationRun>(shared_from_this(), std::get<Generation>(std::move(out)),
+                                           ctx_, received, received_wall);
+    run_->start();
+    if (run_) watch();
+}
+
+void HttpSession::reply_and_close(int status, std::string_view message) {
+    ctx_.stats.bad_request();
+    ctx_.log.info("bad request: " + std::string(message));
+    next_ = Next::close;
+    send(http_error(status, message, true));
+    advance();
+}
+
+void HttpSession::send(std::string_view bytes) {
+    if (closed_) return;
+    pending_ += bytes;
+    if (pending_.size() > ctx_.config.write_queue_limit) {
+        ctx_.log.warn("client not reading: " + std::to_string(pending_.size()) +
+                      " bytes queued; connection closed");
+        return client_gone("client_too_slow");
+    }
+    if (!write_in_flight_) do_write();
+}
+
+void HttpSession::do_write() {
+    writing_.swap(pending_);
+    pending_.clear();
+    write_in_flight_ = true;
+    net::async_write(stream_, net::buffer(writing_),
+                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this()));
+}
+
+void HttpSession::on_write(beast::error_code ec, std::size_t) {
+    write_in_flight_ = false;
+    if (ec) {
+        if (!closed_) client_gone("client_closed");
+        return;
+    }
+    if (closed_) return;
+    if (!pending_.empty()) return do_write();
+    advance();
+}
+
+// Called when the output queue may have drained: carry out what comes next.
+void HttpSession::advance() {
+    if (closed_ || write_in_flight_ || !pending_.empty()) return;
+    if (next_ == Next::close) return close(false);
+    if (next_ == Next::reset) return close(true);
+    if (next_ != Next::read) return;
+    next_ = Next::nothing;
+    if (watching_) {
+        // The watch read must end before the next request is read: one read at a time.
+        read_after_watch_ = true;
+        beast::error_code ignored;
+        stream_.socket().cancel(ignored);
+        return;
+    }
+    wait_for_request();
+}
+
+void HttpSession::generation_finished(After after) {
+    run_.reset();
+    next_ = after == After::keep_alive ? Next::read
+            : after == After::close    ? Next::close
+                                       : Next::reset;
+    advance();
+}
+
+void HttpSession::watch() {
+    if (closed_ || watching_ || buffer_.size() >= kWatchLimit) return;
+    watching_ = true;
+    stream_.async_read_some(buffer_.prepare(kWatchChunk),
+                            beast::bind_front_handler(&HttpSession::on_watch, shared_from_this()));
+}
+
+void HttpSession::on_watch(beast::error_code ec, std::size_t n) {
+    watching_ = false;
+    if (closed_) return;
+    if (!ec) {
+        buffer_.commit(n);  // a pipelined request: kept for after the generation
+    } else if (ec != net::error::operation_aborted) {
+        return client_gone("client_closed");
+    }
+    if (read_after_watch_) {
+        read_after_watch_ = false;
+        return wait_for_request();
+    }
+    if (run_) watch();
+}
+
+void HttpSession::client_gone(std::string_view why) {
+    if (run_) {
+        ctx_.stats.client_gone();
+        auto run = std::move(run_);
+        run->abort(why);
+    }
+    close(true);
+}
+
+void HttpSession::close(bool reset) {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    auto& socket = stream_.socket();
+    if (reset) {
+        socket.set_option(net::socket_base::linger(true, 0), ignored);
+    } else {
+        socket.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    }
+    socket.close(ignored);
+    if (run_) {
+        auto run = std::move(run_);
+        run->abort("connection_closed");
+    }
+}
+
+}  // namespace mock_ollama

@@ -1,0 +1,85 @@
+#include "mock_ollama/request_log.hpp"
+
+#include "common/clock.hpp"
+
+namespace mock_ollama {
+
+void RequestRecord::add_token(std::string_view text, std::int64_t wall_us,
+                              std::int64_t scheduled_us) {
+    std::lock_guard lock(mutex_);
+    tokens_.emplace_back(text);
+    emitted_us_.push_back(wall_us);
+    scheduled_us_.push_back(scheduled_us);
+}
+
+void RequestRecord::finish(int status, std::string outcome, std::string done_reason) {
+    std::lock_guard lock(mutex_);
+    if (outcome_ != "in_progress") return;  // first ending wins
+    status_ = status;
+    outcome_ = std::move(outcome);
+    done_reason_ = std::move(done_reason);
+}
+
+nlohmann::json RequestRecord::to_json(bool with_tokens) const {
+    nlohmann::json j = {
+        {"id", id},
+        {"method", method},
+        {"path", path},
+        {"endpoint", endpoint},
+        {"model", model},
+        {"stream", stream},
+        {"prompt", prompt},
+        {"fault", fault},
+        {"received_us", received_us},
+        {"received_at", common::rfc3339_micros(received_us)},
+        {"options", options.is_null() ? nlohmann::json::object() : options},
+    };
+    std::lock_guard lock(mutex_);
+    j["status"] = status_;
+    j["outcome"] = outcome_;
+    j["done_reason"] = done_reason_;
+    j["token_count"] = tokens_.size();
+    if (with_tokens) {
+        std::string text;
+        auto arr = nlohmann::json::array();
+        for (std::size_t i = 0; i < tokens_.size(); ++i) {
+            text += tokens_[i];
+            arr.push_back({{"i", i},
+                           {"text", tokens_[i]},
+                           {"t_us", emitted_us_[i]},
+                           {"scheduled_us", scheduled_us_[i]}});
+        }
+        j["text"] = text;
+        j["tokens"] = std::move(arr);
+    }
+    return j;
+}
+
+void RequestLog::add(const std::shared_ptr<RequestRecord>& record) {
+    std::lock_guard lock(mutex_);
+    record->id = next_id_++;
+    if (limit_ == 0) return;
+    records_.push_back(record);
+    while (records_.size() > limit_) records_.pop_front();
+}
+
+nlohmann::json RequestLog::snapshot(std::uint64_t since, std::size_t limit,
+                                    bool with_tokens) const {
+    std::vector<std::shared_ptr<RequestRecord>> picked;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& r : records_) {
+            if (r->id > since && picked.size() < limit) picked.push_back(r);
+        }
+    }
+    auto arr = nlohmann::json::array();
+    for (const auto& r : picked) arr.push_back(r->to_json(with_tokens));
+    return {{"requests", std::move(arr)}};
+}
+
+void RequestLog::reset() {
+    std::lock_guard lock(mutex_);
+    records_.clear();
+}
+
+}  // namespace mock_ollama

@@ -1,0 +1,291 @@
+#include "stream.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http_session.hpp"
+
+namespace mock_ollama {
+
+namespace net = boost::asio;
+using std::chrono::nanoseconds;
+using After = HttpSession::After;
+
+namespace {
+std::int64_t ns_between(common::SteadyClock::time_point a, common::SteadyClock::time_point b) {
+    return std::chrono::duration_cast<nanoseconds>(b - a).count();
+}
+std::string_view content_type_of(ApiKind kind) {
+    return kind == ApiKind::openai ? "text/event-stream" : "application/x-ndjson";
+}
+}  // namespace
+
+GenerationRun::GenerationRun(std::shared_ptr<HttpSession> session, Generation generation,
+                             ServerContext& context, Clock::time_point received,
+                             std::int64_t received_wall_us)
+    : session_(std::move(session)),
+      gen_(std::move(generation)),
+      ctx_(context),
+      timer_(session_->executor()),
+      received_(received),
+      received_wall_us_(received_wall_us) {}
+
+nanoseconds GenerationRun::offset_of(std::size_t i) const {
+    if (gen_.offsets.empty()) return gen_.ttft;
+    return i < gen_.offsets.size() ? gen_.offsets[i] : gen_.offsets.back();
+}
+
+void GenerationRun::start() {
+    ctx_.stats.stream_started();
+    if (gen_.fault.kind == FaultKind::garbage) {
+        session_->send("\x16\x03\x01\x02\x00garbage: this is not HTTP \xff\xfe\r\n\r\n");
+        return end("fault", After::close);
+    }
+    if (gen_.fault.kind == FaultKind::slow_headers && gen_.fault.duration) {
+        shift_ = scaled(*gen_.fault.duration);
+    }
+    if (!gen_.stream) {
+        // Like Ollama with "stream": false, the reply comes when generation is over.
+        timer_.expires_at(received_ + offset_of(gen_.tokens.size()) + shift_);
+        timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec && !self->done_) self->respond_whole();
+        });
+        return;
+    }
+    if (shift_ > nanoseconds::zero()) {
+        timer_.expires_at(received_ + shift_);
+        timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->done_) return;
+            self->send_head();
+            self->arm(self->offset_of(0));
+        });
+        return;
+    }
+    send_head();
+    if (gen_.fault.kind == FaultKind::empty) {
+        session_->send(kLastChunk);
+        return end("fault", After::keep_alive);
+    }
+    arm(offset_of(0));
+}
+
+void GenerationRun::send_head() {
+    session_->send(http_head(200, content_type_of(gen_.kind), std::nullopt, {}, !gen_.keep_alive));
+}
+
+void GenerationRun::arm(nanoseconds offset) {
+    timer_.expires_at(received_ + offset + shift_);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && !self->done_) self->tick();
+    });
+}
+
+bool GenerationRun::fault_due() const {
+    if (fault_applied_) return false;
+    switch (gen_.fault.kind) {
+        case FaultKind::stall:
+        case FaultKind::reset:
+        case FaultKind::close:
+        case FaultKind::malformed_line:
+        case FaultKind::error_line:
+            return next_ == std::min(gen_.fault.after, gen_.tokens.size());
+        default: return false;
+    }
+}
+
+bool GenerationRun::apply_fault() {
+    fault_applied_ = true;
+    switch (gen_.fault.kind) {
+        case FaultKind::stall:
+            if (!gen_.fault.duration) {
+                ctx_.log.debug("stalled forever after " + std::to_string(next_) + " tokens");
+                return false;  // until the client gives up
+            }
+            shift_ += scaled(*gen_.fault.duration);
+            arm(offset_of(next_));
+            return false;
+        case FaultKind::reset: end("fault", After::reset); return false;
+        case FaultKind::close: end("fault", After::close); return false;
+        case FaultKind::malformed_line:
+            if (gen_.kind == ApiKind::openai) {
+                send_body("data: {\"id\":\"chatcmpl\",\"choices\":[{\"delta\":{\"content\n\n");
+            } else {
+                send_body(malformed_line(gen_.kind, gen_.model));
+            }
+            return true;
+        case FaultKind::error_line:
+            send_body(gen_.kind == ApiKind::openai ? sse_error(gen_.fault.message)
+                                                   : ndjson_error(gen_.fault.message));
+            session_->send(kLastChunk);
+            end("fault", After::keep_alive);
+            return false;
+        default: return true;
+    }
+}
+
+void GenerationRun::tick() {
+    if (fault_due() && !apply_fault()) return;
+    if (next_ == gen_.tokens.size()) return finish_stream();
+    emit_token();
+    ++next_;
+    arm(offset_of(next_));
+}
+
+void GenerationRun::emit_token() {
+    const auto now = Clock::now();
+    const nanoseconds due = offset_of(next_) + shift_;
+    ctx_.stats.lateness(ns_between(received_ + due, now));
+    ctx_.stats.token();
+    if (next_ == 0) first_token_at_ = now;
+    last_token_at_ = now;
+    const std::string& token = gen_.tokens[next_];
+    gen_.record->add_token(token, common::wall_micros(), received_wall_us_ + due.count() / 1000);
+    if (gen_.kind == ApiKind::openai) {
+        send_body(sse_token(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, token,
+                            next_ == 0));
+    } else {
+        send_body(ndjson_token(gen_.kind, gen_.model,
+                               common::rfc3339_nanos(common::SystemClock::now()), token));
+    }
+}
+
+Metrics GenerationRun::metrics() const {
+    Metrics m;
+    const auto now = Clock::now();
+    m.total_duration = std::max<std::int64_t>(ns_between(received_, now), 1);
+    const std::int64_t ttft = std::max<std::int64_t>(gen_.ttft.count(), 2);
+    m.load_duration = std::max<std::int64_t>(ttft / 10, 1);
+    m.prompt_eval_duration = std::max<std::int64_t>(ttft - m.load_duration, 1);
+    m.prompt_eval_count = gen_.prompt_eval_count;
+    m.eval_count = static_cast<std::int64_t>(gen_.tokens.size());
+    m.eval_duration = std::max<std::int64_t>(ns_between(first_token_at_, last_token_at_), 1);
+    if (first_token_at_ == Clock::time_point{}) {
+        // Not streamed token by token: take the schedule's span.
+        m.eval_duration = std::max<std::int64_t>(
+            (offset_of(gen_.tokens.size()) - offset_of(0)).count(), 1);
+    }
+    return m;
+}
+
+void GenerationRun::finish_stream() {
+    const std::string created = common::rfc3339_nanos(common::SystemClock::now());
+    if (gen_.kind == ApiKind::openai) {
+        const std::int64_t created_s = received_wall_us_ / 1'000'000;
+        std::string tail = sse_finish(gen_.completion_id, created_s, gen_.model,
+                                      gen_.done_reason == "length" ? "length" : "stop");
+        if (gen_.include_usage) {
+            tail += sse_usage(gen_.completion_id, created_s, gen_.model, gen_.prompt_eval_count,
+                              static_cast<std::int64_t>(gen_.tokens.size()));
+        }
+        tail += kSseDone;
+        send_body(tail);
+    } else {
+        const auto j = final_object(gen_.kind, gen_.model, created, "", gen_.done_reason,
+                                    metrics(), gen_.kind == ApiKind::generate ? &gen_.context
+                                                                              : nullptr);
+        send_body(j.dump() + "\n");
+    }
+    if (done_) return;  // a cut fault struck inside the final chunk
+    session_->send(kLastChunk);
+    end("completed", gen_.keep_alive ? After::keep_alive : After::close);
+}
+
+void GenerationRun::respond_whole() {
+    // Non-streaming: tokens were "generated" at their scheduled instants.
+    for (std::size_t i = 0; i < gen_.tokens.size(); ++i) {
+        const nanoseconds due = offset_of(i) + shift_;
+        gen_.record->add_token(gen_.tokens[i], received_wall_us_ + due.count() / 1000,
+                               received_wall_us_ + due.count() / 1000);
+        ctx_.stats.token();
+    }
+    std::string text;
+    for (const auto& t : gen_.tokens) text += t;
+    const bool close = !gen_.keep_alive;
+    switch (gen_.fault.kind) {
+        case FaultKind::stall:
+            if (fault_applied_) break;
+            fault_applied_ = true;
+            if (!gen_.fault.duration) return;  // never answers
+            shift_ += scaled(*gen_.fault.duration);
+            timer_.expires_at(received_ + offset_of(gen_.tokens.size()) + shift_);
+            timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+                if (!ec && !self->done_) self->respond_whole();
+            });
+            return;
+        case FaultKind::reset: return end("fault", After::reset);
+        case FaultKind::close: return end("fault", After::close);
+        case FaultKind::error_line:
+            session_->send(gen_.kind == ApiKind::openai
+                               ? http_openai_error(500, gen_.fault.message, close)
+                               : http_error(500, gen_.fault.message, close));
+            return end("fault", close ? After::close : After::keep_alive);
+        case FaultKind::empty:
+            session_->send(http_response(200, "application/json; charset=utf-8", "", {}, close));
+            return end("fault", close ? After::close : After::keep_alive);
+        default: break;
+    }
+    std::string body;
+    if (gen_.kind == ApiKind::openai) {
+        body = openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model,
+                                 text, gen_.done_reason == "length" ? "length" : "stop",
+                                 gen_.prompt_eval_count,
+                                 static_cast<std::int64_t>(gen_.tokens.size()))
+                   .dump();
+    } else {
+        body = final_object(gen_.kind, gen_.model,
+                            common::rfc3339_nanos(common::SystemClock::now()), text,
+                            gen_.done_reason, metrics(),
+                            gen_.kind == ApiKind::generate ? &gen_.context : nullptr)
+                   .dump();
+    }
+    if (gen_.fault.kind == FaultKind::malformed_line) body.resize(body.size() / 2);
+    std::string reply = http_response(200, "application/json; charset=utf-8", body, {}, close);
+    if (gen_.fault.kind == FaultKind::cut) {
+        const std::size_t head = reply.size() - body.size();
+        reply.resize(head + std::min(gen_.fault.bytes, body.size()));
+        session_->send(reply);
+        return end("fault", After::close);
+    }
+    session_->send(reply);
+    end("completed", close ? After::close : After::keep_alive);
+}
+
+void GenerationRun::send_body(std::string_view bytes) {
+    if (done_) return;
+    std::string framed;
+    if (gen_.fault.kind == FaultKind::cut && body_bytes_ + bytes.size() > gen_.fault.bytes) {
+        // Cut mid-line: the chunk header promises the whole line, only part of it comes.
+        append_chunk(framed, bytes);
+        const std::size_t header = framed.find("\r\n") + 2;
+        framed.resize(header + (gen_.fault.bytes - body_bytes_));
+        session_->send(framed);
+        return end("fault", After::close);
+    }
+    body_bytes_ += bytes.size();
+    append_chunk(framed, bytes);
+    session_->send(framed);
+}
+
+void GenerationRun::end(std::string_view outcome, After after) {
+    if (done_) return;
+    done_ = true;
+    timer_.cancel();
+    ctx_.stats.stream_ended();
+    gen_.record->finish(200, std::string(outcome), gen_.done_reason);
+    ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
+                   " after " + std::to_string(next_) + " tokens");
+    auto session = std::move(session_);
+    session->generation_finished(after);
+}
+
+void GenerationRun::abort(std::string_view outcome) {
+    if (done_) return;
+    done_ = true;
+    timer_.cancel();
+    ctx_.stats.stream_ended();
+    gen_.record->finish(0, std::string(outcome), gen_.done_reason);
+    ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
+                   " after " + std::to_string(next_) + " tokens");
+    session_.reset();
+}
+
+}  // namespace mock_ollama

@@ -1,0 +1,250 @@
+#include "mock_ollama/wire.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace mock_ollama {
+
+using nlohmann::json;
+
+std::string_view reason_phrase(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 400: return "Bad Request";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 413: return "Payload Too Large";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 502: return "Bad Gateway";
+        case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
+        default: return "Status";
+    }
+}
+
+namespace {
+std::string http_date() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    const auto n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return std::string(buf, n);
+}
+}  // namespace
+
+std::string http_head(int status, std::string_view content_type,
+                      std::optional<std::size_t> content_length, const std::vector<Header>& extra,
+                      bool close) {
+    std::string h;
+    h.reserve(192);
+    h += "HTTP/1.1 ";
+    h += std::to_string(status);
+    h += ' ';
+    h += reason_phrase(status);
+    h += "\r\nContent-Type: ";
+    h += content_type;
+    h += "\r\nDate: ";
+    h += http_date();
+    if (content_length) {
+        h += "\r\nContent-Length: ";
+        h += std::to_string(*content_length);
+    } else {
+        h += "\r\nTransfer-Encoding: chunked";
+    }
+    for (const auto& x : extra) {
+        h += "\r\n";
+        h += x.name;
+        h += ": ";
+        h += x.value;
+    }
+    if (close) h += "\r\nConnection: close";
+    h += "\r\n\r\n";
+    return h;
+}
+
+std::string http_response(int status, std::string_view content_type, std::string_view body,
+                          const std::vector<Header>& extra, bool close) {
+    std::string r = http_head(status, content_type, body.size(), extra, close);
+    r += body;
+    return r;
+}
+
+std::string http_error(int status, std::string_view message, bool close,
+                       const std::vector<Header>& extra) {
+    return http_response(status, "application/json; charset=utf-8",
+                         json{{"error", message}}.dump(), extra, close);
+}
+
+std::string http_openai_error(int status, std::string_view message, bool close) {
+    const json body = {{"error",
+                        {{"message", message},
+                         {"type", status >= 500 ? "api_error" : "invalid_request_error"},
+                         {"param", nullptr},
+                         {"code", nullptr}}}};
+    return http_response(status, "application/json", body.dump(), {}, close);
+}
+
+void append_chunk(std::string& out, std::string_view data) {
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    out.append(size, static_cast<std::size_t>(n));
+    out += data;
+    out += "\r\n";
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += kHex[c >> 4];
+                    out += kHex[c & 0xF];
+                } else {
+                    out += ch;  // UTF-8 passes through, as Go's encoder does
+                }
+        }
+    }
+    out += '"';
+}
+
+std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
+                         std::string_view token) {
+    std::string s;
+    s.reserve(96 + model.size() + token.size());
+    s += "{\"model\":";
+    append_json_string(s, model);
+    s += ",\"created_at\":\"";
+    s += created_at;
+    if (kind == ApiKind::chat) {
+        s += "\",\"message\":{\"role\":\"assistant\",\"content\":";
+        append_json_string(s, token);
+        s += "},\"done\":false}\n";
+    } else {
+        s += "\",\"response\":";
+        append_json_string(s, token);
+        s += ",\"done\":false}\n";
+    }
+    return s;
+}
+
+nlohmann::ordered_json final_object(ApiKind kind, std::string_view model, std::string_view created_at,
+                  std::string_view text, std::string_view done_reason, const Metrics& m,
+                  const std::vector<int>* context) {
+    // ordered_json keeps Ollama's field order, which snapshot-style client tests compare.
+    nlohmann::ordered_json j;
+    j["model"] = model;
+    j["created_at"] = created_at;
+    if (kind == ApiKind::chat) {
+        j["message"] = {{"role", "assistant"}, {"content", text}};
+    } else {
+        j["response"] = text;
+    }
+    j["done"] = true;
+    j["done_reason"] = done_reason;
+    if (context) j["context"] = *context;
+    j["total_duration"] = m.total_duration;
+    j["load_duration"] = m.load_duration;
+    j["prompt_eval_count"] = m.prompt_eval_count;
+    j["prompt_eval_duration"] = m.prompt_eval_duration;
+    j["eval_count"] = m.eval_count;
+    j["eval_duration"] = m.eval_duration;
+    return j;
+}
+
+std::string ndjson_error(std::string_view message) {
+    return json{{"error", message}}.dump() + "\n";
+}
+
+std::string malformed_line(ApiKind kind, std::string_view model) {
+    std::string s = "{\"model\":";
+    append_json_string(s, model);
+    s += kind == ApiKind::chat ? ",\"message\":{\"role\":\"assistant\",\"content\":\"trunc"
+                               : ",\"response\":\"trunc";
+    s += "\n";
+    return s;
+}
+
+namespace {
+std::string sse_head(std::string_view id, std::int64_t created, std::string_view model) {
+    std::string s = "data: {\"id\":";
+    append_json_string(s, id);
+    s += ",\"object\":\"chat.completion.chunk\",\"created\":";
+    s += std::to_string(created);
+    s += ",\"model\":";
+    append_json_string(s, model);
+    s += ",\"system_fingerprint\":\"fp_ollama\",\"choices\":[";
+    return s;
+}
+}  // namespace
+
+std::string sse_token(std::string_view id, std::int64_t created, std::string_view model,
+                      std::string_view token, bool first) {
+    std::string s = sse_head(id, created, model);
+    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
+               : "{\"index\":0,\"delta\":{\"content\":";
+    append_json_string(s, token);
+    s += "},\"finish_reason\":null}]}\n\n";
+    return s;
+}
+
+std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
+                       std::string_view finish_reason) {
+    std::string s = sse_head(id, created, model);
+    s += "{\"index\":0,\"delta\":{},\"finish_reason\":";
+    append_json_string(s, finish_reason);
+    s += "}]}\n\n";
+    return s;
+}
+
+std::string sse_usage(std::string_view id, std::int64_t created, std::string_view model,
+                      std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+    std::string s = sse_head(id, created, model);
+    s += "],\"usage\":{\"prompt_tokens\":" + std::to_string(prompt_tokens) +
+         ",\"completion_tokens\":" + std::to_string(completion_tokens) +
+         ",\"total_tokens\":" + std::to_string(prompt_tokens + completion_tokens) + "}}\n\n";
+    return s;
+}
+
+std::string sse_error(std::string_view message) {
+    const json body = {{"error",
+                        {{"message", message}, {"type", "api_error"}, {"param", nullptr},
+                         {"code", nullptr}}}};
+    return "data: " + body.dump() + "\n\n";
+}
+
+json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
+                       std::string_view text, std::string_view finish_reason,
+                       std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+    return {{"id", id},
+            {"object", "chat.completion"},
+            {"created", created},
+            {"model", model},
+            {"system_fingerprint", "fp_ollama"},
+            {"choices",
+             json::array({{{"index", 0},
+                           {"message", {{"role", "assistant"}, {"content", text}}},
+                           {"finish_reason", finish_reason}}})},
+            {"usage",
+             {{"prompt_tokens", prompt_tokens},
+              {"completion_tokens", completion_tokens},
+              {"total_tokens", prompt_tokens + completion_tokens}}}};
+}
+
+}  // namespace mock_ollama

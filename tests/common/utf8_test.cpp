@@ -1,0 +1,35 @@
+#include "common/utf8.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(Utf8, CountsCodePointsNotBytes) {
+    EXPECT_EQ(common::utf8::code_points(""), 0u);
+    EXPECT_EQ(common::utf8::code_points("abc"), 3u);
+    EXPECT_EQ(common::utf8::code_points("Núñez"), 5u);
+    EXPECT_EQ(common::utf8::code_points("\xF0\x9F\xA9\xBA ok"), 4u);  // stethoscope emoji
+}
+
+TEST(Utf8, ValidAcceptsWellFormedText) {
+    EXPECT_TRUE(common::utf8::valid("plain"));
+    EXPECT_TRUE(common::utf8::valid("José Álvarez µg °C \xF0\x9F\x92\x8A"));
+}
+
+TEST(Utf8, ValidRejectsBrokenSequences) {
+    EXPECT_FALSE(common::utf8::valid("\xC3"));              // truncated
+    EXPECT_FALSE(common::utf8::valid("\xC0\xAF"));          // overlong
+    EXPECT_FALSE(common::utf8::valid("\xED\xA0\x80"));      // surrogate
+    EXPECT_FALSE(common::utf8::valid("\xF4\x90\x80\x80"));  // above U+10FFFF
+    EXPECT_FALSE(common::utf8::valid("a\x80z"));            // stray continuation
+}
+
+TEST(Utf8, SequenceLengthFromLeadByte) {
+    EXPECT_EQ(common::utf8::sequence_length('a'), 1u);
+    EXPECT_EQ(common::utf8::sequence_length(0xC3), 2u);
+    EXPECT_EQ(common::utf8::sequence_length(0xE2), 3u);
+    EXPECT_EQ(common::utf8::sequence_length(0xF0), 4u);
+    EXPECT_EQ(common::utf8::sequence_length(0x80), 1u);
+}
+
+}  // namespace
