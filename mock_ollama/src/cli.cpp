@@ -45,6 +45,9 @@ void setup_cli(CLI::App& app, CliOptions& o) {
     app.add_option("--request-log-limit", c.request_log_limit,
                    "Requests kept for /_mock/requests (default 10000; 0 disables)");
     app.add_option("--body-limit", c.body_limit, "Largest request body, bytes (default 8 MiB)");
+    app.add_option("--header-timeout-ms", "Close a connection whose request is not complete "
+                                          "this long after it began (default 10000)")
+        ->check(CLI::Range(1, 86'400'000));
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     app.set_version_flag("--version", "mock-ollama 0.1.0");
@@ -75,6 +78,9 @@ MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_
     if (given("--threads")) c.threads = f.threads;
     if (given("--request-log-limit")) c.request_log_limit = f.request_log_limit;
     if (given("--body-limit")) c.body_limit = f.body_limit;
+    if (given("--header-timeout-ms")) {
+        c.header_timeout = std::chrono::milliseconds(app.get_option("--header-timeout-ms")->as<long>());
+    }
     if (given("--log-level")) c.log_level = *common::parse_log_level(o.log_level);
     nlohmann::json extra = nlohmann::json::object();
     if (!o.profile.empty()) extra["profile"] = o.profile;
@@ -111,6 +117,7 @@ int run_mock_ollama(int argc, char** argv) {
     }
     try {
         MockServer server(config);
+        server.stop_on_signals();
         const auto bound = server.listen();
         // The one ready line: scripts and the harness wait for it and read the port from it.
         std::printf("mock-ollama listening on http://%s:%u\n",
@@ -119,7 +126,7 @@ int run_mock_ollama(int argc, char** argv) {
         server.logger().info("seed " + std::to_string(config.runtime.seed) + ", time scale " +
                              std::to_string(config.time_scale) + ", " +
                              std::to_string(config.runtime.models.size()) + " models");
-        server.run(true);
+        server.run();
     } catch (const std::exception& e) {
         std::cerr << "mock-ollama: cannot serve on " << config.host << ':' << config.port << ": "
                   << e.what() << '\n';

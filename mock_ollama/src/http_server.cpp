@@ -3,7 +3,6 @@
 #include <csignal>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -88,17 +87,16 @@ tcp::endpoint MockServer::listen() {
     return bound;
 }
 
-void MockServer::run(bool stop_on_signals) {
-    net::signal_set signals(io_);
-    if (stop_on_signals) {
-        signals.add(SIGINT);
-        signals.add(SIGTERM);
-        signals.async_wait([this](beast::error_code ec, int signo) {
-            if (ec) return;
-            logger_.info("signal " + std::to_string(signo) + ": stopping");
-            stop();
-        });
-    }
+void MockServer::stop_on_signals() {
+    signals_.emplace(io_, SIGINT, SIGTERM);
+    signals_->async_wait([this](beast::error_code ec, int signo) {
+        if (ec) return;
+        logger_.info("signal " + std::to_string(signo) + ": stopping");
+        stop();
+    });
+}
+
+void MockServer::run() {
     const unsigned n = thread_count();
     for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
     io_.run();

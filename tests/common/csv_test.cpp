@@ -36,7 +36,9 @@ TEST(CsvParse, LfLineEndsAndMissingFinalNewline) {
     EXPECT_EQ(csv::parse("a,b\r\n1,2\n3,4"), (Rows{{"a", "b"}, {"1", "2"}, {"3", "4"}}));
 }
 
-TEST(CsvParse, EmptyDocumentHasNoRecords) { EXPECT_TRUE(csv::parse("").empty()); }
+TEST(CsvParse, EmptyDocumentHasNoRecords) {
+    EXPECT_TRUE(csv::parse("").empty());
+}
 
 TEST(CsvParse, EmptyFieldsAndBlankLines) {
     EXPECT_EQ(csv::parse(",\r\n"), (Rows{{"", ""}}));
@@ -113,8 +115,8 @@ TEST(CsvErrors, IsARuntimeError) {
 
 TEST(CsvEncode, QuotesOnlyWhenNeeded) {
     std::string out;
-    csv::append_row(out, {"plain", "a,b", "say \"hi\"", "cr\rx", "lf\nx", " lead", "trail ",
-                          "=cmd", "", "Jos\xc3\xa9"});
+    csv::append_row(out, {"plain", "a,b", "say \"hi\"", "cr\rx", "lf\nx", " lead", "trail ", "=cmd",
+                          "", "Jos\xc3\xa9"});
     EXPECT_EQ(out,
               "plain,\"a,b\",\"say \"\"hi\"\"\",\"cr\rx\",\"lf\nx\",\" lead\",\"trail \",=cmd,,"
               "Jos\xc3\xa9\r\n");
@@ -133,8 +135,8 @@ TEST(CsvRoundTrip, HostileText) {
     const Rows rows = {
         {"quote \"inside\"", "\"", "\"\"", "comma, here", ",", ",,"},
         {"cr\r", "\rlead", "lf\n", "\n", "crlf\r\nmid", "\r\n"},
-        {"emoji \xf0\x9f\x92\x89 \xf0\x9f\xa9\xba", "\xe6\x82\xa3\xe8\x80\x85", "=cmd|' /C calc'!A0",
-         "+1", "-2", "@SUM(1)"},
+        {"emoji \xf0\x9f\x92\x89 \xf0\x9f\xa9\xba", "\xe6\x82\xa3\xe8\x80\x85",
+         "=cmd|' /C calc'!A0", "+1", "-2", "@SUM(1)"},
         {"  leading", "trailing  ", "\ttab", " ", "", "x"},
         {"", "", "", "", "", ""},
         {""},
@@ -147,9 +149,22 @@ TEST(CsvRoundTrip, HostileText) {
 
 TEST(CsvRoundTrip, RandomFieldsProperty) {
     // Alphabet weighted towards the bytes that matter to CSV.
-    const std::vector<std::string> pieces = {",",  "\"", "\r", "\n", "\r\n", " ",  "\t",
-                                             "a",  "Z",  "0",  "=",  "\xc3\xa9", "\xf0\x9f\x98\x80",
-                                             "\xff", std::string(1, '\0'), "\"\""};
+    const std::vector<std::string> pieces = {",",
+                                             "\"",
+                                             "\r",
+                                             "\n",
+                                             "\r\n",
+                                             " ",
+                                             "\t",
+                                             "a",
+                                             "Z",
+                                             "0",
+                                             "=",
+                                             "\xc3\xa9",
+                                             "\xf0\x9f\x98\x80",
+                                             "\xff",
+                                             std::string(1, '\0'),
+                                             "\"\""};
     common::Rng rng(20240302);
     for (int iteration = 0; iteration < 3000; ++iteration) {
         Rows rows(1 + rng.below(4));
@@ -157,7 +172,8 @@ TEST(CsvRoundTrip, RandomFieldsProperty) {
             row.resize(1 + rng.below(5));
             for (auto& field : row) {
                 const auto length = rng.below(9);
-                for (std::uint64_t i = 0; i < length; ++i) field += pieces[rng.below(pieces.size())];
+                for (std::uint64_t i = 0; i < length; ++i)
+                    field += pieces[rng.below(pieces.size())];
             }
         }
         const auto text = csv::encode(rows);

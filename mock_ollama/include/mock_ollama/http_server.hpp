@@ -2,11 +2,13 @@
 // The mock's HTTP server: one io_context run by a few threads, one session object per
 // connection on its own strand, one timer per stream. No thread per connection or request.
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include "common/log.hpp"
 #include "mock_ollama/api.hpp"
@@ -37,9 +39,11 @@ public:
     // Returns the bound endpoint (the real port when the configured port is 0).
     boost::asio::ip::tcp::endpoint listen();
 
-    // Runs the event loop on `config.threads` threads (this one included) until stop(),
-    // or until SIGINT/SIGTERM when `stop_on_signals`.
-    void run(bool stop_on_signals = false);
+    // From now on SIGINT and SIGTERM stop the server (call before announcing readiness, so
+    // that a signal right after the ready line is never lost).
+    void stop_on_signals();
+    // Runs the event loop on `config.threads` threads (this one included) until stop().
+    void run();
     // Runs the event loop on background threads and returns at once (tests).
     void start_background();
     // Stops accepting and ends the event loop; safe from any thread or a signal handler's
@@ -61,6 +65,7 @@ private:
     ServerContext context_;
     boost::asio::io_context io_;
     std::shared_ptr<Listener> listener_;
+    std::optional<boost::asio::signal_set> signals_;
     std::vector<std::thread> threads_;
 };
 

@@ -1,0 +1,58 @@
+#pragma once
+// Scripted responses: a JSON file maps prompt patterns (and optionally a model) to exact
+// tokens, for tests that need byte-exact output instead of generated text.
+//
+//   {"scripts": [{"match": "chest pain",          // ECMAScript regex, searched in the prompt
+//                 "model": "phi",                 // optional; "phi" also matches "phi:latest"
+//                 "tokens": ["Hello", " world"],
+//                 "delays_ms": [120, 20]}]}       // optional; one per token, unscaled
+//
+// A top-level array of entries is accepted too. Entries are named "scripts[i]" in error
+// messages in both forms.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mock_ollama {
+
+struct ScriptedResponse {
+    std::vector<std::string> tokens;
+    std::vector<double>
+        delays_ms;  // empty, or one per token: delay before that token (unscaled ms)
+};
+
+class ScriptBook {
+  public:
+    ScriptBook();
+    ~ScriptBook();
+    ScriptBook(ScriptBook&&) noexcept;
+    ScriptBook& operator=(ScriptBook&&) noexcept;
+    ScriptBook(const ScriptBook&);
+    ScriptBook& operator=(const ScriptBook&);
+
+    // Throws std::invalid_argument; the message names the offending entry and key, e.g.
+    // "scripts[2].tokens: expected an array of strings".
+    static ScriptBook parse(const nlohmann::json& doc);
+    // Throws std::invalid_argument; the message starts with the file path, and JSON syntax
+    // errors give line and column ("<path>:3:14: invalid JSON: ...").
+    static ScriptBook load(const std::filesystem::path& file);
+
+    // First matching entry in file order, or nullptr. The pointer lives as long as the book.
+    const ScriptedResponse* match(std::string_view model, std::string_view prompt) const;
+    std::size_t size() const;
+
+  private:
+    struct Entry;  // holds a compiled std::regex; kept out of the header to spare its includers
+    std::vector<Entry> entries_;
+};
+
+// "phi" and "phi:latest" are the same model to Ollama; a registry port ("host:5000/m") is
+// not a tag.
+std::string normalize_model_name(std::string_view model);
+
+}  // namespace mock_ollama
