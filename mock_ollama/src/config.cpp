@@ -76,7 +76,8 @@ double number(const json& v, const std::string& where, double min, double max) {
 }
 
 std::uint64_t unsigned_integer(const json& v, const std::string& where) {
-    if (!v.is_number_unsigned()) {
+    // Built in C++ a positive int is "integer", parsed from text it is "unsigned": take both.
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
         fail(where, "expected a non-negative integer, got " +
                         (v.is_number() ? v.dump() : std::string(v.type_name())));
     }
@@ -265,8 +266,9 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
         });
         if (fault->active()) rt.rules.insert(rt.rules.begin(), r);
     }
-    runtime_out = std::move(rt);
+    // `runtime_out` may be config_out->runtime: assign it last so the new runtime wins.
     if (config_out) *config_out = std::move(cfg);
+    runtime_out = std::move(rt);
 }
 
 void load_config_file(const std::filesystem::path& file, MockConfig& config) {
