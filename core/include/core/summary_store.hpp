@@ -1,0 +1,133 @@
+#pragma once
+// The one writer of patient_summaries.csv (patient_id,name,summary; one row per patient).
+//
+// Saves are asynchronous and durable: a dedicated writer thread takes every save queued so
+// far, writes the whole file once (temp file, fsync, rename, fsync of the directory) and
+// only then reports each save. One disk write serves a whole batch (group commit), so
+// many concurrent saves cost a few fsyncs, not one each. In memory the store only ever
+// holds what is durable on disk: a failed batch changes nothing and is reported failed.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/file_ops.hpp"
+#include "core/patients.hpp"
+
+namespace core {
+
+enum class SaveStatus { ok, unknown_patient, write_failed };
+
+std::string_view to_string(SaveStatus status);
+
+struct SaveResult {
+    SaveStatus status = SaveStatus::ok;
+    // Empty when ok; else one line, e.g. "unknown patient id 'P999'" or
+    // "write failed: No space left on device".
+    std::string message;
+
+    bool ok() const { return status == SaveStatus::ok; }
+};
+
+struct SummaryRow {
+    std::string patient_id;
+    std::string name;
+    std::string summary;  // empty until one is saved
+};
+
+struct SummaryStoreOptions {
+    // Every file write goes through this; null means PosixFileOps. Tests inject faults here.
+    std::shared_ptr<FileOps> file_ops;
+};
+
+class SummaryStore {
+  public:
+    // Called once per save, on the writer thread, after the outcome is durable (or has
+    // failed). It must be quick and must not throw (a throw terminates the process):
+    // post to your own executor for real work. Calling flush() from it deadlocks.
+    using Done = std::function<void(SaveResult)>;
+
+    struct Stats {
+        std::uint64_t saves_ok = 0;
+        std::uint64_t saves_failed = 0;
+        std::uint64_t commits = 0;         // whole-file writes that succeeded
+        std::uint64_t failed_commits = 0;  // whole-file writes that failed
+    };
+
+    // Opens `file`. If it does not exist, creates it durably with one row per patient and
+    // empty summaries (throws std::system_error if that fails). If it exists it must be a
+    // valid summaries file (header, three fields a row, unique non-empty ids), else
+    // DataFileError naming file, line and column; a refused file is never written to.
+    // At most one store per file.
+    SummaryStore(std::filesystem::path file, const std::vector<Patient>& patients,
+                 SummaryStoreOptions options = {});
+    // Finishes every queued save (their callbacks run), then joins the writer thread.
+    ~SummaryStore();
+
+    SummaryStore(const SummaryStore&) = delete;
+    SummaryStore& operator=(const SummaryStore&) = delete;
+
+    // Returns at once; `done` (may be empty) reports the outcome. Saves for one patient
+    // apply in the order save() was called: the last one wins.
+    void save(std::string patient_id, std::string summary, Done done);
+
+    // The durable summary ("" if none yet); nullopt for an unknown id. Thread-safe.
+    std::optional<std::string> summary(std::string_view patient_id) const;
+    std::optional<std::string> name(std::string_view patient_id) const;
+    // Snapshot of the durable table, in file order.
+    std::vector<SummaryRow> rows() const;
+
+    // Blocks until every save queued before the call has been reported.
+    void flush();
+
+    Stats stats() const;
+    const std::filesystem::path& file() const { return file_; }
+
+  private:
+    struct Pending {
+        std::string patient_id;
+        std::string summary;
+        Done done;
+    };
+
+    void run();
+    void commit(std::vector<Pending>& batch);
+    std::string encode(const std::vector<const std::string*>& overrides) const;
+
+    const std::filesystem::path file_;
+    const std::shared_ptr<FileOps> ops_;
+
+    // The durable table. Only the writer thread changes it (under an exclusive lock), so
+    // the writer may read it without locking.
+    mutable std::shared_mutex table_mutex_;
+    std::vector<SummaryRow> rows_;
+    std::map<std::string, std::size_t, std::less<>> index_;  // fixed after construction
+    std::string durable_bytes_;  // the file as last made durable, to restore it
+
+    std::mutex queue_mutex_;
+    std::condition_variable queue_cv_;
+    std::condition_variable done_cv_;
+    std::vector<Pending> queue_;
+    std::uint64_t enqueued_ = 0;
+    std::uint64_t completed_ = 0;
+    bool stopping_ = false;
+
+    std::atomic<std::uint64_t> saves_ok_{0};
+    std::atomic<std::uint64_t> saves_failed_{0};
+    std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::uint64_t> failed_commits_{0};
+
+    std::thread writer_;  // last: starts after everything above is ready
+};
+
+}  // namespace core

@@ -1,0 +1,122 @@
+#include "core/file_ops.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace core {
+
+namespace {
+
+std::error_code last_error() {
+    return {errno, std::generic_category()};
+}
+
+}  // namespace
+
+std::string_view to_string(FileOp op) {
+    switch (op) {
+        case FileOp::open:
+            return "open";
+        case FileOp::write:
+            return "write";
+        case FileOp::fsync:
+            return "fsync";
+        case FileOp::close:
+            return "close";
+        case FileOp::rename:
+            return "rename";
+        case FileOp::fsync_dir:
+            return "fsync_dir";
+        case FileOp::unlink:
+            return "unlink";
+    }
+    return "unknown";
+}
+
+std::error_code PosixFileOps::open(const std::filesystem::path& path, int& fd) {
+    do {
+        fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    } while (fd < 0 && errno == EINTR);
+    return fd < 0 ? last_error() : std::error_code{};
+}
+
+std::error_code PosixFileOps::write(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return last_error();
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+std::error_code PosixFileOps::fsync(int fd) {
+    return ::fsync(fd) < 0 ? last_error() : std::error_code{};
+}
+
+std::error_code PosixFileOps::close(int fd) {
+    // Never retried on EINTR: on Linux the descriptor is released regardless.
+    return ::close(fd) < 0 ? last_error() : std::error_code{};
+}
+
+std::error_code PosixFileOps::rename(const std::filesystem::path& from,
+                                     const std::filesystem::path& to) {
+    return std::rename(from.c_str(), to.c_str()) < 0 ? last_error() : std::error_code{};
+}
+
+std::error_code PosixFileOps::fsync_dir(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return last_error();
+    std::error_code ec;
+    if (::fsync(fd) < 0) ec = last_error();
+    ::close(fd);
+    return ec;
+}
+
+std::error_code PosixFileOps::unlink(const std::filesystem::path& path) {
+    return ::unlink(path.c_str()) < 0 ? last_error() : std::error_code{};
+}
+
+std::string WriteError::message() const {
+    std::string m = std::string(to_string(op)) + " failed: " + code.message();
+    if (cleanup) m += " (removing the temp file also failed: " + cleanup.message() + ")";
+    return m;
+}
+
+std::filesystem::path temp_path_for(const std::filesystem::path& target) {
+    auto tmp = target;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    return tmp;
+}
+
+std::optional<WriteError> write_file_atomically(FileOps& ops, const std::filesystem::path& target,
+                                                std::string_view contents) {
+    const auto tmp = temp_path_for(target);
+    const auto abandon = [&](FileOp op, std::error_code code, int fd) {
+        WriteError error{op, code, false, {}};
+        if (fd >= 0) (void)ops.close(fd);  // already failing; the first cause is the one to report
+        if (const auto ec = ops.unlink(tmp); ec && ec != std::errc::no_such_file_or_directory) {
+            error.cleanup = ec;
+        }
+        return error;
+    };
+
+    int fd = -1;
+    if (const auto ec = ops.open(tmp, fd)) return abandon(FileOp::open, ec, -1);
+    if (const auto ec = ops.write(fd, contents)) return abandon(FileOp::write, ec, fd);
+    if (const auto ec = ops.fsync(fd)) return abandon(FileOp::fsync, ec, fd);
+    if (const auto ec = ops.close(fd)) return abandon(FileOp::close, ec, -1);
+    if (const auto ec = ops.rename(tmp, target)) return abandon(FileOp::rename, ec, -1);
+
+    auto dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    if (const auto ec = ops.fsync_dir(dir)) return WriteError{FileOp::fsync_dir, ec, true, {}};
+    return std::nullopt;
+}
+
+}  // namespace core
