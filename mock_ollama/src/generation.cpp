@@ -292,7 +292,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
         std::lock_guard lock(mutex_);
         const ModelInfo* m = find_model(p.model);
         if (m == nullptr) return error_reply(kind, 404, "model '" + p.model + "' not found");
-        g.model = kind == ApiKind::openai ? p.model : m->name;
+        g.model = p.model;  // Ollama echoes the name as the request spelled it
         pacing = config_.runtime.pacing;
         m->pacing.apply_to(pacing);
         text = config_.runtime.text;

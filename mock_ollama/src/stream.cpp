@@ -37,6 +37,7 @@ nanoseconds GenerationRun::offset_of(std::size_t i) const {
 void GenerationRun::start() {
     ctx_.stats.stream_started();
     if (gen_.fault.kind == FaultKind::garbage) {
+        settle("fault");
         session_->send("\x16\x03\x01\x02\x00garbage: this is not HTTP \xff\xfe\r\n\r\n");
         return end("fault", After::close);
     }
@@ -62,6 +63,7 @@ void GenerationRun::start() {
     }
     send_head();
     if (gen_.fault.kind == FaultKind::empty) {
+        settle("fault");
         session_->send(kLastChunk);
         return end("fault", After::keep_alive);
     }
@@ -113,6 +115,7 @@ bool GenerationRun::apply_fault() {
             }
             return true;
         case FaultKind::error_line:
+            settle("fault");
             send_body(gen_.kind == ApiKind::openai ? sse_error(gen_.fault.message)
                                                    : ndjson_error(gen_.fault.message));
             session_->send(kLastChunk);
@@ -167,6 +170,7 @@ Metrics GenerationRun::metrics() const {
 }
 
 void GenerationRun::finish_stream() {
+    settle("completed");
     const std::string created = common::rfc3339_nanos(common::SystemClock::now());
     if (gen_.kind == ApiKind::openai) {
         const std::int64_t created_s = received_wall_us_ / 1'000'000;
@@ -200,6 +204,11 @@ void GenerationRun::respond_whole() {
     std::string text;
     for (const auto& t : gen_.tokens) text += t;
     const bool close = !gen_.keep_alive;
+    const bool faulted = gen_.fault.active() && gen_.fault.kind != FaultKind::slow_headers &&
+                         !(gen_.fault.kind == FaultKind::stall && fault_applied_);
+    if (gen_.fault.kind != FaultKind::stall || fault_applied_) {
+        settle(faulted ? "fault" : "completed");
+    }
     switch (gen_.fault.kind) {
         case FaultKind::stall:
             if (fault_applied_) break;
@@ -254,6 +263,7 @@ void GenerationRun::send_body(std::string_view bytes) {
     std::string framed;
     if (gen_.fault.kind == FaultKind::cut && body_bytes_ + bytes.size() > gen_.fault.bytes) {
         // Cut mid-line: the chunk header promises the whole line, only part of it comes.
+        settle("fault");
         append_chunk(framed, bytes);
         const std::size_t header = framed.find("\r\n") + 2;
         framed.resize(header + (gen_.fault.bytes - body_bytes_));
@@ -265,12 +275,18 @@ void GenerationRun::send_body(std::string_view bytes) {
     session_->send(framed);
 }
 
+void GenerationRun::settle(std::string_view outcome) {
+    if (settled_) return;
+    settled_ = true;
+    gen_.record->finish(200, std::string(outcome), gen_.done_reason);
+    ctx_.stats.stream_ended();
+}
+
 void GenerationRun::end(std::string_view outcome, After after) {
     if (done_) return;
+    settle(outcome);
     done_ = true;
     timer_.cancel();
-    ctx_.stats.stream_ended();
-    gen_.record->finish(200, std::string(outcome), gen_.done_reason);
     ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
                    " after " + std::to_string(next_) + " tokens");
     auto session = std::move(session_);
@@ -281,8 +297,11 @@ void GenerationRun::abort(std::string_view outcome) {
     if (done_) return;
     done_ = true;
     timer_.cancel();
-    ctx_.stats.stream_ended();
-    gen_.record->finish(0, std::string(outcome), gen_.done_reason);
+    if (!settled_) {
+        settled_ = true;
+        gen_.record->finish(0, std::string(outcome), gen_.done_reason);
+        ctx_.stats.stream_ended();
+    }
     ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
                    " after " + std::to_string(next_) + " tokens");
     session_.reset();

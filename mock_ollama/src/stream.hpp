@@ -37,6 +37,9 @@ private:
     void respond_whole();
     void send_head();
     void send_body(std::string_view bytes);
+    // Records the outcome (request log, active streams). Called before the last bytes are
+    // sent, so that a client that has the whole reply never finds its record unfinished.
+    void settle(std::string_view outcome);
     void end(std::string_view outcome, HttpSession::After after);
     std::chrono::nanoseconds scaled(std::chrono::nanoseconds d) const {
         return common::scaled(d, gen_.time_scale);
@@ -54,6 +57,7 @@ private:
     std::size_t next_ = 0;               // next token to emit (== size: the final chunk)
     std::size_t body_bytes_ = 0;
     bool fault_applied_ = false;
+    bool settled_ = false;
     bool done_ = false;
     Clock::time_point first_token_at_{}, last_token_at_{};
 };

@@ -84,7 +84,7 @@ TEST_F(ApiTest, RootSaysOllamaIsRunning) {
 
 TEST_F(ApiTest, GenerateBecomesAPlanWithTheConfiguredTokenCount) {
     const auto g = gen(kPrompt);
-    EXPECT_EQ(g.model, "phi:latest");
+    EXPECT_EQ(g.model, "phi") << "echoed as the request spelled it";
     EXPECT_TRUE(g.stream);
     EXPECT_EQ(g.tokens.size(), 20u);
     EXPECT_EQ(g.offsets.size(), 20u);
