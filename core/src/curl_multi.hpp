@@ -1,0 +1,60 @@
+#pragma once
+// libcurl's multi *socket* interface driven by an Asio event loop: curl tells us which
+// sockets it wants to read or write and when its timer is due; Asio waits for exactly that
+// and calls curl_multi_socket_action. Thousands of transfers cost no threads. Everything
+// here runs on one strand (curl's multi handle is not thread-safe).
+#include <curl/curl.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace core {
+
+class CurlMulti {
+public:
+    using Done = std::function<void(CURLcode)>;
+
+    explicit CurlMulti(boost::asio::any_io_executor strand);
+    ~CurlMulti();
+    CurlMulti(const CurlMulti&) = delete;
+    CurlMulti& operator=(const CurlMulti&) = delete;
+
+    // Starts a transfer (on the strand). `done` runs once, when curl finishes it; it does not
+    // run for a transfer that is removed.
+    void add(CURL* easy, Done done);
+    // Stops a transfer at once (on the strand); its `done` is not called.
+    void remove(CURL* easy);
+    // Installs the open/close socket callbacks that let Asio own each socket.
+    void prepare(CURL* easy);
+
+    std::size_t active() const { return done_.size(); }
+
+private:
+    struct Socket {
+        boost::asio::ip::tcp::socket socket;
+        int wanted = 0;  // CURL_POLL_* curl asked for
+        bool reading = false, writing = false;
+    };
+
+    static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
+    static int on_timer(CURLM* multi, long timeout_ms, void* self);
+    static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* address);
+    static int close_socket(void* self, curl_socket_t s);
+
+    void arm(curl_socket_t fd);
+    void action(curl_socket_t fd, int event);
+    void check_done();
+
+    boost::asio::any_io_executor strand_;
+    CURLM* multi_;
+    boost::asio::steady_timer timer_;
+    std::map<curl_socket_t, std::unique_ptr<Socket>> sockets_;
+    std::map<CURL*, Done> done_;
+};
+
+}  // namespace core
