@@ -5,8 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.hpp"
+
 namespace mock_ollama {
 
+using common::append_json_string;
 using nlohmann::json;
 
 std::string_view reason_phrase(int status) {
@@ -96,32 +99,6 @@ void append_chunk(std::string& out, std::string_view data) {
     out.append(size, static_cast<std::size_t>(n));
     out += data;
     out += "\r\n";
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xF];
-                } else {
-                    out += ch;  // UTF-8 passes through, as Go's encoder does
-                }
-        }
-    }
-    out += '"';
 }
 
 std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,

@@ -5,19 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+
 namespace {
 
 using namespace mock_ollama;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-TEST(Wire, JsonStringEscapesWhatJsonRequiresAndKeepsUtf8) {
-    std::string out;
-    append_json_string(out, "a\"b\\c\nd\re\tf\x01 Núñez 🩺");
-    EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001 Núñez 🩺\"");
-    EXPECT_EQ(json::parse(out).get<std::string>(), "a\"b\\c\nd\re\tf\x01 Núñez 🩺");
-}
 
 TEST(Wire, GenerateTokenLineIsOneJsonObjectEndingInNewline) {
     const auto line = ndjson_token(ApiKind::generate, "phi:latest", "2024-01-01T00:00:00.000000001Z",

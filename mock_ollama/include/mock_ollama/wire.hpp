@@ -33,9 +33,6 @@ std::string http_openai_error(int status, std::string_view message, bool close =
 void append_chunk(std::string& out, std::string_view data);
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
-// ---- JSON text ----
-void append_json_string(std::string& out, std::string_view s);
-
 // ---- Ollama NDJSON (/api/generate, /api/chat) ----
 struct Metrics {
     std::int64_t total_duration = 0, load_duration = 0, prompt_eval_count = 0,
