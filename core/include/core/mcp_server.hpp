@@ -1,0 +1,63 @@
+#pragma once
+// mcp-server: loads (or creates) the data folder, then serves MCP over WebSocket at /mcp on
+// one io_context run by a few threads; one object and one strand per connection.
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/server_config.hpp"
+#include "core/server_state.hpp"
+
+namespace core {
+
+class Listener;
+class SessionRegistry;
+
+class McpServer {
+public:
+    // Opens the data folder: creates patients_data.csv and patient_summaries.csv when they
+    // are missing (saying so in the log), refuses corrupt ones (DataFileError).
+    explicit McpServer(ServerConfig config);
+    ~McpServer();
+    McpServer(const McpServer&) = delete;
+    McpServer& operator=(const McpServer&) = delete;
+
+    boost::asio::ip::tcp::endpoint listen();
+    void stop_on_signals();
+    void run();               // until stopped; returns after a graceful shutdown
+    void start_background();  // tests
+    // Graceful: stop accepting, let calls in flight finish (up to the grace period), close
+    // every connection with 1001, flush the store. Any thread.
+    void shutdown();
+
+    ServerStats& stats() { return stats_; }
+    common::Logger& logger() { return log_; }
+
+private:
+    void shutdown_step();
+    unsigned thread_count() const;
+
+    ServerConfig config_;  // scaled
+    common::Logger log_;
+    ServerStats stats_;
+    std::unique_ptr<PatientIndex> patients_;
+    std::unique_ptr<SummaryStore> store_;
+    boost::asio::io_context io_;
+    std::unique_ptr<OllamaClient> ollama_;
+    std::unique_ptr<ServerState> state_;
+    std::unique_ptr<SessionRegistry> registry_;
+    std::shared_ptr<Listener> listener_;
+    std::optional<boost::asio::signal_set> signals_;
+    boost::asio::steady_timer shutdown_timer_;
+    std::chrono::steady_clock::time_point shutdown_deadline_{};
+    bool shutting_down_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace core

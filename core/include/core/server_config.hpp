@@ -1,0 +1,37 @@
+#pragma once
+// mcp-server's configuration: a plain struct with documented defaults, filled by the command
+// line or a JSON config file and passed to the server.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "common/log.hpp"
+#include "core/ollama_client.hpp"
+
+namespace core {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8765;
+    unsigned threads = 0;  // 0 = one per core
+    std::filesystem::path data_dir = ".";
+    std::size_t generate_patients = 100;  // patients created when the data folder has none
+    std::uint64_t patients_seed = 42;
+    OllamaConfig ollama;            // url, model, timeouts (before time_scale)
+    bool stream_upstream = true;    // false: ask Ollama with "stream": false
+    std::size_t max_message = 1 << 20;          // larger frames: close 1009
+    std::size_t queue_limit = 8 << 20;          // bytes queued for one client
+    std::chrono::milliseconds ping_interval{30'000};
+    std::chrono::milliseconds pong_timeout{120'000};
+    std::chrono::milliseconds shutdown_grace{10'000};  // in-flight calls may finish
+    double time_scale = 1.0;  // multiplies ping, pong, Ollama timeouts and the grace period
+    common::LogLevel log_level = common::LogLevel::info;
+
+    std::filesystem::path patients_file() const { return data_dir / "patients_data.csv"; }
+    std::filesystem::path summaries_file() const { return data_dir / "patient_summaries.csv"; }
+    // The configuration with every duration multiplied by time_scale.
+    ServerConfig scaled() const;
+};
+
+}  // namespace core

@@ -1,0 +1,272 @@
+#include "mcp_session.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "common/json_text.hpp"
+#include "common/utf8.hpp"
+#include "core/tools.hpp"
+
+namespace core {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kServerName = "patient-summaries-server";
+constexpr std::string_view kServerVersion = "0.1.0";
+// Newest first: an unknown version is answered with the first.
+constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+
+}  // namespace
+
+struct McpSession::Call {
+    Id id;
+    std::string key;  // id as JSON text: the map key and the legacy frame's "id"
+    std::string tool;
+    const Patient* patient = nullptr;
+    bool save = false;
+    bool stream_upstream = true;
+    std::string progress_token;  // JSON text; empty: legacy stream_token frames
+    std::shared_ptr<OllamaCall> upstream;
+    bool cancelled = false;
+    std::size_t tokens = 0;
+    std::size_t code_points = 0;
+};
+
+McpSession::McpSession(ServerState& state, net::any_io_executor strand, Send send, std::string peer)
+    : state_(state), strand_(std::move(strand)), send_(std::move(send)), peer_(std::move(peer)) {}
+
+void McpSession::on_message(std::string_view frame) {
+    if (closed_) return;
+    state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
+    const Incoming in = parse_message(frame);
+    if (const auto* r = std::get_if<Request>(&in)) return on_request(*r);
+    if (const auto* n = std::get_if<Notification>(&in)) return on_notification(*n);
+    if (const auto* bad = std::get_if<Invalid>(&in)) {
+        state_.log.info(peer_ + ": " + bad->error.message);
+        return reply_error(bad->id, bad->error);
+    }
+    // A client's response (for instance to a server ping): nothing to do.
+}
+
+void McpSession::reply_error(const Id& id, RpcError error) {
+    send_(error_message(id, error));
+}
+
+void McpSession::on_request(const Request& r) {
+    if (r.method == "initialize") return initialize(r);
+    if (r.method == "ping") return send_(result_message(r.id, json::object()));
+    if (r.method == "tools/list") return send_(result_message(r.id, tools_list()));
+    if (r.method == "tools/call") return tools_call(r);
+    reply_error(r.id, {RpcCode::method_not_found, "Method not found: " + r.method});
+}
+
+void McpSession::initialize(const Request& r) {
+    const json& p = r.params;
+    if (!p.is_object() || !p.contains("protocolVersion") || !p["protocolVersion"].is_string()) {
+        return reply_error(
+            r.id, {RpcCode::invalid_params, "initialize: 'protocolVersion' (string) is required"});
+    }
+    const auto asked = p["protocolVersion"].get<std::string>();
+    std::string_view chosen = kVersions[0];
+    for (auto v : kVersions) {
+        if (v == asked) chosen = v;
+    }
+    initialized_ = true;
+    std::string client = "unknown client";
+    if (p.contains("clientInfo") && p["clientInfo"].is_object()) {
+        client = p["clientInfo"].value("name", client) + " " + p["clientInfo"].value("version", "");
+    }
+    state_.log.info(peer_ + ": initialize from " + client + ", protocol " + std::string(chosen));
+    send_(
+        result_message(r.id, {{"protocolVersion", chosen},
+                              {"capabilities", {{"tools", {{"listChanged", false}}}}},
+                              {"serverInfo", {{"name", kServerName}, {"version", kServerVersion}}},
+                              {"instructions",
+                               "Patient records: search by disease, read, generate (streamed) "
+                               "and update clinical summaries."}}));
+}
+
+void McpSession::on_notification(const Notification& n) {
+    if (n.method == "notifications/cancelled") {
+        if (!n.params.is_object() || !n.params.contains("requestId")) return;
+        auto it = calls_.find(n.params["requestId"].dump());
+        if (it == calls_.end()) return;  // finished already, or never existed: ignore
+        auto call = it->second;
+        call->cancelled = true;
+        calls_.erase(it);
+        state_.stats.cancelled.fetch_add(1, std::memory_order_relaxed);
+        state_.log.info(peer_ + ": call " + call->key + " (" + call->tool + ") cancelled" +
+                        (n.params.contains("reason") ? ": " + n.params["reason"].dump() : ""));
+        if (call->upstream) state_.ollama.cancel(call->upstream);
+    }
+    // notifications/initialized and unknown notifications: accepted, never answered.
+}
+
+void McpSession::tools_call(const Request& r) {
+    const json& p = r.params;
+    if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
+        return reply_error(r.id,
+                           {RpcCode::invalid_params, "tools/call: 'name' (string) is required"});
+    }
+    const auto name = p["name"].get<std::string>();
+    const json args =
+        p.contains("arguments") && !p["arguments"].is_null() ? p["arguments"] : json::object();
+    if (auto err = validate_arguments(name, args)) return reply_error(r.id, *err);
+    state_.stats.tool_calls.fetch_add(1, std::memory_order_relaxed);
+    const std::string key = r.id.dump();
+    if (calls_.count(key) != 0) {
+        return reply_error(r.id, {RpcCode::invalid_request,
+                                  "Request id " + key + " is already in use by a call in flight"});
+    }
+    state_.log.info(peer_ + ": tools/call " + name + " " + args.dump() + " (id " + key + ")");
+
+    if (name == "search_patients_by_disease") {
+        return send_(result_message(
+            r.id, text_result(search_patients(state_.patients,
+                                              args["disease_keyword"].get<std::string>()))));
+    }
+    const auto id = args["patient_id"].get<std::string>();
+    const Patient* patient = state_.patients.find(id);
+    if (patient == nullptr) {
+        return send_(result_message(r.id, text_result(patient_not_found_text(id), true)));
+    }
+    if (name == "get_patient_summary") {
+        return send_(result_message(r.id, text_result(patient_summary_text(
+                                              *patient, state_.store.summary(id).value_or("")))));
+    }
+
+    auto call = std::make_shared<Call>();
+    call->id = r.id;
+    call->key = key;
+    call->tool = name;
+    call->patient = patient;
+    calls_[key] = call;
+    if (name == "update_patient_summary") {
+        auto summary = args["summary"].get<std::string>();
+        const std::string text = updated_summary_text(*patient, summary);
+        return save(call, std::move(summary), [this, call, text](SaveResult saved) {
+            if (saved.ok()) return reply(call, text_result(text));
+            reply(call, text_result("Summary not saved: " + saved.message, true));
+        });
+    }
+    // generate_summary
+    call->save = args.value("save", false);
+    call->stream_upstream = args.value("stream", state_.config.stream_upstream);
+    if (p.contains("_meta") && p["_meta"].is_object() && p["_meta"].contains("progressToken")) {
+        call->progress_token = p["_meta"]["progressToken"].dump();
+    }
+    generate(call);
+}
+
+void McpSession::generate(const std::shared_ptr<Call>& call) {
+    ++generating_;
+    state_.stats.generations_active.fetch_add(1, std::memory_order_relaxed);
+    OllamaRequest req;
+    req.prompt = summary_prompt(*call->patient);
+    req.stream = call->stream_upstream;
+    auto self = shared_from_this();
+    // Callbacks arrive on the Ollama client's strand; the work moves to this session's.
+    call->upstream = state_.ollama.generate(
+        std::move(req),
+        [self, call](std::string_view token) {
+            net::post(self->strand_,
+                      [self, call, t = std::string(token)] { self->relay(call, t); });
+        },
+        [self, call](OllamaResult result) {
+            net::post(self->strand_, [self, call, result = std::move(result)]() mutable {
+                self->generated(call, std::move(result));
+            });
+        });
+}
+
+void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token) {
+    if (closed_ || call->cancelled) return;
+    ++call->tokens;
+    call->code_points += common::utf8::code_points(token);
+    state_.stats.tokens_relayed.fetch_add(1, std::memory_order_relaxed);
+    std::string frame;
+    frame.reserve(96 + token.size());
+    if (call->progress_token.empty()) {
+        // The original tutorial's frame (not JSON-RPC); `id` is an addition.
+        frame += "{\"type\":\"stream_token\",\"token\":";
+        common::append_json_string(frame, token);
+        frame += ",\"position\":";
+        frame += std::to_string(call->code_points);
+        frame += ",\"id\":";
+        frame += call->key;
+        frame += '}';
+    } else {
+        frame +=
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{"
+            "\"progressToken\":";
+        frame += call->progress_token;
+        frame += ",\"progress\":";
+        frame += std::to_string(call->tokens);
+        frame += ",\"message\":";
+        common::append_json_string(frame, token);
+        frame += "}}";
+    }
+    send_(std::move(frame));
+}
+
+void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult result) {
+    --generating_;
+    state_.stats.generations_active.fetch_sub(1, std::memory_order_relaxed);
+    if (closed_ || call->cancelled) return;  // nothing is saved or sent for a cancelled call
+    if (!result.ok()) {
+        state_.stats.upstream_errors.fetch_add(1, std::memory_order_relaxed);
+        state_.log.warn(peer_ + ": generate_summary " + call->patient->patient_id + " (id " +
+                        call->key + ") failed: " + result.message);
+        return reply(call, text_result(result.message, true));
+    }
+    std::string summary = trim_summary(result.text);
+    if (summary.empty()) {
+        return reply(call, text_result("Ollama returned an empty summary; nothing saved", true));
+    }
+    state_.log.info(peer_ + ": generate_summary " + call->patient->patient_id + " (id " +
+                    call->key + "): " + std::to_string(call->tokens) + " tokens relayed, " +
+                    std::to_string(summary.size()) + " bytes");
+    const std::string text = generated_summary_text(*call->patient, summary);
+    if (!call->save) return reply(call, text_result(text));
+    save(call, std::move(summary), [this, call, text](SaveResult saved) {
+        if (saved.ok()) return reply(call, text_result(text));
+        reply(call, text_result("Summary generated but not saved: " + saved.message, true));
+    });
+}
+
+void McpSession::save(const std::shared_ptr<Call>& call, std::string summary,
+                      std::function<void(SaveResult)> then) {
+    auto self = shared_from_this();
+    // The store answers on its writer thread once the save is durable; come back here.
+    state_.store.save(call->patient->patient_id, std::move(summary),
+                      [self, then = std::move(then)](SaveResult r) mutable {
+                          net::post(self->strand_,
+                                    [self, then = std::move(then), r = std::move(r)]() mutable {
+                                        if (!self->closed_) then(std::move(r));
+                                    });
+                      });
+}
+
+void McpSession::reply(const std::shared_ptr<Call>& call, const json& result) {
+    if (closed_ || call->cancelled) return;
+    calls_.erase(call->key);
+    send_(result_message(call->id, result));
+}
+
+void McpSession::close() {
+    if (closed_) return;
+    closed_ = true;
+    for (auto& [key, call] : calls_) {
+        call->cancelled = true;
+        if (call->upstream) state_.ollama.cancel(call->upstream);
+    }
+    if (!calls_.empty()) {
+        state_.log.info(peer_ + ": connection closed with " + std::to_string(calls_.size()) +
+                        " calls in flight; cancelled, nothing saved for them");
+    }
+    calls_.clear();
+}
+
+}  // namespace core
