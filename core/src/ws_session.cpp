@@ -18,6 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr std::size_t kReadChunk = 64 * 1024;
+
 bool offers_mcp(std::string_view header) {
     while (!header.empty()) {
         const auto comma = header.find(',');
@@ -68,7 +70,9 @@ void WsSession::start(http::request<http::string_body> request) {
         // The official SDK's client offers "mcp" and fails the handshake unless it is chosen.
         if (mcp) res.set(http::field::sec_websocket_protocol, "mcp");
     }));
-    ws_.read_message_max(state_.config.max_message);
+    // Messages are read in pieces and measured here, so that an oversized one is refused with
+    // a reason; Beast's own cap (which closes without one) is only a backstop.
+    ws_.read_message_max(state_.config.max_message + 2 * kReadChunk);
     ws_.text(true);
     ws_.control_callback([this](websocket::frame_type, beast::string_view) {
         last_heard_ = Clock::now();  // pings and pongs from the peer: it is alive
@@ -96,7 +100,8 @@ void WsSession::on_accept(beast::error_code ec) {
 }
 
 void WsSession::do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    ws_.async_read_some(buffer_, kReadChunk,
+                        beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
 }
 
 void WsSession::on_read(beast::error_code ec, std::size_t) {
@@ -117,6 +122,14 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
         return finished();
     }
     last_heard_ = Clock::now();
+    if (buffer_.size() > state_.config.max_message) {
+        state_.log.info(peer_ + ": message larger than " +
+                        std::to_string(state_.config.max_message) + " bytes; closing 1009");
+        return close_with(websocket::close_code::too_big,
+                          "message larger than " + std::to_string(state_.config.max_message) +
+                              " bytes");
+    }
+    if (!ws_.is_message_done()) return do_read();
     const std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     mcp_->on_message(frame);
