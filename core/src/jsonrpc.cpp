@@ -125,16 +125,14 @@ Incoming parse_response(json& msg, Id id) {
     }
     // An error response may carry a null (or, leniently, no) id: the peer could not read ours.
     if (raw_id != msg.end() && !raw_id->is_null() && !usable_id(*raw_id)) {
-        return invalid_request(nullptr,
-                               "'id' must be a string, an integer or null in an error "
-                               "response, got " +
-                                   describe_type(*raw_id));
+        const std::string what = "'id' must be a string, an integer or null in an error response";
+        return invalid_request(nullptr, what + ", got " + describe_type(*raw_id));
     }
     auto error = parse_error_object(msg["error"]);
     if (!error) {
-        return invalid_request(std::move(id),
-                               "'error' must be an object with an integer 'code' "
-                               "and a string 'message'");
+        return invalid_request(
+            std::move(id),
+            "'error' must be an object with an integer 'code' and a string 'message'");
     }
     return Response{std::move(id), nullptr, std::move(error)};
 }

@@ -19,6 +19,7 @@ struct ArgSpec {
     ArgType type = ArgType::string;
     bool required = true;
     std::string_view description;
+    bool default_true = false;  // an optional boolean's default
 };
 
 struct ToolSpec {
@@ -53,7 +54,11 @@ const std::vector<ToolSpec>& tool_specs() {
          "the patient's summary; a failed or cancelled generation is never stored.",
          {{"patient_id", ArgType::string, true, "Patient ID, e.g. 'P001'."},
           {"save", ArgType::boolean, false,
-           "Store the finished summary for the patient (default false)."}},
+           "Store the finished summary for the patient (default false)."},
+          {"stream", ArgType::boolean, false,
+           "Ask the LLM for a token stream (default true); false waits for one complete "
+           "response and sends no token messages.",
+           true}},
          false,
          true},
         {tool_update_summary,
@@ -87,7 +92,7 @@ json input_schema(const ToolSpec& spec) {
     json required = json::array();
     for (const auto& arg : spec.args) {
         json property = {{"type", type_name(arg.type)}, {"description", arg.description}};
-        if (arg.type == ArgType::boolean && !arg.required) property["default"] = false;
+        if (arg.type == ArgType::boolean && !arg.required) property["default"] = arg.default_true;
         properties[std::string(arg.name)] = std::move(property);
         if (arg.required) required.push_back(arg.name);
     }
