@@ -152,8 +152,13 @@ void McpSession::tools_call(const Request& r) {
         });
     }
     // generate_summary
-    call->save = args.value("save", false);
-    call->stream_upstream = args.value("stream", state_.config.stream_upstream);
+    // Validated above: each is a boolean, or absent, or null (= absent).
+    const auto flag = [&args](const char* name, bool fallback) {
+        const auto it = args.find(name);
+        return it == args.end() || it->is_null() ? fallback : it->get<bool>();
+    };
+    call->save = flag("save", false);
+    call->stream_upstream = flag("stream", state_.config.stream_upstream);
     if (p.contains("_meta") && p["_meta"].is_object() && p["_meta"].contains("progressToken")) {
         call->progress_token = p["_meta"]["progressToken"].dump();
     }

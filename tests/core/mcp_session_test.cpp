@@ -182,6 +182,12 @@ TEST_F(McpSessionTest, UnreachableOllamaIsAToolErrorAndNothingIsSaved) {
     EXPECT_EQ(stats_.upstream_errors.load(), 1u);
 }
 
+TEST_F(McpSessionTest, NullOptionalArgumentsCountAsAbsent) {
+    const auto r = tool("generate_summary", {{"patient_id", "P004"}, {"save", nullptr}, {"stream", nullptr}});
+    ASSERT_TRUE(r.contains("result")) << r.dump();
+    EXPECT_THAT(text_of(r), HasSubstr("unreachable")) << "reached Ollama, did not throw";
+}
+
 TEST_F(McpSessionTest, SearchAnswersWithTheOriginalShape) {
     const auto r = tool("search_patients_by_disease", {{"disease_keyword", "zzzz-no-such"}});
     EXPECT_THAT(text_of(r), ::testing::StartsWith("No patients found matching 'zzzz-no-such'."));
