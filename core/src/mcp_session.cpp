@@ -153,8 +153,8 @@ void McpSession::tools_call(const Request& r) {
     }
     // generate_summary
     // Validated above: each is a boolean, or absent, or null (= absent).
-    const auto flag = [&args](const char* key, bool fallback) {
-        const auto it = args.find(key);
+    const auto flag = [&args](const char* arg, bool fallback) {
+        const auto it = args.find(arg);
         return it == args.end() || it->is_null() ? fallback : it->get<bool>();
     };
     call->save = flag("save", false);
