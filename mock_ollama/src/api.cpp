@@ -94,6 +94,12 @@ Outcome Api::handle(const HttpRequest& request, std::int64_t received_wall_us) {
         // The status code sits at a fixed place in "HTTP/1.1 NNN".
         if (reply->bytes.size() > 9 && reply->bytes[9] == '4') stats_.bad_request();
         if (!request.keep_alive) reply->close = true;
+        if (request.method == "HEAD") {
+            // GET's headers (Content-Length included) without the body: a body here would be
+            // read as the start of the next response on a keep-alive connection.
+            const auto head_end = reply->bytes.find("\r\n\r\n");
+            if (head_end != std::string::npos) reply->bytes.resize(head_end + 4);
+        }
     }
     return out;
 }

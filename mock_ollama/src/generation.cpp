@@ -362,7 +362,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
             extra.push_back({"Retry-After", std::to_string(g.fault.retry_after_s)});
         }
         if (kind == ApiKind::openai) {
-            return Reply{http_openai_error(g.fault.status, g.fault.message), false};
+            return Reply{http_openai_error(g.fault.status, g.fault.message, false, extra), false};
         }
         return Reply{http_error(g.fault.status, g.fault.message, false, extra), false};
     }

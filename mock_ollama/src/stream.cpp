@@ -194,9 +194,25 @@ void GenerationRun::finish_stream() {
 }
 
 void GenerationRun::respond_whole() {
-    // Non-streaming: tokens were "generated" at their scheduled instants.
+    // A stall holds the whole reply back; the tokens are recorded once, when it is over.
+    if (gen_.fault.kind == FaultKind::stall && !fault_applied_) {
+        fault_applied_ = true;
+        if (!gen_.fault.duration) return;  // never answers
+        shift_ += scaled(*gen_.fault.duration);
+        timer_.expires_at(received_ + offset_of(gen_.tokens.size()) + shift_);
+        timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec && !self->done_) self->respond_whole();
+        });
+        return;
+    }
+    // Non-streaming: tokens were "generated" at their scheduled instants (as streamed, the
+    // tokens before a stall's `after` are not delayed by it).
+    const nanoseconds stall = gen_.fault.kind == FaultKind::stall && gen_.fault.duration
+                                  ? scaled(*gen_.fault.duration)
+                                  : nanoseconds::zero();
     for (std::size_t i = 0; i < gen_.tokens.size(); ++i) {
-        const nanoseconds due = offset_of(i) + shift_;
+        const nanoseconds due =
+            offset_of(i) + shift_ - (i < gen_.fault.after ? stall : nanoseconds::zero());
         gen_.record->add_token(gen_.tokens[i], received_wall_us_ + due.count() / 1000,
                                received_wall_us_ + due.count() / 1000);
         ctx_.stats.token();
@@ -205,21 +221,9 @@ void GenerationRun::respond_whole() {
     for (const auto& t : gen_.tokens) text += t;
     const bool close = !gen_.keep_alive;
     const bool faulted = gen_.fault.active() && gen_.fault.kind != FaultKind::slow_headers &&
-                         !(gen_.fault.kind == FaultKind::stall && fault_applied_);
-    if (gen_.fault.kind != FaultKind::stall || fault_applied_) {
-        settle(faulted ? "fault" : "completed");
-    }
+                         gen_.fault.kind != FaultKind::stall;
+    settle(faulted ? "fault" : "completed");
     switch (gen_.fault.kind) {
-        case FaultKind::stall:
-            if (fault_applied_) break;
-            fault_applied_ = true;
-            if (!gen_.fault.duration) return;  // never answers
-            shift_ += scaled(*gen_.fault.duration);
-            timer_.expires_at(received_ + offset_of(gen_.tokens.size()) + shift_);
-            timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-                if (!ec && !self->done_) self->respond_whole();
-            });
-            return;
         case FaultKind::reset: return end("fault", After::reset);
         case FaultKind::close: return end("fault", After::close);
         case FaultKind::error_line:

@@ -84,13 +84,14 @@ std::string http_error(int status, std::string_view message, bool close,
                          json{{"error", message}}.dump(), extra, close);
 }
 
-std::string http_openai_error(int status, std::string_view message, bool close) {
+std::string http_openai_error(int status, std::string_view message, bool close,
+                              const std::vector<Header>& extra) {
     const json body = {{"error",
                         {{"message", message},
                          {"type", status >= 500 ? "api_error" : "invalid_request_error"},
                          {"param", nullptr},
                          {"code", nullptr}}}};
-    return http_response(status, "application/json", body.dump(), {}, close);
+    return http_response(status, "application/json", body.dump(), extra, close);
 }
 
 void append_chunk(std::string& out, std::string_view data) {

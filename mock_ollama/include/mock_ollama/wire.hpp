@@ -29,7 +29,8 @@ std::string http_response(int status, std::string_view content_type, std::string
 std::string http_error(int status, std::string_view message, bool close = false,
                        const std::vector<Header>& extra = {});
 // OpenAI's error body for /v1 endpoints.
-std::string http_openai_error(int status, std::string_view message, bool close = false);
+std::string http_openai_error(int status, std::string_view message, bool close = false,
+                              const std::vector<Header>& extra = {});
 void append_chunk(std::string& out, std::string_view data);
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 

@@ -1,0 +1,113 @@
+#include "mock_fixture.hpp"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace mock_test {
+
+namespace {
+
+// A fresh, unique file for the child's stderr (several suites may run side by side).
+std::filesystem::path make_stderr_file() {
+    std::string templ =
+        (std::filesystem::temp_directory_path() / "mock-ollama-it-XXXXXX.log").string();
+    const int fd = ::mkstemps(templ.data(), 4);
+    if (fd < 0) throw std::runtime_error("mkstemps failed for " + templ);
+    ::close(fd);
+    return templ;
+}
+
+common::ChildProcess::Options options_for(std::vector<std::string> args,
+                                          const std::filesystem::path& stderr_file) {
+    std::vector<std::string> argv = {MOCK_OLLAMA_BIN, "--host", "127.0.0.1", "--port", "0",
+                                     "--log-level",   "debug"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return {.argv = std::move(argv), .unset_env = {"OLLAMA_HOST"}, .stderr_file = stderr_file};
+}
+
+}  // namespace
+
+MockProcess::MockProcess(std::vector<std::string> args)
+    : stderr_path_(make_stderr_file()), child_(options_for(std::move(args), stderr_path_)) {
+    const auto line = child_.wait_for_line("listening on", std::chrono::seconds(10));
+    port_ = common::port_from_ready_line(line);
+    if (port_ == 0) throw std::runtime_error("no port in ready line: " + line);
+    base_url_ = "http://127.0.0.1:" + std::to_string(port_);
+}
+
+MockProcess::~MockProcess() {
+    child_.stop(std::chrono::seconds(5));
+    if (::testing::Test::HasFailure()) {
+        std::cerr << "---- mock-ollama stderr (" << stderr_path_.string() << ") ----\n"
+                  << child_.stderr_tail(3000) << "\n----\n";
+    }
+    std::error_code ignored;
+    std::filesystem::remove(stderr_path_, ignored);
+}
+
+nlohmann::json MockProcess::get_json(std::string_view path) const {
+    HttpClient c(base_url_);
+    const Response r = c.get(path);
+    EXPECT_TRUE(r.ok() && r.status == 200) << "GET " << path << ": " << r.describe();
+    auto j = r.json();
+    EXPECT_FALSE(j.is_discarded()) << "GET " << path << " is not JSON: " << r.body;
+    return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+nlohmann::json MockProcess::stats() const {
+    return get_json("/_mock/stats");
+}
+
+nlohmann::json MockProcess::requests(std::string_view query) const {
+    std::string path = "/_mock/requests";
+    if (!query.empty()) path += "?" + std::string(query);
+    return get_json(path).value("requests", nlohmann::json::array());
+}
+
+nlohmann::json MockProcess::last_request() const {
+    const auto all = requests();
+    EXPECT_FALSE(all.empty()) << "the mock logged no request";
+    return all.empty() ? nlohmann::json::object() : all.back();
+}
+
+std::vector<std::string> token_texts(const nlohmann::json& record) {
+    std::vector<std::string> out;
+    for (const auto& t : record.value("tokens", nlohmann::json::array())) {
+        out.push_back(t.value("text", ""));
+    }
+    return out;
+}
+
+nlohmann::json generate_body(std::string_view prompt, nlohmann::json extra,
+                             std::string_view model) {
+    nlohmann::json b = {{"model", model}, {"prompt", prompt}};
+    if (!extra.is_null()) b.update(extra);
+    return b;
+}
+
+nlohmann::json chat_body(std::string_view prompt, nlohmann::json extra, std::string_view model) {
+    nlohmann::json b = {
+        {"model", model},
+        {"messages", nlohmann::json::array({{{"role", "user"}, {"content", prompt}}})}};
+    if (!extra.is_null()) b.update(extra);
+    return b;
+}
+
+std::vector<nlohmann::json> parse_records(const std::vector<Record>& records) {
+    std::vector<nlohmann::json> out;
+    for (const auto& r : records) out.push_back(nlohmann::json::parse(r.text, nullptr, false));
+    return out;
+}
+
+bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        if (probe()) return true;
+        if (Clock::now() >= deadline) return false;
+    }
+}
+
+}  // namespace mock_test
