@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include "common/clock.hpp"
@@ -61,6 +62,29 @@ void HttpSession::read_request() {
     parser_->body_limit(ctx_.config.body_limit);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(ctx_.config.header_timeout);
+    // Headers first: a client that sent "Expect: 100-continue" (curl does for large bodies)
+    // waits for our interim answer before it sends the body, as Ollama's Go server gives it.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t n) {
+    if (ec) return on_read(ec, n);
+    const auto& msg = parser_->get();
+    const auto expect = msg[http::field::expect];
+    if (expect.size() == 12 && beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+        auto interim = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
+        net::async_write(stream_, net::buffer(*interim),
+                         [self = shared_from_this(), interim](beast::error_code wec, std::size_t) {
+                             if (wec) return self->close(false);
+                             self->read_body();
+                         });
+        return;
+    }
+    read_body();
+}
+
+void HttpSession::read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

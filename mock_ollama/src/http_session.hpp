@@ -41,6 +41,8 @@ private:
     void wait_for_request();
     void on_first_bytes(boost::beast::error_code ec, std::size_t n);
     void read_request();
+    void on_header(boost::beast::error_code ec, std::size_t n);
+    void read_body();
     void on_read(boost::beast::error_code ec, std::size_t n);
     void serve(HttpRequest&& request);
     void reply_and_close(int status, std::string_view message);
