@@ -299,14 +299,18 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
         seed = config_.runtime.seed;
         scripts = config_.runtime.scripts;
         loaded_[m->name] = received_wall_us;
+        // The first matching rule that has uses left applies, and only it is used up: two
+        // rules for one prompt (say, a fault for the first call, pacing for the second)
+        // apply one after the other.
         for (auto& rule : config_.runtime.rules) {
             if (rule.remaining && *rule.remaining == 0) continue;
             if (!rule.model.empty() && rule.model != m->name) continue;
             if (!rule.match.empty() && p.prompt.find(rule.match) == std::string::npos) continue;
             rule.pacing.apply_to(pacing);
             if (rule.profile) text.profile = *rule.profile;
-            if (rule.fault && !fault) fault = rule.fault;
+            if (rule.fault) fault = rule.fault;
             if (rule.remaining) --*rule.remaining;
+            break;
         }
     }
     p.pacing.apply_to(pacing);

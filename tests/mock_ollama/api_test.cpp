@@ -143,6 +143,21 @@ TEST_F(ApiTest, FaultFromHeaderOptionsOrRule) {
     EXPECT_FALSE(gen(kPrompt).fault.active()) << "count 1 means once";
 }
 
+TEST_F(ApiTest, OnlyTheFirstMatchingRuleAppliesAndIsUsedUp) {
+    const auto cfg = reply("POST", "/_mock/config",
+                           R"({"rules":[{"match":"Ana","fault":"reset:after=1","count":1},
+                                        {"match":"Ana","tps":5,"count":1}]})");
+    ASSERT_EQ(cfg.status, 200) << cfg.body;
+    const auto first = gen(kPrompt);
+    EXPECT_EQ(first.fault.kind, FaultKind::reset);
+    EXPECT_EQ(first.offsets[1] - first.offsets[0], std::chrono::milliseconds(20)) << "default pacing";
+    const auto second = gen(kPrompt);
+    EXPECT_FALSE(second.fault.active());
+    EXPECT_EQ(second.offsets[1] - second.offsets[0], std::chrono::milliseconds(200)) << "5 tok/s";
+    const auto third = gen(kPrompt);
+    EXPECT_EQ(third.offsets[1] - third.offsets[0], std::chrono::milliseconds(20));
+}
+
 TEST_F(ApiTest, HttpStatusFaultIsAnOllamaErrorReplyAndIsLogged) {
     const auto r = reply("POST", "/api/generate", kPrompt.dump(), {{"X-Mock-Fault", "http_429"}});
     EXPECT_EQ(r.status, 429);
