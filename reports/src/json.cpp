@@ -1,0 +1,277 @@
+#include "reports/json.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace reports {
+
+using nlohmann::json;
+
+namespace {
+
+// Non-finite numbers have no JSON spelling: null (and NaN when read back).
+json number(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
+
+json to_json(const Evidence& e) {
+    return {{"call", e.call},
+            {"token_index", e.token_index ? json(*e.token_index) : json(nullptr)},
+            {"expected", e.expected},
+            {"got", e.got},
+            {"detail", e.detail}};
+}
+
+json to_json(const CheckResult& c) {
+    json evidence = json::array();
+    for (const auto& e : c.evidence) evidence.push_back(to_json(e));
+    return {{"id", c.id},
+            {"title", c.title},
+            {"status", to_string(c.status)},
+            {"now_passing_in_baseline", c.now_passing_in_baseline},
+            {"message", c.message},
+            {"evidence", std::move(evidence)},
+            {"warnings", c.warnings},
+            {"seconds", number(c.seconds)},
+            {"passed_items", c.passed_items},
+            {"total_items", c.total_items},
+            {"item_unit", c.item_unit}};
+}
+
+json to_json(const Distribution& d) {
+    return {{"name", d.name},       {"unit", d.unit},        {"count", d.count},
+            {"p50", number(d.p50)}, {"p90", number(d.p90)},  {"p99", number(d.p99)},
+            {"max", number(d.max)}, {"mean", number(d.mean)}};
+}
+
+json to_json(const Counts& c) {
+    return {{"checks", c.checks},
+            {"passed", c.passed},
+            {"failed", c.failed},
+            {"errors", c.errors},
+            {"skipped", c.skipped},
+            {"expected_failures", c.expected_failures},
+            {"now_passing_in_baseline", c.now_passing_in_baseline},
+            {"harness_errors", c.harness_errors}};
+}
+
+json to_json(const ScenarioResult& s) {
+    json checks = json::array();
+    for (const auto& c : s.checks) checks.push_back(to_json(c));
+    json metrics = json::array();
+    for (const auto& m : s.metrics) metrics.push_back(to_json(m));
+    json attachments = json::array();
+    for (const auto& [name, text] : s.attachments) {
+        attachments.push_back({{"name", name}, {"text", text}});
+    }
+    return {{"name", s.name},
+            {"file", s.file},
+            {"description", s.description},
+            {"seconds", number(s.seconds)},
+            {"checks", std::move(checks)},
+            {"metrics", std::move(metrics)},
+            {"harness_error", s.harness_error},
+            {"attachments", std::move(attachments)},
+            {"extra", s.extra}};
+}
+
+// Reading: every accessor names the field by its path for the error message.
+class Reader {
+  public:
+    Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+        if (!j_.is_object()) fail(path_, "expected an object");
+    }
+
+    [[noreturn]] static void fail(const std::string& path, const std::string& what) {
+        throw std::invalid_argument("report.json: " + path + ": " + what);
+    }
+
+    std::string sub(std::string_view key) const {
+        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    }
+
+    const json& field(std::string_view key) const {
+        const auto it = j_.find(key);
+        if (it == j_.end()) fail(sub(key), "missing");
+        return *it;
+    }
+
+    std::string str(std::string_view key) const {
+        const json& v = field(key);
+        if (!v.is_string()) fail(sub(key), "expected a string");
+        return v.get<std::string>();
+    }
+
+    bool boolean(std::string_view key) const {
+        const json& v = field(key);
+        if (!v.is_boolean()) fail(sub(key), "expected true or false");
+        return v.get<bool>();
+    }
+
+    double num(std::string_view key) const {
+        const json& v = field(key);
+        if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+        if (!v.is_number()) fail(sub(key), "expected a number");
+        return v.get<double>();
+    }
+
+    std::size_t count(std::string_view key) const {
+        const json& v = field(key);
+        if (v.is_number_unsigned()) return v.get<std::size_t>();
+        if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.get<std::size_t>();
+        fail(sub(key), "expected a non-negative integer");
+    }
+
+    const json& array(std::string_view key) const {
+        const json& v = field(key);
+        if (!v.is_array()) fail(sub(key), "expected an array");
+        return v;
+    }
+
+    std::string item(std::string_view key, std::size_t i) const {
+        return sub(key) + "[" + std::to_string(i) + "]";
+    }
+
+    std::vector<std::string> strings(std::string_view key) const {
+        std::vector<std::string> out;
+        const json& a = array(key);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].is_string()) fail(item(key, i), "expected a string");
+            out.push_back(a[i].get<std::string>());
+        }
+        return out;
+    }
+
+  private:
+    const json& j_;
+    std::string path_;
+};
+
+Evidence evidence_from(const json& j, const std::string& path) {
+    const Reader r(j, path);
+    Evidence e;
+    e.call = r.str("call");
+    const json& ti = r.field("token_index");
+    if (!ti.is_null()) e.token_index = r.count("token_index");
+    e.expected = r.str("expected");
+    e.got = r.str("got");
+    e.detail = r.str("detail");
+    return e;
+}
+
+CheckResult check_from(const json& j, const std::string& path) {
+    const Reader r(j, path);
+    CheckResult c;
+    c.id = r.str("id");
+    c.title = r.str("title");
+    const std::string status = r.str("status");
+    const auto st = status_from_string(status);
+    if (!st) {
+        Reader::fail(r.sub("status"), "unknown status \"" + status +
+                                          "\" (passed, failed, skipped, error, expected_failure)");
+    }
+    c.status = *st;
+    c.now_passing_in_baseline = r.boolean("now_passing_in_baseline");
+    c.message = r.str("message");
+    const json& ev = r.array("evidence");
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+        c.evidence.push_back(evidence_from(ev[i], r.item("evidence", i)));
+    }
+    c.warnings = r.strings("warnings");
+    c.seconds = r.num("seconds");
+    c.passed_items = r.count("passed_items");
+    c.total_items = r.count("total_items");
+    c.item_unit = r.str("item_unit");
+    return c;
+}
+
+Distribution distribution_from(const json& j, const std::string& path) {
+    const Reader r(j, path);
+    Distribution d;
+    d.name = r.str("name");
+    d.unit = r.str("unit");
+    d.count = r.count("count");
+    d.p50 = r.num("p50");
+    d.p90 = r.num("p90");
+    d.p99 = r.num("p99");
+    d.max = r.num("max");
+    d.mean = r.num("mean");
+    return d;
+}
+
+ScenarioResult scenario_from(const json& j, const std::string& path) {
+    const Reader r(j, path);
+    ScenarioResult s;
+    s.name = r.str("name");
+    s.file = r.str("file");
+    s.description = r.str("description");
+    s.seconds = r.num("seconds");
+    const json& checks = r.array("checks");
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        s.checks.push_back(check_from(checks[i], r.item("checks", i)));
+    }
+    const json& metrics = r.array("metrics");
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+        s.metrics.push_back(distribution_from(metrics[i], r.item("metrics", i)));
+    }
+    s.harness_error = r.str("harness_error");
+    const json& attachments = r.array("attachments");
+    for (std::size_t i = 0; i < attachments.size(); ++i) {
+        const Reader a(attachments[i], r.item("attachments", i));
+        s.attachments.emplace_back(a.str("name"), a.str("text"));
+    }
+    s.extra = r.field("extra");
+    return s;
+}
+
+}  // namespace
+
+json to_json(const RunReport& report) {
+    json scenarios = json::array();
+    for (const auto& s : report.scenarios) scenarios.push_back(to_json(s));
+    json summary = to_json(report.counts());
+    summary["all_passed"] = report.all_passed();
+    summary["exit_code"] = exit_code(report);
+    return {{"schema_version", kSchemaVersion}, {"tool_version", report.tool_version},
+            {"started_at", report.started_at},  {"seconds", number(report.seconds)},
+            {"options", report.options},        {"summary", std::move(summary)},
+            {"scenarios", std::move(scenarios)}};
+}
+
+RunReport from_json(const json& j) {
+    if (!j.is_object()) Reader::fail("(root)", "expected an object");
+    const Reader r(j, "");
+    const json& version = r.field("schema_version");
+    if (!version.is_number_integer()) Reader::fail("schema_version", "expected an integer");
+    if (version.get<std::int64_t>() != kSchemaVersion) {
+        Reader::fail("schema_version", "unsupported version " + version.dump() + " (this is " +
+                                           std::to_string(kSchemaVersion) + ")");
+    }
+    RunReport report;
+    report.tool_version = r.str("tool_version");
+    report.started_at = r.str("started_at");
+    report.seconds = r.num("seconds");
+    report.options = r.field("options");
+    const json& scenarios = r.array("scenarios");
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        report.scenarios.push_back(scenario_from(scenarios[i], r.item("scenarios", i)));
+    }
+    return report;
+}
+
+std::string render_json(const RunReport& report) {
+    return to_json(report).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+RunReport parse_json(std::string_view text) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(std::string("report.json: not valid JSON: ") + e.what());
+    }
+    return from_json(j);
+}
+
+}  // namespace reports

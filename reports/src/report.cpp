@@ -1,0 +1,181 @@
+#include "reports/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace reports {
+
+std::string_view to_string(Status s) {
+    switch (s) {
+        case Status::passed:
+            return "passed";
+        case Status::failed:
+            return "failed";
+        case Status::skipped:
+            return "skipped";
+        case Status::error:
+            return "error";
+        case Status::expected_failure:
+            return "expected_failure";
+    }
+    return "error";
+}
+
+std::optional<Status> status_from_string(std::string_view s) {
+    for (Status st : {Status::passed, Status::failed, Status::skipped, Status::error,
+                      Status::expected_failure}) {
+        if (to_string(st) == s) return st;
+    }
+    return std::nullopt;
+}
+
+Distribution summarize(std::string name, std::string unit, std::vector<double> values) {
+    Distribution d;
+    d.name = std::move(name);
+    d.unit = std::move(unit);
+    std::erase_if(values, [](double v) { return !std::isfinite(v); });
+    if (values.empty()) return d;
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    // Nearest rank: the smallest value with at least p % of the values at or below it.
+    // Integer arithmetic: ceil(p * n / 100) without floating-point rounding at exact ranks.
+    const auto rank = [n, &values](std::size_t p) {
+        const std::size_t r = std::clamp<std::size_t>((p * n + 99) / 100, 1, n);
+        return values[r - 1];
+    };
+    d.count = n;
+    d.p50 = rank(50);
+    d.p90 = rank(90);
+    d.p99 = rank(99);
+    d.max = values.back();
+    double sum = 0;
+    for (double v : values) sum += v;
+    d.mean = sum / static_cast<double>(n);
+    return d;
+}
+
+namespace {
+
+void add(Counts& c, const CheckResult& check) {
+    ++c.checks;
+    switch (check.status) {
+        case Status::passed:
+            ++c.passed;
+            break;
+        case Status::failed:
+            ++c.failed;
+            break;
+        case Status::skipped:
+            ++c.skipped;
+            break;
+        case Status::error:
+            ++c.errors;
+            break;
+        case Status::expected_failure:
+            ++c.expected_failures;
+            break;
+    }
+    if (check.now_passing_in_baseline) ++c.now_passing_in_baseline;
+}
+
+}  // namespace
+
+Counts ScenarioResult::counts() const {
+    Counts c;
+    for (const auto& check : checks) add(c, check);
+    if (!harness_error.empty()) ++c.harness_errors;
+    return c;
+}
+
+Counts RunReport::counts() const {
+    Counts c;
+    for (const auto& s : scenarios) {
+        const Counts sc = s.counts();
+        c.checks += sc.checks;
+        c.passed += sc.passed;
+        c.failed += sc.failed;
+        c.errors += sc.errors;
+        c.skipped += sc.skipped;
+        c.expected_failures += sc.expected_failures;
+        c.now_passing_in_baseline += sc.now_passing_in_baseline;
+        c.harness_errors += sc.harness_errors;
+    }
+    return c;
+}
+
+bool RunReport::all_passed() const {
+    const Counts c = counts();
+    return c.checks > 0 && c.failed == 0 && c.errors == 0 && c.harness_errors == 0;
+}
+
+int exit_code(const RunReport& report) {
+    const Counts c = report.counts();
+    if (c.harness_errors > 0 || c.errors > 0 || c.checks == 0) return 2;
+    if (c.failed > 0) return 1;
+    return 0;
+}
+
+const std::vector<CheckInfo>& check_catalog() {
+    static const std::vector<CheckInfo> catalog = {
+        {"stream.upstream_streaming", "generate calls reach Ollama with streaming on"},
+        {"stream.tokens_delivered", "every emitted token reaches the client, none extra"},
+        {"stream.realtime", "tokens arrive in real time (first token, relay lag, no batching)"},
+        {"stream.order", "tokens arrive in the mock's order"},
+        {"stream.final_matches", "the final summary equals the streamed tokens"},
+        {"csv.complete_saved", "the complete summary (not tokens) is saved to CSV"},
+        {"csv.integrity", "the CSV stays valid RFC 4180, other rows untouched"},
+        {"timeout.long_generation", "generations longer than 60 s complete"},
+        {"timeout.upstream_stall", "a stalled upstream errors after 120 s, connection survives"},
+        {"compat.non_streaming", "the non-streaming path returns the same summary"},
+        {"compat.both_stream_forms", "legacy stream_token and notifications/progress both work"},
+        {"concurrency.isolation", "concurrent calls get only their own tokens, no lost update"},
+        {"errors.clear", "bad requests and upstream faults get clear errors, server survives"},
+        {kSuiteAllPass, "every selected check passed (or is an expected failure)"},
+    };
+    return catalog;
+}
+
+std::string_view catalog_title(std::string_view id) {
+    for (const auto& info : check_catalog()) {
+        if (info.id == id) return info.title;
+    }
+    return {};
+}
+
+std::size_t catalog_rank(std::string_view id) {
+    const auto& catalog = check_catalog();
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+        if (catalog[i].id == id) return i;
+    }
+    return catalog.size();
+}
+
+const std::vector<MetricDefinition>& metric_definitions() {
+    static const std::vector<MetricDefinition> defs = {
+        {"ttft", "TTFT",
+         "time to first token: from the moment the request was sent to the moment the first "
+         "token message was received by the client"},
+        {"itl", "ITL",
+         "inter-token latency: time between two consecutive token messages of one stream, "
+         "measured at the client"},
+        {"relay_lag", "relay lag",
+         "client arrival time of a token minus the time the mock emitted it (both wall "
+         "clock, same machine): what the server adds while relaying"},
+        {"e2e", "end-to-end",
+         "from the moment the request was sent to the moment its final response was received"},
+        {"tokens_per_s_stream", "tokens/s per stream",
+         "tokens of one call divided by the time from its first to its last token"},
+        {"tokens_per_s_total", "tokens/s total",
+         "all tokens received in the scenario divided by the scenario's wall time"},
+    };
+    return defs;
+}
+
+std::string_view metric_label(std::string_view key) {
+    for (const auto& d : metric_definitions()) {
+        if (d.key == key) return d.label;
+    }
+    return key;
+}
+
+}  // namespace reports
