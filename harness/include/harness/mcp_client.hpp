@@ -1,0 +1,177 @@
+#pragma once
+// An asynchronous MCP client over WebSocket, one object per connection, built to run by the
+// thousand on one io_context: every handler runs on the connection's own strand, exactly one
+// write is in flight with a bounded queue behind it, every read is bounded in time (idle
+// timeout with keep-alive pings) and in size. Calls record what the harness measures: send
+// time, each streamed token with its arrival (steady and wall clock), the final response.
+//
+// Public functions may be called from any thread; they post to the strand. Callbacks run on
+// the strand. Errors are reported to callbacks, never thrown across the event loop.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness/router.hpp"
+
+namespace harness {
+
+// ws://host[:port][/target]; port 80 when absent, target "/" when absent.
+struct WsUrl {
+    std::string host;
+    std::string port;
+    std::string target;
+};
+std::optional<WsUrl> parse_ws_url(std::string_view url);
+
+struct ClientOptions {
+    bool offer_mcp_subprotocol = true;  // Sec-WebSocket-Protocol: mcp (as the TS SDK does)
+    std::size_t max_message_bytes = 16 * 1024 * 1024;   // a larger incoming message: closed
+    std::size_t queue_limit_bytes = 8 * 1024 * 1024;    // outgoing bytes waiting to be written
+    std::chrono::milliseconds connect_timeout{10'000};  // TCP connect, and the handshake
+    // Nothing heard from the server for this long: the connection fails. A ping goes out
+    // at half of it, so a live but quiet server is never dropped.
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds request_timeout{0};  // default deadline per call; 0 = none
+    std::string user_agent = "mcp-harness/0.1";
+};
+
+struct RequestOptions {
+    // Ask for standard progress notifications: adds params._meta.progressToken ("pt-<id>")
+    // unless the params carry one already (which is then used for routing).
+    bool progress = false;
+    bool keep_tokens = true;                // false: tokens are counted and timed, not stored
+    std::chrono::milliseconds timeout{-1};  // < 0: ClientOptions::request_timeout; 0: none
+};
+
+struct ClientError {
+    boost::system::error_code code;
+    std::string message;  // empty: no error
+    explicit operator bool() const { return !message.empty(); }
+};
+
+using ConnectHandler = std::function<void(const ClientError& error)>;
+using CloseHandler = std::function<void(const ClientError& error)>;
+
+class McpClient : public std::enable_shared_from_this<McpClient> {
+  public:
+    static std::shared_ptr<McpClient> create(boost::asio::io_context& io);
+    ~McpClient();
+    McpClient(const McpClient&) = delete;
+    McpClient& operator=(const McpClient&) = delete;
+
+    // Resolves, connects and completes the WebSocket handshake. on_connected gets an error
+    // (and the client is closed) or none (and the client is open).
+    void connect(std::string url, ClientOptions options, ConnectHandler on_connected);
+
+    // Sends a JSON-RPC request with the next id and returns that id as JSON text. Streamed
+    // tokens go to on_token; the response, a timeout or a lost connection ends the call with
+    // one on_done. A call made while the client is not open ends at once with an error.
+    std::string request(std::string method, nlohmann::json params, TokenHandler on_token,
+                        DoneHandler on_done, RequestOptions options = {});
+    // request() without a token handler.
+    std::string call(std::string method, nlohmann::json params, DoneHandler on_done,
+                     RequestOptions options = {});
+    // initialize (protocolVersion, capabilities {}, clientInfo), then, once answered
+    // successfully, notifications/initialized.
+    void initialize(std::string protocol_version, nlohmann::json client_info, DoneHandler on_done);
+    void notify(std::string method, nlohmann::json params = nlohmann::json::object());
+    // Any text, as one text frame: malformed-input tests.
+    void send_raw(std::string text);
+    // Close handshake (1000) after the frames already queued; calls in flight end with an
+    // error. on_closed runs once the connection is closed.
+    void close(CloseHandler on_closed = {});
+
+    // Set before connect(). Notifications, server requests, unrouted and invalid frames.
+    void on_other(FrameHandler handler);
+    // Set before connect(). The connection ended without close() (error set), or after it.
+    void on_close(CloseHandler handler);
+
+    // Any thread.
+    bool is_open() const { return open_.load(std::memory_order_relaxed); }
+    // The subprotocol the server selected ("" when none); valid once connected.
+    std::string subprotocol() const;
+    struct Stats {
+        std::uint64_t frames_in = 0, bytes_in = 0, tokens_in = 0;
+        std::uint64_t frames_out = 0, bytes_out = 0;
+        std::uint64_t unrouted = 0, invalid = 0;
+    };
+    Stats stats() const;
+
+  private:
+    explicit McpClient(boost::asio::io_context& io);
+
+    struct Outgoing {
+        std::string data;
+        std::string call_id;  // non-empty: stamp this call's send time
+    };
+    enum class State { idle, connecting, open, closing, closed };
+
+    void do_connect(std::string url, ConnectHandler on_connected);
+    void on_resolve(boost::beast::error_code ec,
+                    boost::asio::ip::tcp::resolver::results_type results);
+    void on_connect(boost::beast::error_code ec, boost::asio::ip::tcp::endpoint);
+    void on_handshake(boost::beast::error_code ec);
+    void connect_failed(boost::beast::error_code ec, const std::string& what);
+
+    void start_call(std::string id, std::string text, CallRecord record, TokenHandler on_token,
+                    DoneHandler on_done, bool keep_tokens, std::chrono::milliseconds timeout);
+    bool enqueue(Outgoing item, std::string& error);
+    void do_write();
+    void on_write(boost::beast::error_code ec, std::size_t n);
+    void do_read();
+    void on_read(boost::beast::error_code ec, std::size_t n);
+    void arm_idle_check();
+    void on_idle_check(boost::beast::error_code ec);
+    void do_close();
+    void on_closed(boost::beast::error_code ec);
+    void finish(ClientError error);
+
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    boost::asio::ip::tcp::resolver resolver_;
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::flat_buffer buffer_;
+    boost::beast::websocket::response_type handshake_response_;
+    // Our own idle watchdog: Beast's idle timeout re-arms a timer on every read, which costs
+    // more than the rest of reading a token frame; this one wakes every half idle period.
+    boost::asio::steady_timer idle_timer_;
+    std::int64_t last_heard_us_ = 0;  // steady µs
+    bool ping_in_flight_ = false;
+
+    ClientOptions options_;
+    WsUrl url_;
+    State state_ = State::idle;
+    ConnectHandler on_connected_;
+    CloseHandler on_close_;
+    std::vector<CloseHandler> on_closed_waiters_;
+    bool close_requested_ = false;
+
+    Router router_;
+    std::deque<Outgoing> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    std::unordered_map<std::string, std::unique_ptr<boost::asio::steady_timer>> deadlines_;
+
+    std::string subprotocol_;  // written on the strand before open_ is set
+    std::atomic<bool> open_{false};
+    std::atomic<std::int64_t> next_id_{1};
+    std::atomic<std::uint64_t> frames_in_{0}, bytes_in_{0}, tokens_in_{0};
+    std::atomic<std::uint64_t> frames_out_{0}, bytes_out_{0};
+    std::atomic<std::uint64_t> unrouted_{0}, invalid_{0};
+};
+
+}  // namespace harness

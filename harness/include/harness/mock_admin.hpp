@@ -1,0 +1,61 @@
+#pragma once
+// The mock-ollama admin endpoints, for before and after a run: what each generation request
+// emitted and when (/_mock/requests), counters (/_mock/stats), reset and run-time config.
+// Blocking libcurl calls: never call them on an event-loop thread.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace harness {
+
+struct MockToken {
+    std::size_t index = 0;
+    std::string text;
+    std::int64_t t_us = 0;          // written to the socket, wall µs since the epoch
+    std::int64_t scheduled_us = 0;  // when it was due
+};
+
+struct MockRequest {
+    std::uint64_t id = 0;
+    std::string endpoint, model, prompt, outcome, done_reason, fault, text;
+    bool stream = false;
+    int status = 0;
+    std::int64_t received_us = 0;
+    std::vector<MockToken> tokens;
+
+    std::vector<std::int64_t> emitted_us() const;
+    std::vector<std::string> token_texts() const;
+};
+
+MockRequest parse_mock_request(const nlohmann::json& j);
+
+class MockAdmin {
+  public:
+    // base_url: "http://127.0.0.1:PORT"
+    explicit MockAdmin(std::string base_url,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+    nlohmann::json stats() const;
+    // Every logged request with id > since, oldest first, fetched `page` at a time (fewer
+    // when a page is too large for the mock to send).
+    std::vector<MockRequest> requests(std::uint64_t since = 0, bool tokens = true,
+                                      std::size_t page = 100) const;
+    void reset() const;
+    nlohmann::json config() const;
+    void set_config(const nlohmann::json& config) const;
+
+    // One request; the body of a 2xx answer. Throws std::runtime_error otherwise.
+    std::string get(const std::string& target) const;
+    std::string post(const std::string& target, const std::string& body) const;
+
+  private:
+    std::string perform(const std::string& target, const std::string* body) const;
+
+    std::string base_url_;
+    std::chrono::milliseconds timeout_;
+};
+
+}  // namespace harness

@@ -1,0 +1,80 @@
+#pragma once
+// Routes the frames of one connection to the calls in flight on it: streamed tokens to their
+// call (legacy frames by their "id", progress notifications by their progressToken), the
+// final response by its id, everything else to one handler. No I/O: the client feeds it
+// frames with their arrival times, and tests feed it recorded frames.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "harness/call_record.hpp"
+#include "harness/frame.hpp"
+
+namespace harness {
+
+struct Arrival {
+    std::int64_t steady_us = 0;
+    std::int64_t wall_us = 0;
+    static Arrival now();
+};
+
+using TokenHandler = std::function<void(const CallRecord& call, const TokenArrival& token)>;
+using DoneHandler = std::function<void(CallRecord call)>;
+using FrameHandler = std::function<void(const Frame& frame)>;
+
+class Router {
+  public:
+    struct Counters {
+        std::uint64_t frames = 0;
+        std::uint64_t tokens = 0;     // routed to a call
+        std::uint64_t responses = 0;  // routed to a call
+        std::uint64_t notifications = 0;
+        std::uint64_t server_requests = 0;
+        std::uint64_t unrouted = 0;  // tokens or responses for no call in flight
+        std::uint64_t invalid = 0;
+    };
+
+    // Registers a call before its request is sent. `record.id` (and `progress_token` when the
+    // call asked for progress notifications) must be set.
+    void expect(CallRecord record, TokenHandler on_token, DoneHandler on_done, bool keep_tokens);
+    // Stamps the call's send time (the frame was handed to the socket).
+    void sent(const std::string& id, Arrival at);
+    // Decodes and routes one frame. Handlers run before it returns.
+    FrameKind route(std::string_view frame, Arrival at);
+    // The same for a frame decoded already.
+    void route(Frame frame, Arrival at);
+    // Ends a call without a response (timeout, connection lost): its DoneHandler gets the
+    // record with `error` set. False when the call is not in flight.
+    bool fail(const std::string& id, const std::string& error, Arrival at);
+    void fail_all(const std::string& error, Arrival at);
+
+    // Notifications, server requests, unrouted tokens and responses, invalid frames.
+    void on_other(FrameHandler handler) { on_other_ = std::move(handler); }
+
+    std::size_t in_flight() const { return by_id_.size(); }
+    bool in_flight(const std::string& id) const { return by_id_.count(id) != 0; }
+    const Counters& counters() const { return counters_; }
+
+  private:
+    struct Pending {
+        CallRecord record;
+        TokenHandler on_token;
+        DoneHandler on_done;
+        bool keep_tokens = true;
+    };
+
+    std::shared_ptr<Pending> take(const std::string& id);
+    void token(Pending& call, Frame& frame, Arrival at);
+    void other(const Frame& frame);
+
+    std::unordered_map<std::string, std::shared_ptr<Pending>> by_id_;
+    std::unordered_map<std::string, std::shared_ptr<Pending>> by_progress_;
+    std::size_t without_progress_ = 0;  // calls in flight that asked for legacy frames
+    FrameHandler on_other_;
+    Counters counters_;
+};
+
+}  // namespace harness

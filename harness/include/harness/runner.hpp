@@ -1,0 +1,46 @@
+#pragma once
+// Runs one scenario end to end: a fresh data folder, mock-ollama and mcp-server as children
+// on port 0 (or an existing server and mock given by URL), the mock's pacing and per-call
+// faults set through its admin API, every client's steps driven on one event loop, then the
+// mock's log and the summaries CSV collected into a ScenarioRun for the checks.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/run_record.hpp"
+#include "harness/scenario.hpp"
+
+namespace harness {
+
+struct RunOptions {
+    double time_scale = 1.0;
+    std::uint64_t seed = 7;
+    std::string server_url;               // empty: launch our own mcp-server
+    std::string ollama_url;               // the mock the server uses (required with server_url)
+    std::filesystem::path summaries_csv;  // the external server's CSV (optional)
+    std::filesystem::path patients_csv;   // the external server's patients (optional)
+    std::string mock_bin, server_bin;     // binaries to launch
+    std::filesystem::path work_dir;       // data folders and logs go below it
+    unsigned client_threads = 1;          // event-loop threads for the clients
+    bool keep_work_dir = false;
+    std::function<void(const std::string& line)> on_progress;  // live progress lines
+};
+
+struct ScenarioOutput {
+    ScenarioRun run;
+    // (name, text) attached to the report when a check fails: service logs and the like.
+    std::vector<std::pair<std::string, std::string>> attachments;
+    double seconds = 0;
+};
+
+// Never throws for a server's misbehaviour (that is what the checks are for); a run that
+// could not be carried out (a process would not start) is in run.harness_errors.
+ScenarioOutput run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Where the bundled binaries are: next to the harness binary in the build tree, or on PATH.
+std::string find_binary(const std::string& name, const std::filesystem::path& self_exe);
+
+}  // namespace harness

@@ -1,0 +1,48 @@
+#pragma once
+// A program under test started as a child on port 0: its ready line ("... listening on
+// URL") read within a bounded wait, its stderr kept in a file for error messages, stopped
+// with SIGTERM (then SIGKILL) when the object goes away.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/child_process.hpp"
+
+namespace harness {
+
+struct ServiceOptions {
+    std::string binary;
+    std::vector<std::string> args = {};
+    std::filesystem::path stderr_file = {};  // empty: a file in the temp directory
+    std::filesystem::path cwd = {};
+    std::chrono::milliseconds ready_timeout{15'000};
+};
+
+class ServiceProcess {
+  public:
+    // Throws std::runtime_error (with the tail of the child's stderr) when the program does
+    // not print a line containing "listening on" within the timeout.
+    explicit ServiceProcess(const ServiceOptions& options);
+    ServiceProcess(const ServiceProcess&) = delete;
+    ServiceProcess& operator=(const ServiceProcess&) = delete;
+
+    // The URL of the ready line: "http://127.0.0.1:41234", "ws://127.0.0.1:40123/mcp".
+    const std::string& url() const { return url_; }
+    unsigned short port() const { return port_; }
+    pid_t pid() const { return child_.pid(); }
+    common::ChildProcess& child() { return child_; }
+    std::string stderr_tail(std::size_t bytes = 4096) const { return child_.stderr_tail(bytes); }
+    int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000)) {
+        return child_.stop(grace);
+    }
+
+  private:
+    static common::ChildProcess start(const ServiceOptions& options);
+
+    common::ChildProcess child_;
+    std::string url_;
+    unsigned short port_ = 0;
+};
+
+}  // namespace harness

@@ -1,0 +1,147 @@
+// concurrency.isolation: with many clients and several calls in flight per connection, each
+// call gets exactly its own upstream request's tokens (no cross-talk), and every save lands.
+#include <algorithm>
+#include <map>
+
+#include "harness/checks.hpp"
+#include "harness/metrics.hpp"
+
+namespace harness::checks {
+
+using reports::CheckResult;
+using reports::Evidence;
+
+namespace {
+
+std::string end_or(const std::vector<std::string>& texts, std::size_t i) {
+    return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
+}
+
+// Where a token that is not the call's own came from: another mock request with this text,
+// preferably at the same index, preferably the one emitted closest to its arrival.
+std::string foreign_source(const ScenarioRun& run,
+                           const std::map<std::size_t, const StepRecord*>& owners, std::size_t own,
+                           const TokenArrival& token, std::size_t index) {
+    long best = -1;
+    bool best_same_index = false;
+    std::int64_t best_gap = 0;
+    std::size_t best_token = 0;
+    for (std::size_t k = 0; k < run.mock_requests.size(); ++k) {
+        if (k == own) continue;
+        const auto& tokens = run.mock_requests[k].tokens;
+        for (std::size_t j = 0; j < tokens.size(); ++j) {
+            if (tokens[j].text != token.text) continue;
+            const bool same_index = j == index;
+            const std::int64_t gap = std::llabs(token.wall_us - tokens[j].t_us);
+            if (best < 0 || (same_index && !best_same_index) ||
+                (same_index == best_same_index && gap < best_gap)) {
+                best = static_cast<long>(k);
+                best_same_index = same_index;
+                best_gap = gap;
+                best_token = j;
+            }
+        }
+    }
+    if (best < 0) return "the token is in no mock request's output (corrupted)";
+    const auto k = static_cast<std::size_t>(best);
+    std::string out = "cross-talk: the token is token " + std::to_string(best_token) +
+                      " of mock request #" + std::to_string(run.mock_requests[k].id);
+    if (const auto it = owners.find(k); it != owners.end()) out += ", " + describe(*it->second);
+    return out;
+}
+
+}  // namespace
+
+CheckResult concurrency_isolation(const ScenarioRun& run) {
+    Tally tally("concurrency.isolation", "items");
+    std::map<std::size_t, const StepRecord*> owners;  // mock request index -> its call
+    for (const auto& step : run.steps) {
+        if (step.kind == StepKind::generate && step.mock_request)
+            owners[*step.mock_request] = &step;
+    }
+    for (const auto& step : run.steps) {
+        if (step.kind != StepKind::generate) continue;
+        const bool expected_ok = step.expect == Expect::ok && !step.cancelled;
+        if (expected_ok) {
+            if (auto e = unusable(run, step, true)) {
+                tally.fail(std::move(*e));
+                continue;
+            }
+        }
+        const MockRequest* mock = matched_mock(run, step);
+        // A call expected to fail may never have reached the upstream; one that did must
+        // still see only its own tokens.
+        if (mock == nullptr || !step.is_call) continue;
+        const CallRecord& c = step.call;
+        if (!tokens_kept(c)) {
+            Evidence e;
+            e.call = describe(step);
+            e.detail = "the runner did not keep the token texts: the stream cannot be checked";
+            tally.undecided(std::move(e));
+            continue;
+        }
+        const std::vector<std::string> want = mock->token_texts();
+        std::vector<std::string> got;
+        for (const auto& t : c.tokens) got.push_back(t.text);
+        // A successful call gets all its tokens; a failed or cancelled one a prefix of them.
+        const bool whole = expected_ok && c.ok();
+        const bool fine =
+            whole ? got == want
+                  : got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin());
+        std::vector<Evidence> problems;
+        if (!fine) {
+            const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
+            const auto i = static_cast<std::size_t>(m.first - want.begin());
+            Evidence e;
+            e.call = describe(step);
+            e.token_index = i;
+            e.expected = end_or(want, i);
+            e.got = end_or(got, i);
+            e.detail = i < got.size()
+                           ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
+                           : "the stream ended before the call's own tokens did";
+            problems.push_back(std::move(e));
+        }
+        // Without tokens (upstream stream: false), the summary itself must be the call's own.
+        if (whole && !step.stream_upstream) {
+            const auto summary = final_summary(step);
+            const std::string own = trim_ascii(mock->text);
+            if (summary && *summary != own) {
+                problems.push_back(text_difference(describe(step), own, *summary,
+                                                   "the call's own mock text and its summary"));
+            }
+        }
+        if (problems.empty()) {
+            tally.pass();
+        } else {
+            tally.fail(std::move(problems));
+        }
+    }
+    // Every save landed: no lost update.
+    const auto rows = expected_rows(run);
+    if (!run.summaries_csv_known) {
+        if (!rows.empty()) {
+            tally.warn("the server's summaries CSV is not reachable (pass --summaries-csv): " +
+                       std::to_string(rows.size()) + " saved rows were not checked");
+        }
+    } else {
+        std::string error;
+        const auto after = parse_csv(run.summaries_csv_after, &error);
+        for (const auto& row : rows) {
+            if (!after) {
+                Evidence e;
+                e.call = describe(*row.last.step);
+                e.detail = "the CSV after the run does not parse: " + error;
+                tally.fail(std::move(e));
+            } else if (auto e = row_problem(*after, row)) {
+                e->detail = "the save did not land: " + e->detail;
+                tally.fail(std::move(*e));
+            } else {
+                tally.pass();
+            }
+        }
+    }
+    return tally.finish("no generate call reached the mock and nothing was saved");
+}
+
+}  // namespace harness::checks

@@ -1,0 +1,194 @@
+// The csv.* checks: the summaries CSV after the run against the saves that succeeded and
+// against the file before the run.
+#include <set>
+
+#include "harness/checks.hpp"
+
+namespace harness::checks {
+
+using reports::CheckResult;
+using reports::Evidence;
+using reports::Status;
+
+namespace {
+
+constexpr const char* kCsvUnknown =
+    "the server's summaries CSV is not reachable: pass --summaries-csv";
+
+std::string joined(const std::vector<std::string>& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i];
+    return out;
+}
+
+// A step whose success means a save: generate with save, or update.
+bool save_step(const StepRecord& step) {
+    return (step.kind == StepKind::generate && step.save) || step.kind == StepKind::update;
+}
+
+}  // namespace
+
+CheckResult csv_complete_saved(const ScenarioRun& run) {
+    if (!run.summaries_csv_known) return skipped("csv.complete_saved", kCsvUnknown);
+    Tally tally("csv.complete_saved", "saves");
+    for (const auto& step : run.steps) {
+        if (!save_step(step) || step.expect != Expect::ok) continue;
+        if (auto e = unusable(run, step, false)) {
+            tally.fail(std::move(*e));
+        } else if (step.kind == StepKind::generate && !final_summary(step)) {
+            Evidence ev;
+            ev.call = describe(step);
+            ev.got = quote(step.call.result_text());
+            ev.detail =
+                "the result text is not a generate_summary result: the saved summary is "
+                "unknown";
+            tally.fail(std::move(ev));
+        }
+    }
+    const auto rows = expected_rows(run);
+    std::string error;
+    const auto after = parse_csv(run.summaries_csv_after, &error);
+    for (const auto& row : rows) {
+        if (!after) {
+            Evidence e;
+            e.call = describe(*row.last.step);
+            e.detail = "the CSV after the run does not parse: " + error;
+            tally.fail(std::move(e));
+        } else if (auto e = row_problem(*after, row)) {
+            tally.fail(std::move(*e));
+        } else {
+            tally.pass();
+        }
+    }
+    return tally.finish(
+        "no save in the run (generate with save, or update) that the scenario expected to "
+        "succeed");
+}
+
+CheckResult csv_integrity(const ScenarioRun& run) {
+    if (!run.summaries_csv_known) return skipped("csv.integrity", kCsvUnknown);
+    std::string error;
+    const auto before = parse_csv(run.summaries_csv_before, &error);
+    if (!before) {
+        CheckResult r = skipped("csv.integrity", "");
+        r.status = Status::error;
+        r.message =
+            "the CSV before the run does not parse (" + error + "): nothing to compare with";
+        return r;
+    }
+    Tally tally("csv.integrity", "items");
+    const auto after = parse_csv(run.summaries_csv_after, &error);
+    if (!after) {
+        Evidence e;
+        e.detail = "the CSV after the run is not valid RFC 4180: " + error;
+        tally.fail(std::move(e));
+        return tally.finish("");
+    }
+    std::set<std::string> touched;
+    for (const auto& s : successful_saves(run)) touched.insert(s.step->patient_id);
+
+    // The header.
+    const std::vector<std::string> no_row;
+    const auto& old_header = before->empty() ? no_row : before->front();
+    const auto& new_header = after->empty() ? no_row : after->front();
+    if (new_header != old_header) {
+        Evidence e;
+        e.call = "header";
+        e.expected = quote(joined(old_header));
+        e.got = quote(joined(new_header));
+        e.detail = "the header changed";
+        tally.fail(std::move(e));
+    } else {
+        tally.pass();
+    }
+
+    // Every row: same id at the same place; untouched rows byte-identical, saved rows with
+    // their id and name kept.
+    for (std::size_t i = 1; i < before->size(); ++i) {
+        const auto& old_row = (*before)[i];
+        const std::string id = old_row.empty() ? std::string() : old_row[0];
+        Evidence e;
+        e.call = "row " + std::to_string(i) + " (" + id + ")";
+        if (i >= after->size()) {
+            e.expected = "patient " + id;
+            e.got = "no row";
+            e.detail = "the file has " + std::to_string(after->size()) + " rows, it had " +
+                       std::to_string(before->size());
+            tally.fail(std::move(e));
+            continue;
+        }
+        const auto& new_row = (*after)[i];
+        const std::string new_id = new_row.empty() ? std::string() : new_row[0];
+        if (new_id != id) {
+            e.expected = "patient " + id;
+            e.got = "patient " + new_id;
+            e.detail = "the ids are not the same, in the same order, as before";
+            tally.fail(std::move(e));
+            continue;
+        }
+        const bool saved = touched.count(id) > 0;
+        // A saved row may change its summary only.
+        const std::size_t compared =
+            saved ? std::min<std::size_t>(old_row.size(), 2) : old_row.size();
+        bool same = saved ? new_row.size() == old_row.size() : new_row == old_row;
+        std::size_t k = 0;
+        while (k < compared && k < new_row.size() && new_row[k] == old_row[k]) ++k;
+        if (k < compared) same = false;
+        if (same) {
+            tally.pass();
+            continue;
+        }
+        const std::string column = k < old_header.size() ? old_header[k] : std::to_string(k + 1);
+        if (k < compared && k < new_row.size()) {
+            e.expected = quote(old_row[k]);
+            e.got = quote(new_row[k]);
+            e.detail = "column " + column + " changed";
+        } else {
+            e.expected = std::to_string(old_row.size()) + " fields";
+            e.got = std::to_string(new_row.size()) + " fields";
+            e.detail = "the number of fields changed";
+        }
+        e.detail += saved ? " in a saved row (only the summary may change)"
+                          : " although no save in this run touched the row";
+        tally.fail(std::move(e));
+    }
+    for (std::size_t i = before->size(); i < after->size(); ++i) {
+        Evidence e;
+        e.call = "row " + std::to_string(i);
+        e.expected = "no row";
+        e.got = quote(joined((*after)[i]));
+        e.detail = "an extra row: the file had " + std::to_string(before->size()) + " rows";
+        tally.fail(std::move(e));
+    }
+
+    // The data directory.
+    std::vector<Evidence> temp_files;
+    for (const auto& name : run.data_dir_files_after) {
+        if (name.find(".tmp") == std::string::npos) continue;
+        Evidence e;
+        e.call = "data directory";
+        e.got = name;
+        e.detail = "a temporary file was left behind: " + name;
+        temp_files.push_back(std::move(e));
+    }
+    if (temp_files.empty()) {
+        tally.pass();
+    } else {
+        tally.fail(std::move(temp_files));
+    }
+
+    // Formula-like summaries are legal CSV but dangerous in a spreadsheet: a warning.
+    for (const auto& id : touched) {
+        const auto* row = find_row(*after, id);
+        if (row == nullptr || row->size() < 3 || (*row)[2].empty()) continue;
+        const char c = (*row)[2].front();
+        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
+            tally.warn("patient " + id + "'s saved summary starts with " +
+                       quote(std::string(1, c)) +
+                       ": a spreadsheet may run it as a formula (CSV injection)");
+        }
+    }
+    return tally.finish("");
+}
+
+}  // namespace harness::checks

@@ -1,0 +1,476 @@
+// What the checks share: naming steps in evidence, the preconditions of a covered call,
+// counting items, text excerpts for evidence, and the saves and rows of the summaries CSV.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "common/csv.hpp"
+#include "common/utf8.hpp"
+#include "harness/checks.hpp"
+#include "harness/metrics.hpp"
+
+namespace harness::checks {
+
+using reports::CheckResult;
+using reports::Evidence;
+using reports::Status;
+
+namespace {
+
+// Local names, so that this file does not depend on the scenario loader being linked.
+std::string_view kind_name(StepKind kind) {
+    switch (kind) {
+        case StepKind::initialize:
+            return "initialize";
+        case StepKind::list_tools:
+            return "list_tools";
+        case StepKind::ping:
+            return "ping";
+        case StepKind::search:
+            return "search";
+        case StepKind::get:
+            return "get";
+        case StepKind::generate:
+            return "generate";
+        case StepKind::update:
+            return "update";
+        case StepKind::cancel:
+            return "cancel";
+        case StepKind::raw:
+            return "raw";
+        case StepKind::oversized:
+            return "oversized";
+        case StepKind::wait:
+            return "wait";
+        case StepKind::parallel:
+            return "parallel";
+    }
+    return "step";
+}
+
+bool continuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
+
+// Escapes `text` to one printable line (quotes and backslashes too when `quotes`), stopping
+// after max_chars code points; sets `truncated` when it stopped early.
+std::string escape(std::string_view text, std::size_t max_chars, bool quotes, bool& truncated) {
+    std::string out;
+    std::size_t chars = 0;
+    truncated = false;
+    for (std::size_t i = 0; i < text.size();) {
+        if (chars == max_chars) {
+            truncated = true;
+            break;
+        }
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = common::utf8::sequence_length(c);
+        ++chars;
+        if (c >= 0x80) {
+            if (n > 1 && i + n <= text.size() && common::utf8::valid(text.substr(i, n))) {
+                out.append(text.substr(i, n));
+                i += n;
+            } else {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+                out += buf;
+                ++i;
+            }
+            continue;
+        }
+        switch (c) {
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '"':
+                out += quotes ? "\\\"" : "\"";
+                break;
+            case '\\':
+                out += quotes ? "\\\\" : "\\";
+                break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+    return out;
+}
+
+std::string summary_of(const Evidence& e) {
+    std::string out = e.call;
+    if (e.token_index) out += (out.empty() ? "token " : " token ") + std::to_string(*e.token_index);
+    if (!out.empty()) out += ": ";
+    if (!e.detail.empty()) {
+        out += e.detail;
+    } else {
+        out += "expected " + e.expected + ", got " + e.got;
+    }
+    return out;
+}
+
+std::int64_t ended_steady_us(const CallRecord& call) {
+    if (call.response_steady_us != 0) return call.response_steady_us;
+    if (call.failed_steady_us != 0) return call.failed_steady_us;
+    return call.sent_steady_us;
+}
+
+}  // namespace
+
+const Scenario& scenario_of(const ScenarioRun& run) {
+    static const Scenario defaults;
+    return run.scenario != nullptr ? *run.scenario : defaults;
+}
+
+std::string describe(const StepRecord& step) {
+    std::string out = "client " + std::to_string(step.client);
+    if (!step.path.empty()) out += " " + step.path;
+    out += " ";
+    out += kind_name(step.kind);
+    if (!step.patient_id.empty() && (step.kind == StepKind::generate ||
+                                     step.kind == StepKind::get || step.kind == StepKind::update)) {
+        out += " " + step.patient_id;
+    }
+    if (step.is_call && !step.call.id.empty()) out += " (id " + step.call.id + ")";
+    return out;
+}
+
+std::string patient_name(const ScenarioRun& run, const StepRecord& step) {
+    if (!step.patient_name.empty()) return step.patient_name;
+    const auto it = run.patient_names.find(step.patient_id);
+    return it == run.patient_names.end() ? std::string() : it->second;
+}
+
+const MockRequest* matched_mock(const ScenarioRun& run, const StepRecord& step) {
+    if (!step.mock_request || *step.mock_request >= run.mock_requests.size()) return nullptr;
+    return &run.mock_requests[*step.mock_request];
+}
+
+bool tokens_kept(const CallRecord& call) {
+    return call.tokens.size() == call.token_count;
+}
+
+std::optional<std::string> final_summary(const StepRecord& step) {
+    if (!step.is_call || !step.call.ok()) return std::nullopt;
+    return summary_from_result(step.call.result_text());
+}
+
+bool expected_ok_generate(const StepRecord& step) {
+    return step.kind == StepKind::generate && step.expect == Expect::ok;
+}
+
+bool expected_ok_stream(const StepRecord& step) {
+    return expected_ok_generate(step) && step.stream_upstream && !step.cancelled;
+}
+
+std::optional<Evidence> unusable(const ScenarioRun& run, const StepRecord& step, bool need_mock) {
+    Evidence e;
+    e.call = describe(step);
+    if (!step.is_call) {
+        e.detail = "call failed: the request was never sent";
+        return e;
+    }
+    if (!step.call.ok()) {
+        e.detail = "call failed: " + one_line(step.call.failure());
+        return e;
+    }
+    if (need_mock && matched_mock(run, step) == nullptr) {
+        e.detail = "no mock request matched (prompt with Name: " + patient_name(run, step) + ")";
+        return e;
+    }
+    return std::nullopt;
+}
+
+// ---- Tally ----
+
+Tally::Tally(std::string id, std::string item_unit) {
+    result_.id = std::move(id);
+    result_.item_unit = std::move(item_unit);
+}
+
+void Tally::add(Evidence evidence) {
+    if (first_problem_.empty()) first_problem_ = summary_of(evidence);
+    if (result_.evidence.size() < kMaxEvidence) {
+        result_.evidence.push_back(std::move(evidence));
+    } else {
+        ++dropped_;
+    }
+}
+
+void Tally::fail(Evidence evidence) {
+    ++failed_, ++total_;
+    add(std::move(evidence));
+}
+
+void Tally::fail(std::vector<Evidence> evidence) {
+    ++failed_, ++total_;
+    for (auto& e : evidence) add(std::move(e));
+}
+
+void Tally::undecided(Evidence evidence) {
+    ++undecided_, ++total_;
+    add(std::move(evidence));
+}
+
+CheckResult Tally::finish(const std::string& skip_reason) const {
+    CheckResult r = result_;
+    r.warnings = warnings_;
+    r.passed_items = passed_;
+    r.total_items = total_;
+    if (total_ == 0) {
+        r.status = Status::skipped;
+        r.message = skip_reason;
+        return r;
+    }
+    if (dropped_ > 0) {
+        Evidence more;
+        more.detail = "and " + std::to_string(dropped_) + " more";
+        r.evidence.push_back(std::move(more));
+    }
+    const std::string counts = std::to_string(failed_ > 0 ? failed_ : undecided_) + " of " +
+                               std::to_string(total_) + " " + r.item_unit;
+    if (failed_ > 0) {
+        r.status = Status::failed;
+        r.message = counts + " failed; first: " + first_problem_;
+    } else if (undecided_ > 0) {
+        r.status = Status::error;
+        r.message = counts + " could not be decided; first: " + first_problem_;
+    } else {
+        r.status = Status::passed;
+    }
+    return r;
+}
+
+CheckResult skipped(const std::string& id, std::string why) {
+    CheckResult r;
+    r.id = id;
+    r.status = Status::skipped;
+    r.message = std::move(why);
+    return r;
+}
+
+// ---- text ----
+
+std::string quote(std::string_view text, std::size_t max_chars) {
+    bool truncated = false;
+    std::string out = "\"" + escape(text, max_chars, true, truncated) + "\"";
+    if (truncated) out += "…";
+    return out;
+}
+
+Evidence text_difference(std::string call, std::string_view expected, std::string_view got,
+                         const std::string& what) {
+    const auto mismatch = std::mismatch(expected.begin(), expected.end(), got.begin(), got.end());
+    const auto at = static_cast<std::size_t>(mismatch.first - expected.begin());
+    // Start the excerpts a little before the difference, on a character boundary.
+    const auto excerpt = [at](std::string_view s) {
+        std::size_t start = at > 20 ? at - 20 : 0;
+        while (start > 0 && start < s.size() && continuation(static_cast<unsigned char>(s[start])))
+            --start;
+        start = std::min(start, s.size());
+        return (start > 0 ? std::string("…") : std::string()) + quote(s.substr(start), 60);
+    };
+    Evidence e;
+    e.call = std::move(call);
+    e.expected = excerpt(expected);
+    e.got = excerpt(got);
+    e.detail = what + " differ at byte " + std::to_string(at) + " (expected " +
+               std::to_string(expected.size()) + " bytes, got " + std::to_string(got.size()) + ")";
+    return e;
+}
+
+std::string one_line(std::string_view text) {
+    bool truncated = false;
+    std::string out = escape(text, 200, false, truncated);
+    if (truncated) out += "…";
+    return out;
+}
+
+std::string ms_text(double ms) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+    return buf;
+}
+
+// ---- CSV ----
+
+std::optional<std::vector<std::vector<std::string>>> parse_csv(const std::string& text,
+                                                               std::string* error) {
+    try {
+        return common::csv::parse(text);
+    } catch (const common::csv::ParseError& e) {
+        if (error != nullptr) *error = e.what();
+        return std::nullopt;
+    }
+}
+
+const std::vector<std::string>* find_row(const std::vector<std::vector<std::string>>& rows,
+                                         const std::string& patient_id) {
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        if (!rows[i].empty() && rows[i][0] == patient_id) return &rows[i];
+    }
+    return nullptr;
+}
+
+std::vector<Save> successful_saves(const ScenarioRun& run) {
+    std::vector<Save> out;
+    for (const auto& step : run.steps) {
+        if (!step.is_call || !step.call.ok() || step.patient_id.empty()) continue;
+        if (step.kind == StepKind::generate && step.save) {
+            if (auto summary = final_summary(step)) out.push_back({&step, std::move(*summary)});
+        } else if (step.kind == StepKind::update) {
+            out.push_back({&step, step.summary});
+        }
+    }
+    return out;
+}
+
+bool saved_in_run(const ScenarioRun& run, const std::string& patient_id) {
+    const auto saves = successful_saves(run);
+    return std::any_of(saves.begin(), saves.end(),
+                       [&](const Save& s) { return s.step->patient_id == patient_id; });
+}
+
+std::vector<ExpectedRow> expected_rows(const ScenarioRun& run) {
+    std::map<std::string, std::vector<Save>> by_patient;
+    for (auto& s : successful_saves(run)) by_patient[s.step->patient_id].push_back(std::move(s));
+    std::vector<ExpectedRow> out;
+    for (auto& [id, saves] : by_patient) {
+        const auto last =
+            std::max_element(saves.begin(), saves.end(), [](const Save& a, const Save& b) {
+                return a.step->call.response_steady_us < b.step->call.response_steady_us;
+            });
+        ExpectedRow row;
+        row.patient_id = id;
+        row.last = *last;
+        row.acceptable.push_back(last->text);
+        // A save still in flight when the last one was sent may have been written after it.
+        for (const auto& s : saves) {
+            if (&s != &*last && s.step->call.response_steady_us > last->step->call.sent_steady_us)
+                row.acceptable.push_back(s.text);
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+std::optional<Evidence> row_problem(const std::vector<std::vector<std::string>>& after,
+                                    const ExpectedRow& expected) {
+    const StepRecord& step = *expected.last.step;
+    const std::string& want = expected.last.text;
+    const std::string what =
+        step.kind == StepKind::update ? "the summary sent" : "the final summary";
+    Evidence e;
+    e.call = describe(step);
+    const auto* row = find_row(after, expected.patient_id);
+    if (row == nullptr || row->size() < 3) {
+        e.expected = quote(want);
+        e.got = row == nullptr ? "no row" : std::to_string(row->size()) + " fields";
+        e.detail = "no complete row for patient " + expected.patient_id + " in the CSV";
+        return e;
+    }
+    const std::string& got = (*row)[2];
+    const auto& ok = expected.acceptable;
+    if (std::find(ok.begin(), ok.end(), got) != ok.end()) return std::nullopt;
+    e = text_difference(describe(step), want, got, "saved text and " + what);
+    if (got.empty()) {
+        e.detail = "the row's summary is empty, expected " + what + " (" +
+                   std::to_string(common::utf8::code_points(want)) + " chars)";
+    } else if (want.size() > got.size() && want.compare(0, got.size(), got) == 0) {
+        e.detail = "prefix of " + what + " (" + std::to_string(common::utf8::code_points(got)) +
+                   " of " + std::to_string(common::utf8::code_points(want)) + " chars)";
+    } else {
+        for (std::size_t i = 0; i < step.call.tokens.size(); ++i) {
+            const auto& t = step.call.tokens[i].text;
+            if (got == t || got == trim_ascii(t)) {
+                e.token_index = i;
+                e.detail = "the row holds one token fragment of the stream, not " + what;
+                break;
+            }
+        }
+    }
+    return e;
+}
+
+std::optional<Evidence> unchanged_row_problem(const ScenarioRun& run, const StepRecord& step) {
+    if (!run.summaries_csv_known || step.patient_id.empty()) return std::nullopt;
+    if (saved_in_run(run, step.patient_id)) return std::nullopt;
+    Evidence e;
+    e.call = describe(step);
+    std::string error;
+    const auto before = parse_csv(run.summaries_csv_before, &error);
+    const auto after = parse_csv(run.summaries_csv_after, &error);
+    if (!before || !after) {
+        e.detail = "cannot tell whether anything was saved: the CSV does not parse (" + error + ")";
+        return e;
+    }
+    const auto* old_row = find_row(*before, step.patient_id);
+    const auto* new_row = find_row(*after, step.patient_id);
+    if (old_row == nullptr && new_row == nullptr) return std::nullopt;
+    if (old_row != nullptr && new_row != nullptr && *old_row == *new_row) return std::nullopt;
+    const auto summary = [](const std::vector<std::string>* row) {
+        return row == nullptr    ? std::string("no row")
+               : row->size() < 3 ? std::to_string(row->size()) + " fields"
+                                 : quote((*row)[2]);
+    };
+    e.expected = summary(old_row) + " (unchanged)";
+    e.got = summary(new_row);
+    e.detail = "the call failed but patient " + step.patient_id + "'s row changed";
+    if (new_row != nullptr && new_row->size() >= 3 && !(*new_row)[2].empty()) {
+        const std::string streamed = trim_ascii(step.call.streamed_text());
+        const std::string& saved = (*new_row)[2];
+        if (streamed.compare(0, saved.size(), saved) == 0) {
+            e.detail += ": the partial stream was saved (" +
+                        std::to_string(common::utf8::code_points(saved)) + " chars)";
+        }
+    }
+    return e;
+}
+
+// ---- ordering of a client's calls ----
+
+const StepRecord* next_call(const ScenarioRun& run, const StepRecord& step) {
+    const std::int64_t end = ended_steady_us(step.call);
+    const StepRecord* best = nullptr;
+    bool after_step = false;
+    for (const auto& s : run.steps) {
+        if (&s == &step) {
+            after_step = true;
+            continue;
+        }
+        if (s.client != step.client || !s.is_call) continue;
+        // Without a send time for `step`, the record's order is all there is.
+        const bool later = end != 0 ? s.call.sent_steady_us >= end : after_step;
+        if (!later) continue;
+        if (best == nullptr || s.call.sent_steady_us < best->call.sent_steady_us) best = &s;
+    }
+    return best;
+}
+
+bool served(const StepRecord& step) {
+    if (!step.is_call) return false;
+    const CallRecord& c = step.call;
+    switch (step.expect) {
+        case Expect::ok:
+            return c.ok();
+        case Expect::tool_error:
+        case Expect::protocol_error:
+            return c.responded();
+        case Expect::close:
+            return c.responded() || step.close_code.has_value();
+    }
+    return false;
+}
+
+}  // namespace harness::checks

@@ -1,0 +1,312 @@
+#include "harness/cli.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "common/clock.hpp"
+#include "harness/checks.hpp"
+#include "harness/runner.hpp"
+#include "harness/scenario.hpp"
+#include "reports/baseline.hpp"
+#include "reports/json.hpp"
+#include "reports/junit.hpp"
+#include "reports/markdown.hpp"
+#include "reports/report.hpp"
+#include "reports/terminal.hpp"
+
+namespace harness {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kVersion = "0.1.0";
+constexpr int kHarnessError = 2;
+
+struct RunArgs {
+    std::vector<std::string> paths;
+    std::string out = "harness-report";
+    std::string formats = "md,junit,json";
+    double time_scale = 1.0;
+    std::string filter;
+    unsigned jobs = 1;
+    std::uint64_t seed = 7;
+    std::string server_url, ollama_url, summaries_csv, patients_csv, baseline;
+    bool verbose = false, keep = false;
+};
+
+std::vector<fs::path> scenario_paths(const std::vector<std::string>& given) {
+    std::vector<fs::path> paths(given.begin(), given.end());
+    if (paths.empty()) paths.push_back("scenarios/checklist");
+    return paths;
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+std::set<std::string> split_formats(const std::string& s) {
+    std::set<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item != "md" && item != "junit" && item != "json") {
+            throw std::invalid_argument("--format: unknown format '" + item + "'; use md, junit, json");
+        }
+        out.insert(item);
+    }
+    return out;
+}
+
+// Writes the chosen formats into `out`, and the checklist to $GITHUB_STEP_SUMMARY.
+void write_reports(const reports::RunReport& report, const fs::path& out,
+                   const std::set<std::string>& formats) {
+    fs::create_directories(out);
+    const std::string md = reports::render_markdown(report);
+    if (formats.count("md")) write_file(out / "checklist.md", md);
+    if (formats.count("junit")) write_file(out / "junit.xml", reports::render_junit(report));
+    if (formats.count("json")) write_file(out / "report.json", reports::render_json(report));
+    if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+        std::ofstream(summary, std::ios::app) << md << '\n';
+    }
+}
+
+reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
+    reports::ScenarioResult r;
+    r.name = sc.name;
+    r.file = sc.file.string();
+    r.description = sc.description;
+    r.seconds = out.seconds;
+    for (const auto& e : out.run.harness_errors) {
+        r.harness_error += (r.harness_error.empty() ? "" : "; ") + e;
+    }
+    if (r.harness_error.empty()) {
+        for (const auto& id : sc.checks) {
+            if (id == reports::kSuiteAllPass) continue;  // the run-level rollup
+            const auto t0 = std::chrono::steady_clock::now();
+            auto c = evaluate_check(id, out.run);
+            c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            r.checks.push_back(std::move(c));
+        }
+        r.metrics = scenario_metrics(out.run);
+    }
+    bool bad = !r.harness_error.empty();
+    for (const auto& c : r.checks) bad |= c.status == reports::Status::failed || c.status == reports::Status::error;
+    if (bad) r.attachments = out.attachments;
+    return r;
+}
+
+int run_command(const RunArgs& a, const char* argv0) {
+    std::vector<Scenario> scenarios;
+    try {
+        scenarios = load_scenarios(scenario_paths(a.paths));
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: invalid scenario file(s):\n" << e.what() << '\n';
+        return kHarnessError;
+    }
+    if (!a.filter.empty()) {
+        std::erase_if(scenarios, [&](const Scenario& s) {
+            if (s.name.find(a.filter) != std::string::npos) return false;
+            for (const auto& c : s.checks) {
+                if (c.find(a.filter) != std::string::npos) return false;
+            }
+            return true;
+        });
+    }
+    if (scenarios.empty()) {
+        std::cerr << "mcp-harness: no scenario to run (paths or --filter matched nothing)\n";
+        return kHarnessError;
+    }
+    std::set<std::string> formats;
+    try {
+        formats = split_formats(a.formats);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: " << e.what() << '\n';
+        return kHarnessError;
+    }
+
+    RunOptions o;
+    o.time_scale = a.time_scale;
+    o.seed = a.seed;
+    o.server_url = a.server_url;
+    o.ollama_url = a.ollama_url;
+    o.summaries_csv = a.summaries_csv;
+    o.patients_csv = a.patients_csv;
+    o.keep_work_dir = a.keep;
+    const fs::path self = fs::read_symlink("/proc/self/exe");
+    o.mock_bin = find_binary("mock-ollama", self);
+    o.server_bin = find_binary("mcp-server", self);
+    (void)argv0;
+    o.work_dir = fs::absolute(a.out) / "work";
+    const bool tty = ::isatty(STDOUT_FILENO) != 0;
+    std::mutex print;
+    if (a.verbose) {
+        o.on_progress = [&print](const std::string& line) {
+            std::lock_guard lock(print);
+            std::cout << "  " << line << '\n' << std::flush;
+        };
+    }
+
+    reports::RunReport report;
+    report.tool_version = std::string(kVersion);
+    report.started_at = common::rfc3339_micros(common::wall_micros());
+    report.options = {{"time_scale", a.time_scale}, {"seed", a.seed},
+                      {"server_url", a.server_url}, {"ollama_url", a.ollama_url},
+                      {"filter", a.filter},         {"jobs", a.jobs}};
+    report.scenarios.resize(scenarios.size());
+    const auto t0 = std::chrono::steady_clock::now();
+    std::atomic<std::size_t> next{0}, done{0};
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
+            {
+                std::lock_guard lock(print);
+                if (tty) std::cout << "\r\033[K";
+                std::cout << "[" << i + 1 << "/" << scenarios.size() << "] " << scenarios[i].name
+                          << " ..." << (tty ? "" : "\n") << std::flush;
+            }
+            const auto out = run_scenario(scenarios[i], o);
+            report.scenarios[i] = decide(scenarios[i], out);
+            const auto counts = report.scenarios[i].counts();
+            std::lock_guard lock(print);
+            if (tty) std::cout << "\r\033[K";
+            const bool ok = report.scenarios[i].harness_error.empty() && counts.failed == 0 &&
+                            counts.errors == 0;
+            std::cout << "[" << ++done << "/" << scenarios.size() << "] " << scenarios[i].name
+                      << ": " << (ok ? "passed" : "FAILED") << " (" << counts.passed << "/"
+                      << counts.checks << " checks, " << std::fixed << std::setprecision(1)
+                      << out.seconds << " s)\n"
+                      << std::flush;
+            if (!report.scenarios[i].harness_error.empty()) {
+                std::cout << "    harness error: " << report.scenarios[i].harness_error << '\n';
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < std::max(1u, a.jobs); ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    if (!a.baseline.empty()) {
+        try {
+            reports::apply_baseline(report, reports::load_baseline(a.baseline));
+        } catch (const std::exception& e) {
+            std::cerr << "mcp-harness: --baseline: " << e.what() << '\n';
+            return kHarnessError;
+        }
+    }
+    std::cout << '\n' << reports::render_terminal_summary(report, tty);
+    try {
+        write_reports(report, a.out, formats);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: " << e.what() << '\n';
+        return kHarnessError;
+    }
+    std::cout << "\nreports in " << fs::absolute(a.out).string() << "/ ("
+              << a.formats << ")\n";
+    return reports::exit_code(report);
+}
+
+}  // namespace
+
+int run_mcp_harness(int argc, char** argv) {
+    CLI::App app{"mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
+                 "decides the validation checklist and writes reports (checklist.md, junit.xml, "
+                 "report.json). Exit codes: 0 all checks passed (or expected failures), 1 a "
+                 "check failed, 2 harness error (bad scenario file, a process that would not "
+                 "start, an incomplete run)."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "mcp-harness " + std::string(kVersion));
+
+    RunArgs ra;
+    auto* run = app.add_subcommand("run", "Run scenarios and write the reports");
+    run->add_option("paths", ra.paths, "Scenario files or folders (default scenarios/checklist)");
+    run->add_option("--out", ra.out, "Folder for the reports (default harness-report)");
+    run->add_option("--format", ra.formats, "Comma-separated: md,junit,json (default all)");
+    run->add_option("--time-scale", ra.time_scale,
+                    "Multiply every duration (0.01 = a hundred times faster)")
+        ->check(CLI::Range(1e-4, 100.0));
+    run->add_option("--filter", ra.filter, "Only scenarios whose name or a check id contains this");
+    run->add_option("--jobs", ra.jobs, "Scenarios in parallel (default 1)")->check(CLI::Range(1, 64));
+    run->add_option("--seed", ra.seed, "The mock's seed (default 7)");
+    run->add_option("--server-url", ra.server_url,
+                    "Test a running server (ws://...) instead of launching ours");
+    run->add_option("--ollama-url", ra.ollama_url, "The mock-ollama that server uses");
+    run->add_option("--summaries-csv", ra.summaries_csv, "That server's patient_summaries.csv");
+    run->add_option("--patients-csv", ra.patients_csv, "That server's patients_data.csv");
+    run->add_option("--baseline", ra.baseline, "Expected failures (JSON); see reports/README.md");
+    run->add_flag("--verbose", ra.verbose, "Say what each scenario does");
+    run->add_flag("--keep", ra.keep, "Keep each run's data folder and logs under OUT/work");
+
+    std::vector<std::string> list_paths, validate_paths;
+    auto* list = app.add_subcommand("list", "Show scenarios and their checks");
+    list->add_option("paths", list_paths, "Scenario files or folders (default scenarios/checklist)");
+    auto* validate = app.add_subcommand("validate", "Check scenario files without running them");
+    validate->add_option("paths", validate_paths, "Scenario files or folders (default scenarios/checklist)");
+
+    std::string from = "harness-report/report.json", rep_out = "harness-report",
+                rep_formats = "md,junit,json";
+    auto* rep = app.add_subcommand("report", "Render the reports again from a saved report.json");
+    rep->add_option("--from", from, "The report.json (default harness-report/report.json)");
+    rep->add_option("--out", rep_out, "Folder for the reports");
+    rep->add_option("--format", rep_formats, "Comma-separated: md,junit,json");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (*run) return run_command(ra, argv[0]);
+    if (*list || *validate) {
+        const auto& paths = *list ? list_paths : validate_paths;
+        std::vector<Scenario> scenarios;
+        try {
+            scenarios = load_scenarios(scenario_paths(paths));
+        } catch (const std::exception& e) {
+            std::cerr << e.what() << '\n';
+            return kHarnessError;
+        }
+        for (const auto& s : scenarios) {
+            if (*validate) {
+                std::cout << "ok  " << s.file.string() << "  (" << s.name << ")\n";
+                continue;
+            }
+            std::cout << s.name << "  [" << s.file.string() << "]\n";
+            if (!s.description.empty()) std::cout << "    " << s.description << '\n';
+            std::cout << "    clients " << s.clients << ", steps " << s.steps.size() << ", checks:";
+            for (const auto& c : s.checks) std::cout << ' ' << c;
+            std::cout << '\n';
+        }
+        if (*validate) std::cout << scenarios.size() << " scenario file(s) valid\n";
+        return 0;
+    }
+    // report
+    try {
+        std::ifstream in(from, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot open " + from);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        const auto report = reports::parse_json(ss.str());
+        write_reports(report, rep_out, split_formats(rep_formats));
+        std::cout << reports::render_terminal_summary(report, ::isatty(STDOUT_FILENO) != 0);
+        return reports::exit_code(report);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness report: " << e.what() << '\n';
+        return kHarnessError;
+    }
+}
+
+}  // namespace harness

@@ -1,0 +1,354 @@
+#include "client_script.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "common/clock.hpp"
+
+namespace harness {
+
+namespace net = boost::asio;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+// How long a raw frame or an oversized message may take to be answered (real time).
+constexpr milliseconds kAnswerWait{10'000};
+
+void collect_cancel_targets(const std::vector<Step>& steps, std::set<std::string>& out) {
+    for (const auto& s : steps) {
+        if (s.kind == StepKind::cancel) out.insert(s.target);
+        collect_cancel_targets(s.steps, out);
+    }
+}
+
+// "closed by the server (1009 message larger than ...)" -> 1009 and the reason.
+void parse_close(const std::string& message, std::optional<int>& code, std::string& reason) {
+    const auto open = message.rfind('(');
+    if (open == std::string::npos || message.back() != ')') return;
+    const std::string inside = message.substr(open + 1, message.size() - open - 2);
+    const auto space = inside.find(' ');
+    try {
+        code = std::stoi(inside.substr(0, space));
+    } catch (...) {
+        return;  // not a close code: leave it unset
+    }
+    if (space != std::string::npos) reason = inside.substr(space + 1);
+}
+
+}  // namespace
+
+ClientScript::ClientScript(net::io_context& io, ScriptContext context)
+    : io_(io), strand_(net::make_strand(io)), ctx_(std::move(context)) {
+    collect_cancel_targets(ctx_.scenario->steps, cancel_targets_);
+}
+
+void ClientScript::start(const std::string& url, ClientOptions options,
+                         std::function<void()> done) {
+    done_ = std::move(done);
+    client_ = McpClient::create(io_);
+    auto self = shared_from_this();
+    client_->on_other(
+        [self](const Frame& f) { net::post(self->strand_, [self, f] { self->on_frame(f); }); });
+    client_->on_close([self](const ClientError& e) {
+        net::post(self->strand_, [self, e] { self->on_closed(e); });
+    });
+    client_->connect(url, options, [self](const ClientError& e) {
+        net::post(self->strand_, [self, e] {
+            if (e) {
+                StepRecord rec;
+                rec.client = self->ctx_.client;
+                rec.path = "connect";
+                rec.kind = StepKind::initialize;
+                rec.is_call = true;
+                rec.call.method = "connect";
+                rec.call.error = "cannot connect: " + e.message;
+                self->records_.push_back(std::move(rec));
+                return self->finish_all();
+            }
+            self->run_list(&self->ctx_.scenario->steps, 0, "steps", [self] { self->finish_all(); });
+        });
+    });
+}
+
+void ClientScript::finish_all() {
+    auto self = shared_from_this();
+    client_->close([self](const ClientError&) {
+        net::post(self->strand_, [self] {
+            if (auto d = std::move(self->done_)) d();
+        });
+    });
+}
+
+std::string ClientScript::patient_of(const Step& step) const {
+    static const std::vector<std::string> none;
+    return resolve_patient(step.patient, ctx_.own_index, ctx_.ids ? *ctx_.ids : none,
+                           ctx_.own_patient);
+}
+
+void ClientScript::run_list(const std::vector<Step>* steps, std::size_t i, std::string base,
+                            Next next) {
+    if (i >= steps->size()) return next();
+    const std::string path = base + "[" + std::to_string(i) + "]";
+    auto self = shared_from_this();
+    run_step((*steps)[i], path, [self, steps, i, base, next] {
+        net::post(self->strand_,
+                  [self, steps, i, base, next] { self->run_list(steps, i + 1, base, next); });
+    });
+}
+
+void ClientScript::run_step(const Step& step, const std::string& path, Next next) {
+    auto self = shared_from_this();
+    if (step.kind == StepKind::parallel) {
+        // Every sub-step at once on this connection; done when the last one is.
+        auto left = std::make_shared<std::size_t>(step.steps.size());
+        for (std::size_t k = 0; k < step.steps.size(); ++k) {
+            run_step(step.steps[k], path + ".steps[" + std::to_string(k) + "]", [left, next] {
+                if (--*left == 0) next();
+            });
+        }
+        return;
+    }
+    if (step.kind == StepKind::wait) {
+        return after(milliseconds(static_cast<std::int64_t>(step.ms * ctx_.time_scale)), next);
+    }
+    records_.emplace_back();
+    StepRecord& rec = records_.back();
+    rec.client = ctx_.client;
+    rec.path = path;
+    rec.kind = step.kind;
+    rec.expect = step.expect;
+    rec.expect_code = step.expect_code;
+    rec.expect_text = step.expect_text;
+    rec.label = step.label;
+    if (closed_ && step.kind != StepKind::cancel) {
+        rec.is_call = true;
+        rec.call.error = "connection already closed: " + close_error_.message;
+        return next();
+    }
+    switch (step.kind) {
+        case StepKind::initialize: {
+            rec.is_call = true;
+            rec.call.method = "initialize";
+            client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", "0.1.0"}},
+                                [self, &rec, next](CallRecord c) {
+                                    net::post(self->strand_, [self, &rec, next, c = std::move(c)] {
+                                        rec.call = std::move(c);
+                                        next();
+                                    });
+                                });
+            return;
+        }
+        case StepKind::list_tools:
+            return call(rec, "tools/list", json::object(), {}, false, next);
+        case StepKind::ping:
+            return call(rec, "ping", json::object(), {}, false, next);
+        case StepKind::search:
+            return call(rec, "tools/call",
+                        {{"name", "search_patients_by_disease"},
+                         {"arguments", {{"disease_keyword", step.keyword}}}},
+                        {}, false, next);
+        case StepKind::get:
+            rec.patient_id = patient_of(step);
+            return call(
+                rec, "tools/call",
+                {{"name", "get_patient_summary"}, {"arguments", {{"patient_id", rec.patient_id}}}},
+                {}, false, next);
+        case StepKind::update:
+            rec.patient_id = patient_of(step);
+            rec.summary = step.summary;
+            return call(
+                rec, "tools/call",
+                {{"name", "update_patient_summary"},
+                 {"arguments", {{"patient_id", rec.patient_id}, {"summary", step.summary}}}},
+                {}, false, next);
+        case StepKind::generate:
+            return generate(step, rec, next);
+        case StepKind::cancel:
+            return cancel(step, rec, next);
+        case StepKind::raw:
+            client_->send_raw(step.frame);
+            return expect_frame(rec, next);
+        case StepKind::oversized:
+            client_->send_raw("\"" + std::string(step.bytes, 'x') + "\"");
+            return expect_close(rec, next);
+        default:
+            return next();
+    }
+}
+
+void ClientScript::call(StepRecord& rec, std::string method, json params, RequestOptions opts,
+                        bool background, Next next) {
+    rec.is_call = true;
+    auto self = shared_from_this();
+    if (opts.timeout.count() < 0) opts.timeout = ctx_.call_timeout;
+    StepRecord* r = &rec;
+    const std::string label = rec.label;
+    auto on_token = [self, label](const CallRecord&, const TokenArrival&) {
+        if (label.empty()) return;
+        net::post(self->strand_, [self, label] {
+            const auto n = ++self->tokens_seen_[label];
+            (void)n;
+            auto it = self->token_waiters_.find(label);
+            if (it != self->token_waiters_.end()) {
+                auto waiter = it->second;  // it may remove itself
+                waiter();
+            }
+        });
+    };
+    auto on_done = [self, r, background, next](CallRecord c) {
+        net::post(self->strand_, [self, r, background, next, c = std::move(c)]() mutable {
+            r->call = std::move(c);
+            if (!background) next();
+        });
+    };
+    const std::string id =
+        client_->request(std::move(method), std::move(params), on_token, on_done, opts);
+    rec.call.id = id;
+    if (background) next();
+}
+
+void ClientScript::generate(const Step& step, StepRecord& rec, Next next) {
+    rec.patient_id = patient_of(step);
+    if (ctx_.names) {
+        if (auto it = ctx_.names->find(rec.patient_id); it != ctx_.names->end()) {
+            rec.patient_name = it->second;
+        }
+    }
+    rec.form = step.form.value_or(ctx_.scenario->form);
+    rec.stream_upstream = step.stream_upstream.value_or(true);
+    rec.save = step.save;
+    rec.fault = step.fault;
+    json args = {{"patient_id", rec.patient_id}};
+    if (rec.save) args["save"] = true;
+    if (!rec.stream_upstream) args["stream"] = false;
+    RequestOptions opts;
+    opts.progress = rec.form == StreamForm::progress;
+    const bool background = !step.label.empty() && cancel_targets_.count(step.label) != 0;
+    if (!step.label.empty()) labelled_[step.label] = &rec;
+    call(rec, "tools/call", {{"name", "generate_summary"}, {"arguments", args}}, opts, background,
+         next);
+}
+
+void ClientScript::cancel(const Step& step, StepRecord& rec, Next next) {
+    auto it = labelled_.find(step.target);
+    if (it == labelled_.end()) {
+        rec.is_call = true;
+        rec.call.error = "no call labelled '" + step.target + "' was started";
+        return next();
+    }
+    StepRecord* target = it->second;
+    auto self = shared_from_this();
+    const std::string label = step.target;
+    const std::size_t wanted = step.after_tokens;
+    auto fire = std::make_shared<bool>(false);
+    auto send_cancel = [self, target, &rec, label, fire, next] {
+        if (*fire) return;
+        *fire = true;
+        self->token_waiters_.erase(label);
+        if (target->call.responded() || !target->call.error.empty()) {
+            rec.call.error = "the call had already ended before it could be cancelled";
+            return next();
+        }
+        self->client_->notify(
+            "notifications/cancelled",
+            {{"requestId", json::parse(target->call.id)}, {"reason", "cancelled by mcp-harness"}});
+        target->cancelled = true;
+        target->cancel_sent_wall_us = common::wall_micros();
+        // Tokens already on the wire may still arrive; give them a moment, then go on.
+        self->after(milliseconds(std::max<std::int64_t>(
+                        100, static_cast<std::int64_t>(500 * self->ctx_.time_scale))),
+                    next);
+    };
+    if (tokens_seen_[label] >= wanted) return send_cancel();
+    token_waiters_[label] = [self, label, wanted, send_cancel] {
+        if (self->tokens_seen_[label] >= wanted) send_cancel();
+    };
+    // A call that ends before enough tokens came must not leave the script waiting.
+    after(ctx_.call_timeout, [send_cancel] { send_cancel(); });
+}
+
+void ClientScript::expect_frame(StepRecord& rec, Next next) {
+    rec.is_call = true;
+    rec.call.method = "raw";
+    rec.call.sent_wall_us = common::wall_micros();
+    waiting_frame_ = &rec;
+    frame_next_ = next;
+    auto self = shared_from_this();
+    auto timer = std::make_shared<net::steady_timer>(strand_, kAnswerWait);
+    timer->async_wait([self, timer, r = &rec](boost::system::error_code ec) {
+        if (ec || self->waiting_frame_ != r) return;
+        r->call.error = "no answer within " + std::to_string(kAnswerWait.count()) + " ms";
+        self->waiting_frame_ = nullptr;
+        if (auto n = std::move(self->frame_next_)) n();
+    });
+}
+
+void ClientScript::on_frame(const Frame& f) {
+    if (waiting_frame_ == nullptr) return;
+    if (f.kind != FrameKind::response && f.kind != FrameKind::invalid) return;
+    StepRecord* r = waiting_frame_;
+    waiting_frame_ = nullptr;
+    r->call.response = f.message;
+    r->call.response_wall_us = common::wall_micros();
+    r->call.response_steady_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count();
+    if (auto n = std::move(frame_next_)) n();
+}
+
+void ClientScript::expect_close(StepRecord& rec, Next next) {
+    rec.is_call = true;
+    rec.call.method = "oversized";
+    rec.call.sent_wall_us = common::wall_micros();
+    if (closed_) {
+        rec.close_code.reset();
+        parse_close(close_error_.message, rec.close_code, rec.close_reason);
+        rec.closed_wall_us = closed_wall_us_;
+        return next();
+    }
+    waiting_close_ = &rec;
+    close_next_ = next;
+    auto self = shared_from_this();
+    auto timer = std::make_shared<net::steady_timer>(strand_, kAnswerWait);
+    timer->async_wait([self, timer, r = &rec](boost::system::error_code ec) {
+        if (ec || self->waiting_close_ != r) return;
+        r->call.error =
+            "the connection was not closed within " + std::to_string(kAnswerWait.count()) + " ms";
+        self->waiting_close_ = nullptr;
+        if (auto n = std::move(self->close_next_)) n();
+    });
+}
+
+void ClientScript::on_closed(const ClientError& error) {
+    closed_ = true;
+    close_error_ = error;
+    closed_wall_us_ = common::wall_micros();
+    // Every record learns how the connection ended (timeout.long_generation looks at it).
+    std::optional<int> code;
+    std::string reason;
+    parse_close(error.message, code, reason);
+    if (waiting_close_ != nullptr) {
+        StepRecord* r = waiting_close_;
+        waiting_close_ = nullptr;
+        r->close_code = code;
+        r->close_reason = reason;
+        r->closed_wall_us = closed_wall_us_;
+        if (auto n = std::move(close_next_)) n();
+    } else if (code) {
+        for (auto& r : records_) {
+            if (!r.close_code) {
+                r.close_code = code;
+                r.close_reason = reason;
+                r.closed_wall_us = closed_wall_us_;
+            }
+        }
+    }
+}
+
+void ClientScript::after(milliseconds d, Next next) {
+    auto timer = std::make_shared<net::steady_timer>(strand_, d);
+    timer->async_wait([timer, next](boost::system::error_code) { next(); });
+}
+
+}  // namespace harness

@@ -1,0 +1,78 @@
+#pragma once
+// One client's part of a scenario: its steps, run in order (parallel groups at once) on one
+// connection, each recorded as a StepRecord. Callbacks from the McpClient arrive on its
+// strand and are moved onto this script's own strand, so the script's state has one owner.
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "harness/mcp_client.hpp"
+#include "harness/run_record.hpp"
+#include "harness/scenario.hpp"
+
+namespace harness {
+
+struct ScriptContext {
+    const Scenario* scenario = nullptr;
+    double time_scale = 1.0;
+    std::size_t client = 0;
+    std::string own_patient;                            // the client's default patient
+    std::size_t own_index = 0;                          // its index in `ids`
+    const std::vector<std::string>* ids = nullptr;      // every patient id, in file order
+    const std::map<std::string, std::string>* names = nullptr;  // id -> name
+    std::chrono::milliseconds call_timeout{600'000};
+};
+
+class ClientScript : public std::enable_shared_from_this<ClientScript> {
+public:
+    ClientScript(boost::asio::io_context& io, ScriptContext context);
+
+    // Connects to `url`, runs every step, closes; then `done` (on the script's strand).
+    void start(const std::string& url, ClientOptions options, std::function<void()> done);
+    // The records, in step order; read after `done`.
+    std::deque<StepRecord>& records() { return records_; }
+
+private:
+    using Next = std::function<void()>;
+
+    void run_list(const std::vector<Step>* steps, std::size_t i, std::string base, Next next);
+    void run_step(const Step& step, const std::string& path, Next next);
+    void call(StepRecord& rec, std::string method, nlohmann::json params, RequestOptions opts,
+              bool background, Next next);
+    void generate(const Step& step, StepRecord& rec, Next next);
+    void cancel(const Step& step, StepRecord& rec, Next next);
+    void expect_frame(StepRecord& rec, Next next);
+    void expect_close(StepRecord& rec, Next next);
+    void after(std::chrono::milliseconds d, Next next);
+    void finish_all();
+    std::string patient_of(const Step& step) const;
+    void on_frame(const Frame& frame);
+    void on_closed(const ClientError& error);
+
+    boost::asio::io_context& io_;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    ScriptContext ctx_;
+    std::shared_ptr<McpClient> client_;
+    std::function<void()> done_;
+    std::deque<StepRecord> records_;
+    std::set<std::string> cancel_targets_;               // labels a cancel step names
+    std::map<std::string, StepRecord*> labelled_;         // label -> its generate record
+    std::map<std::string, std::size_t> tokens_seen_;      // label -> tokens so far
+    std::map<std::string, std::function<void()>> token_waiters_;
+    StepRecord* waiting_frame_ = nullptr;  // a raw step waiting for its error response
+    Next frame_next_;
+    StepRecord* waiting_close_ = nullptr;  // an oversized step waiting for the close
+    Next close_next_;
+    bool closed_ = false;
+    ClientError close_error_;
+    std::int64_t closed_wall_us_ = 0;
+};
+
+}  // namespace harness

@@ -1,0 +1,482 @@
+#include "harness/mcp_client.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/error.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+namespace harness {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+
+namespace {
+
+Frame invalid_frame(std::string why) {
+    Frame f;
+    f.kind = FrameKind::invalid;
+    f.error = std::move(why);
+    return f;
+}
+
+}  // namespace
+
+std::optional<WsUrl> parse_ws_url(std::string_view url) {
+    constexpr std::string_view scheme = "ws://";
+    if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
+    url.remove_prefix(scheme.size());
+    const auto slash = url.find('/');
+    const std::string_view authority = url.substr(0, slash);
+    WsUrl out;
+    out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    if (!authority.empty() && authority.front() == '[') {  // [::1]:port
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = std::string(authority.substr(1, close - 1));
+        const auto rest = authority.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return std::nullopt;
+        out.port = rest.empty() ? "80" : std::string(rest.substr(1));
+    } else {
+        const auto colon = authority.rfind(':');
+        out.host = std::string(authority.substr(0, colon));
+        out.port =
+            colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
+    }
+    if (out.host.empty() || out.port.empty()) return std::nullopt;
+    for (const char c : out.port) {
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    return out;
+}
+
+std::shared_ptr<McpClient> McpClient::create(net::io_context& io) {
+    return std::shared_ptr<McpClient>(new McpClient(io));
+}
+
+McpClient::McpClient(net::io_context& io)
+    : strand_(net::make_strand(io)), resolver_(strand_), ws_(strand_), idle_timer_(strand_) {}
+
+McpClient::~McpClient() = default;
+
+void McpClient::on_other(FrameHandler handler) {
+    net::dispatch(strand_, [self = shared_from_this(), h = std::move(handler)]() mutable {
+        self->router_.on_other(std::move(h));
+    });
+}
+
+void McpClient::on_close(CloseHandler handler) {
+    net::dispatch(strand_, [self = shared_from_this(), h = std::move(handler)]() mutable {
+        self->on_close_ = std::move(h);
+    });
+}
+
+std::string McpClient::subprotocol() const {
+    return open_.load(std::memory_order_acquire) ? subprotocol_ : std::string();
+}
+
+McpClient::Stats McpClient::stats() const {
+    Stats s;
+    s.frames_in = frames_in_.load(std::memory_order_relaxed);
+    s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
+    s.tokens_in = tokens_in_.load(std::memory_order_relaxed);
+    s.frames_out = frames_out_.load(std::memory_order_relaxed);
+    s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
+    s.unrouted = unrouted_.load(std::memory_order_relaxed);
+    s.invalid = invalid_.load(std::memory_order_relaxed);
+    return s;
+}
+
+// --- connecting ---------------------------------------------------------------------------
+
+void McpClient::connect(std::string url, ClientOptions options, ConnectHandler on_connected) {
+    net::post(strand_, [self = shared_from_this(), url = std::move(url),
+                        options = std::move(options), h = std::move(on_connected)]() mutable {
+        if (self->state_ != State::idle) {
+            if (h) h({net::error::already_started, "connect: the client was connected before"});
+            return;
+        }
+        self->options_ = std::move(options);
+        self->do_connect(std::move(url), std::move(h));
+    });
+}
+
+void McpClient::do_connect(std::string url, ConnectHandler on_connected) {
+    on_connected_ = std::move(on_connected);
+    state_ = State::connecting;
+    auto parsed = parse_ws_url(url);
+    if (!parsed) {
+        return connect_failed(net::error::invalid_argument,
+                              "connect: not a ws://host:port/path URL: " + url);
+    }
+    url_ = std::move(*parsed);
+    resolver_.async_resolve(url_.host, url_.port,
+                            beast::bind_front_handler(&McpClient::on_resolve, shared_from_this()));
+}
+
+void McpClient::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return connect_failed(ec, "resolve " + url_.host + ": " + ec.message());
+    if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    auto& tcp_layer = beast::get_lowest_layer(ws_);
+    tcp_layer.expires_after(options_.connect_timeout);
+    tcp_layer.async_connect(results,
+                            beast::bind_front_handler(&McpClient::on_connect, shared_from_this()));
+}
+
+void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
+    if (ec) {
+        return connect_failed(ec, "connect " + url_.host + ":" + url_.port + ": " + ec.message());
+    }
+    if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    auto& tcp_layer = beast::get_lowest_layer(ws_);
+    beast::error_code ignored;
+    tcp_layer.socket().set_option(tcp::no_delay(true), ignored);  // small frames, no batching
+    // From here the WebSocket layer's own timeouts apply; the TCP layer's must be off.
+    tcp_layer.expires_never();
+    // Beast bounds the handshake and the close handshake; idle time is watched below.
+    ws_.set_option(websocket::stream_base::timeout{options_.connect_timeout,
+                                                   websocket::stream_base::none(),
+                                                   /*keep_alive_pings=*/false});
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) {
+        last_heard_us_ = Arrival::now().steady_us;  // pings and pongs: the server is alive
+    });
+    ws_.set_option(websocket::stream_base::decorator(
+        [ua = options_.user_agent,
+         mcp = options_.offer_mcp_subprotocol](websocket::request_type& req) {
+            req.set(http::field::user_agent, ua);
+            if (mcp) req.set(http::field::sec_websocket_protocol, "mcp");
+        }));
+    ws_.read_message_max(options_.max_message_bytes);
+    ws_.text(true);
+    ws_.async_handshake(handshake_response_, url_.host + ":" + url_.port, url_.target,
+                        beast::bind_front_handler(&McpClient::on_handshake, shared_from_this()));
+}
+
+void McpClient::on_handshake(beast::error_code ec) {
+    if (ec) {
+        std::string what = "WebSocket handshake with " + url_.host + ":" + url_.port + url_.target +
+                           ": " + ec.message();
+        if (ec == websocket::error::upgrade_declined) {
+            what += " (HTTP " + std::to_string(handshake_response_.result_int()) + ")";
+        }
+        return connect_failed(ec, what);
+    }
+    subprotocol_ = std::string(handshake_response_[http::field::sec_websocket_protocol]);
+    if (options_.offer_mcp_subprotocol && !subprotocol_.empty() && subprotocol_ != "mcp") {
+        return connect_failed(
+            make_error_code(boost::system::errc::protocol_error),
+            "the server selected subprotocol '" + subprotocol_ + "', which was not offered");
+    }
+    state_ = State::open;
+    open_.store(true, std::memory_order_release);
+    last_heard_us_ = Arrival::now().steady_us;
+    arm_idle_check();
+    do_read();
+    if (close_requested_) do_close();
+    if (auto h = std::move(on_connected_)) h({});
+}
+
+void McpClient::connect_failed(beast::error_code ec, const std::string& what) {
+    state_ = State::closed;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (auto h = std::move(on_connected_)) h({ec, what});
+    for (auto& w : on_closed_waiters_) {
+        if (w) w({ec, what});
+    }
+    on_closed_waiters_.clear();
+}
+
+// --- calls ----------------------------------------------------------------------------------
+
+std::string McpClient::request(std::string method, json params, TokenHandler on_token,
+                               DoneHandler on_done, RequestOptions options) {
+    const std::int64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
+    const std::string key = std::to_string(id);
+    CallRecord record;
+    record.id = key;
+    record.method = method;
+    record.queued_steady_us = Arrival::now().steady_us;
+    if (params.is_object() && params.contains("_meta") && params["_meta"].is_object() &&
+        params["_meta"].contains("progressToken")) {
+        record.progress_token = route_key(params["_meta"]["progressToken"]);
+    } else if (options.progress) {
+        if (params.is_null()) params = json::object();
+        const std::string token = "pt-" + key;
+        params["_meta"]["progressToken"] = token;
+        record.progress_token = route_key(token);
+    }
+    json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", std::move(method)}};
+    if (!params.is_null()) message["params"] = std::move(params);
+    const auto timeout = options.timeout;
+    net::post(strand_,
+              [self = shared_from_this(), key, text = message.dump(), record = std::move(record),
+               on_token = std::move(on_token), on_done = std::move(on_done),
+               keep = options.keep_tokens, timeout]() mutable {
+                  self->start_call(key, std::move(text), std::move(record), std::move(on_token),
+                                   std::move(on_done), keep, timeout);
+              });
+    return key;
+}
+
+std::string McpClient::call(std::string method, json params, DoneHandler on_done,
+                            RequestOptions options) {
+    return request(std::move(method), std::move(params), {}, std::move(on_done), options);
+}
+
+void McpClient::start_call(std::string id, std::string text, CallRecord record,
+                           TokenHandler on_token, DoneHandler on_done, bool keep_tokens,
+                           std::chrono::milliseconds timeout) {
+    if (state_ != State::open || close_requested_) {
+        record.error = "not connected";
+        record.failed_steady_us = Arrival::now().steady_us;
+        if (on_done) on_done(std::move(record));
+        return;
+    }
+    if (timeout.count() < 0) timeout = options_.request_timeout;
+    if (timeout.count() > 0) {
+        auto timer = std::make_unique<net::steady_timer>(strand_, timeout);
+        timer->async_wait([weak = weak_from_this(), id, timeout](beast::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self) return;
+            self->deadlines_.erase(id);
+            if (self->router_.fail(id,
+                                   "no response within " + std::to_string(timeout.count()) + " ms",
+                                   Arrival::now())) {
+                // The server may still be working on it: tell it to stop.
+                self->notify("notifications/cancelled",
+                             {{"requestId", json::parse(id)}, {"reason", "client timeout"}});
+            }
+        });
+        deadlines_[id] = std::move(timer);
+        on_done = [self = shared_from_this(), id, user = std::move(on_done)](CallRecord r) {
+            if (auto it = self->deadlines_.find(id); it != self->deadlines_.end()) {
+                it->second->cancel();
+                self->deadlines_.erase(it);
+            }
+            if (user) user(std::move(r));
+        };
+    }
+    router_.expect(std::move(record), std::move(on_token), std::move(on_done), keep_tokens);
+    std::string error;
+    if (!enqueue({std::move(text), id}, error)) router_.fail(id, error, Arrival::now());
+}
+
+void McpClient::initialize(std::string protocol_version, json client_info, DoneHandler on_done) {
+    json params = {{"protocolVersion", std::move(protocol_version)},
+                   {"capabilities", json::object()},
+                   {"clientInfo", std::move(client_info)}};
+    call("initialize", std::move(params),
+         [self = shared_from_this(), user = std::move(on_done)](CallRecord r) {
+             if (r.ok()) self->notify("notifications/initialized");
+             if (user) user(std::move(r));
+         });
+}
+
+void McpClient::notify(std::string method, json params) {
+    json message = {{"jsonrpc", "2.0"}, {"method", std::move(method)}};
+    if (!params.is_null()) message["params"] = std::move(params);
+    send_raw(message.dump());
+}
+
+void McpClient::send_raw(std::string text) {
+    net::post(strand_, [self = shared_from_this(), text = std::move(text)]() mutable {
+        std::string error;
+        if (!self->enqueue({std::move(text), {}}, error)) {
+            self->router_.route(invalid_frame("send: " + error), Arrival::now());
+        }
+    });
+}
+
+// --- writing --------------------------------------------------------------------------------
+
+bool McpClient::enqueue(Outgoing item, std::string& error) {
+    if (state_ != State::open || close_requested_) {
+        error = "not connected";
+        return false;
+    }
+    if (queued_bytes_ + item.data.size() > options_.queue_limit_bytes) {
+        error = "outgoing queue full (" + std::to_string(queued_bytes_) + " bytes waiting)";
+        return false;
+    }
+    queued_bytes_ += item.data.size();
+    queue_.push_back(std::move(item));
+    if (!writing_) do_write();
+    return true;
+}
+
+void McpClient::do_write() {
+    if (queue_.empty() || state_ != State::open) return;
+    writing_ = true;
+    const Outgoing& item = queue_.front();
+    // Stamped as the write starts: Asio tries the send right away, so this is when the bytes
+    // reach the kernel, not when the completion handler gets to run.
+    if (!item.call_id.empty()) router_.sent(item.call_id, Arrival::now());
+    ws_.async_write(net::buffer(item.data),
+                    beast::bind_front_handler(&McpClient::on_write, shared_from_this()));
+}
+
+void McpClient::on_write(beast::error_code ec, std::size_t n) {
+    writing_ = false;
+    if (state_ == State::closed) return;  // finish() dropped the queue
+    queued_bytes_ -= queue_.front().data.size();
+    queue_.pop_front();
+    if (ec) return finish({ec, "write: " + ec.message()});
+    frames_out_.fetch_add(1, std::memory_order_relaxed);
+    bytes_out_.fetch_add(n, std::memory_order_relaxed);
+    if (!queue_.empty()) return do_write();
+    if (state_ == State::open && close_requested_) do_close();
+}
+
+// --- reading --------------------------------------------------------------------------------
+
+void McpClient::do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&McpClient::on_read, shared_from_this()));
+}
+
+void McpClient::on_read(beast::error_code ec, std::size_t n) {
+    if (ec) {
+        if (ec == websocket::error::closed) {
+            const auto& reason = ws_.reason();
+            std::string what = "closed by the server";
+            if (reason.code != websocket::close_code::none) {
+                what += " (" + std::to_string(reason.code) +
+                        (reason.reason.empty() ? "" : " " + std::string(reason.reason)) + ")";
+            }
+            if (close_requested_) return finish({});
+            return finish({ec, what});
+        }
+        if (close_requested_ && ec == net::error::operation_aborted) return finish({});
+        if (ec == websocket::error::message_too_big) {
+            return finish({ec, "a message from the server exceeded " +
+                                   std::to_string(options_.max_message_bytes) + " bytes"});
+        }
+        if (ec == beast::error::timeout) {  // Beast's close-handshake deadline
+            return finish({ec, "no answer to the close handshake within " +
+                                   std::to_string(options_.connect_timeout.count()) + " ms"});
+        }
+        return finish({ec, "read: " + ec.message()});
+    }
+    const Arrival at = Arrival::now();
+    last_heard_us_ = at.steady_us;
+    frames_in_.fetch_add(1, std::memory_order_relaxed);
+    bytes_in_.fetch_add(n, std::memory_order_relaxed);
+    const auto data = buffer_.cdata();
+    const std::string_view text(static_cast<const char*>(data.data()), data.size());
+    FrameKind kind;
+    if (ws_.got_text()) {
+        const auto before = router_.counters().unrouted;
+        kind = router_.route(text, at);
+        if (router_.counters().unrouted != before)
+            unrouted_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        kind = FrameKind::invalid;
+        router_.route(invalid_frame("binary frame"), at);
+    }
+    if (kind == FrameKind::legacy_token || kind == FrameKind::progress_token) {
+        tokens_in_.fetch_add(1, std::memory_order_relaxed);
+    } else if (kind == FrameKind::invalid) {
+        invalid_.fetch_add(1, std::memory_order_relaxed);
+    }
+    buffer_.consume(buffer_.size());
+    if (state_ == State::open || state_ == State::closing) do_read();
+}
+
+// --- keep-alive -----------------------------------------------------------------------------
+
+void McpClient::arm_idle_check() {
+    if (options_.idle_timeout.count() <= 0) return;
+    idle_timer_.expires_after(options_.idle_timeout / 2);
+    idle_timer_.async_wait(
+        beast::bind_front_handler(&McpClient::on_idle_check, shared_from_this()));
+}
+
+void McpClient::on_idle_check(beast::error_code ec) {
+    if (ec || state_ != State::open) return;
+    const auto silent_us = Arrival::now().steady_us - last_heard_us_;
+    const auto idle_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.idle_timeout).count();
+    if (silent_us >= idle_us) {
+        return finish({beast::error::timeout, "nothing heard from the server for " +
+                                                  std::to_string(silent_us / 1000) + " ms"});
+    }
+    if (silent_us >= idle_us / 2 && !ping_in_flight_) {
+        // Beast lets a ping go out while a message is being written.
+        ping_in_flight_ = true;
+        ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {
+            self->ping_in_flight_ = false;  // a failure shows up on the read side
+        });
+    }
+    arm_idle_check();
+}
+
+// --- closing --------------------------------------------------------------------------------
+
+void McpClient::close(CloseHandler on_closed) {
+    net::post(strand_, [self = shared_from_this(), h = std::move(on_closed)]() mutable {
+        if (self->state_ == State::closed) {
+            if (h) h({});
+            return;
+        }
+        if (h) self->on_closed_waiters_.push_back(std::move(h));
+        if (self->close_requested_) return;
+        self->close_requested_ = true;
+        if (self->state_ == State::idle) {
+            self->state_ = State::closed;
+            for (auto& w : self->on_closed_waiters_) w({});
+            self->on_closed_waiters_.clear();
+            return;
+        }
+        if (self->state_ == State::connecting) {
+            beast::error_code ignored;
+            self->resolver_.cancel();
+            beast::get_lowest_layer(self->ws_).socket().close(ignored);
+            return;
+        }
+        if (!self->writing_) self->do_close();  // else after the frames already queued
+    });
+}
+
+void McpClient::do_close() {
+    if (state_ != State::open) return;
+    state_ = State::closing;
+    idle_timer_.cancel();
+    router_.fail_all("connection closed by the client", Arrival::now());
+    ws_.async_close(websocket::close_code::normal,
+                    beast::bind_front_handler(&McpClient::on_closed, shared_from_this()));
+}
+
+void McpClient::on_closed(beast::error_code ec) {
+    // The read loop sees the server's close frame and finishes; a failed close finishes here.
+    if (ec && ec != net::error::operation_aborted) finish({ec, "close: " + ec.message()});
+}
+
+void McpClient::finish(ClientError error) {
+    if (state_ == State::closed) return;
+    const bool asked = close_requested_;
+    state_ = State::closed;
+    open_.store(false, std::memory_order_release);
+    idle_timer_.cancel();
+    for (auto& [id, timer] : deadlines_) timer->cancel();
+    deadlines_.clear();
+    router_.fail_all(error ? "connection lost: " + error.message : "connection closed",
+                     Arrival::now());
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    queue_.clear();
+    queued_bytes_ = 0;
+    const ClientError reported = asked && !error ? ClientError{} : error;
+    for (auto& w : on_closed_waiters_) {
+        if (w) w(reported);
+    }
+    on_closed_waiters_.clear();
+    if (auto h = std::move(on_close_)) h(reported);
+}
+
+}  // namespace harness

@@ -1,0 +1,462 @@
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "harness/json_locator.hpp"
+#include "harness/scenario.hpp"
+
+namespace harness {
+
+using nlohmann::json;
+
+const std::vector<std::string>& known_checks() {
+    static const std::vector<std::string> ids = {"stream.upstream_streaming",
+                                                 "stream.tokens_delivered",
+                                                 "stream.realtime",
+                                                 "stream.order",
+                                                 "stream.final_matches",
+                                                 "csv.complete_saved",
+                                                 "csv.integrity",
+                                                 "timeout.long_generation",
+                                                 "timeout.upstream_stall",
+                                                 "compat.non_streaming",
+                                                 "compat.both_stream_forms",
+                                                 "concurrency.isolation",
+                                                 "errors.clear",
+                                                 "suite.all_pass"};
+    return ids;
+}
+
+std::string_view to_string(StepKind kind) {
+    switch (kind) {
+        case StepKind::initialize:
+            return "initialize";
+        case StepKind::list_tools:
+            return "list_tools";
+        case StepKind::ping:
+            return "ping";
+        case StepKind::search:
+            return "search";
+        case StepKind::get:
+            return "get";
+        case StepKind::generate:
+            return "generate";
+        case StepKind::update:
+            return "update";
+        case StepKind::cancel:
+            return "cancel";
+        case StepKind::raw:
+            return "raw";
+        case StepKind::oversized:
+            return "oversized";
+        case StepKind::wait:
+            return "wait";
+        case StepKind::parallel:
+            return "parallel";
+    }
+    return "?";
+}
+
+ScenarioError::ScenarioError(std::filesystem::path file, std::size_t line, std::size_t column,
+                             const std::string& problem)
+    : std::runtime_error(file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                         ": " + problem),
+      file_(std::move(file)),
+      line_(line),
+      column_(column) {}
+
+std::string resolve_patient(const std::string& spec, std::size_t own_index,
+                            const std::vector<std::string>& ids, const std::string& own) {
+    if (spec.empty()) return own;
+    if (spec[0] == '+' && !ids.empty()) {
+        return ids[(own_index + std::strtoul(spec.c_str() + 1, nullptr, 10)) % ids.size()];
+    }
+    return spec;
+}
+
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = SIZE_MAX;
+    for (const auto& c : candidates) {
+        std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+        for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+        for (std::size_t i = 1; i <= word.size(); ++i) {
+            cur[0] = i;
+            for (std::size_t j = 1; j <= c.size(); ++j) {
+                cur[j] = std::min(
+                    {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
+            }
+            std::swap(prev, cur);
+        }
+        if (prev[c.size()] < best_d) {
+            best_d = prev[c.size()];
+            best = c;
+        }
+    }
+    return best;
+}
+
+namespace {
+
+// Reads one scenario document, turning every problem into a ScenarioError at its place.
+class Reader {
+  public:
+    Reader(std::string_view text, std::filesystem::path file)
+        : locator_(text), file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& pointer, const std::string& problem,
+                           bool at_key = false) const {
+        const auto p = locator_.find(pointer, at_key);
+        throw ScenarioError(file_, p.line, p.column, problem);
+    }
+
+    static std::string where(const std::string& pointer) {
+        // "/steps/2/op" -> "steps[2].op"
+        std::string out;
+        std::size_t i = 1;
+        while (i <= pointer.size()) {
+            const auto next = pointer.find('/', i);
+            const std::string part =
+                pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
+            const bool index = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
+            if (index)
+                out += "[" + part + "]";
+            else
+                out += (out.empty() ? "" : ".") + part;
+            if (next == std::string::npos) break;
+            i = next + 1;
+        }
+        return out.empty() ? "the scenario" : out;
+    }
+
+    void keys(const json& obj, const std::string& ptr,
+              const std::vector<std::string>& allowed) const {
+        if (!obj.is_object()) fail(ptr, where(ptr) + ": expected an object");
+        for (const auto& [key, value] : obj.items()) {
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            std::string all;
+            for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
+            fail(ptr + "/" + key,
+                 "unknown key '" + key + "' in " + where(ptr) + "; did you mean '" +
+                     nearest(key, allowed) + "'? (valid: " + all + ")",
+                 true);
+        }
+    }
+
+    std::string str(const json& v, const std::string& ptr) const {
+        if (!v.is_string()) fail(ptr, where(ptr) + ": expected a string");
+        return v.get<std::string>();
+    }
+    double num(const json& v, const std::string& ptr, double lo, double hi) const {
+        if (!v.is_number()) fail(ptr, where(ptr) + ": expected a number");
+        const double d = v.get<double>();
+        if (d < lo || d > hi) {
+            std::ostringstream os;
+            os << where(ptr) << ": must be between " << lo << " and " << hi << ", got " << d;
+            fail(ptr, os.str());
+        }
+        return d;
+    }
+    std::size_t count(const json& v, const std::string& ptr) const {
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
+            fail(ptr, where(ptr) + ": expected a non-negative integer");
+        }
+        return v.get<std::size_t>();
+    }
+    bool boolean(const json& v, const std::string& ptr) const {
+        if (!v.is_boolean()) fail(ptr, where(ptr) + ": expected true or false");
+        return v.get<bool>();
+    }
+
+    MockSettings mock(const json& m, const std::string& ptr) const {
+        keys(m, ptr, {"ttft_ms", "tps", "jitter", "tokens", "profile", "hostile_rate", "seed"});
+        MockSettings s;
+        if (m.contains("ttft_ms")) s.ttft_ms = num(m["ttft_ms"], ptr + "/ttft_ms", 0, 86'400'000);
+        if (m.contains("tps")) s.tps = num(m["tps"], ptr + "/tps", 0.001, 1e9);
+        if (m.contains("jitter")) s.jitter = num(m["jitter"], ptr + "/jitter", 0, 1);
+        if (m.contains("hostile_rate")) {
+            s.hostile_rate = num(m["hostile_rate"], ptr + "/hostile_rate", 0, 1);
+        }
+        if (m.contains("tokens")) s.tokens = count(m["tokens"], ptr + "/tokens");
+        if (m.contains("seed")) s.seed = count(m["seed"], ptr + "/seed");
+        if (m.contains("profile")) {
+            s.profile = str(m["profile"], ptr + "/profile");
+            if (*s.profile != "clinical" && *s.profile != "hostile" && *s.profile != "plain") {
+                fail(ptr + "/profile",
+                     where(ptr + "/profile") + ": must be clinical, hostile or plain");
+            }
+        }
+        return s;
+    }
+
+    ServerSettings server(const json& m, const std::string& ptr) const {
+        keys(m, ptr,
+             {"ollama_timeout_s", "ollama_deadline_s", "ping_interval_s", "pong_timeout_s",
+              "stream_upstream", "max_message", "queue_limit", "patients"});
+        ServerSettings s;
+        auto secs = [&](const char* k, std::optional<double>& out) {
+            if (m.contains(k)) out = num(m[k], ptr + "/" + k, 0, 86'400);
+        };
+        secs("ollama_timeout_s", s.ollama_timeout_s);
+        secs("ollama_deadline_s", s.ollama_deadline_s);
+        secs("ping_interval_s", s.ping_interval_s);
+        secs("pong_timeout_s", s.pong_timeout_s);
+        if (m.contains("stream_upstream")) {
+            s.stream_upstream = boolean(m["stream_upstream"], ptr + "/stream_upstream");
+        }
+        if (m.contains("max_message"))
+            s.max_message = count(m["max_message"], ptr + "/max_message");
+        if (m.contains("queue_limit"))
+            s.queue_limit = count(m["queue_limit"], ptr + "/queue_limit");
+        if (m.contains("patients")) s.patients = count(m["patients"], ptr + "/patients");
+        return s;
+    }
+
+    StreamForm form(const json& v, const std::string& ptr) const {
+        const auto f = str(v, ptr);
+        if (f == "legacy") return StreamForm::legacy;
+        if (f == "progress") return StreamForm::progress;
+        fail(ptr, where(ptr) +
+                      ": must be \"legacy\" (stream_token frames) or \"progress\" "
+                      "(notifications/progress)");
+    }
+
+    Step step(const json& s, const std::string& ptr) const {
+        if (!s.is_object()) fail(ptr, where(ptr) + ": expected an object with \"op\"");
+        if (!s.contains("op")) fail(ptr, where(ptr) + ": missing \"op\"");
+        static const std::vector<std::string> ops = {
+            "initialize", "list_tools", "ping", "search",    "get",  "generate",
+            "update",     "cancel",     "raw",  "oversized", "wait", "parallel"};
+        const auto op = str(s["op"], ptr + "/op");
+        const auto it = std::find(ops.begin(), ops.end(), op);
+        if (it == ops.end()) {
+            fail(ptr + "/op", "unknown op '" + op + "' in " + where(ptr) + "; did you mean '" +
+                                  nearest(op, ops) + "'?");
+        }
+        Step st;
+        st.kind = static_cast<StepKind>(it - ops.begin());
+        std::vector<std::string> allowed = {"op", "expect", "expect_code", "expect_text"};
+        switch (st.kind) {
+            case StepKind::search:
+                allowed.push_back("keyword");
+                break;
+            case StepKind::get:
+                allowed.push_back("patient");
+                break;
+            case StepKind::generate:
+                allowed.insert(allowed.end(), {"patient", "save", "stream_upstream", "form",
+                                               "fault", "mock", "as"});
+                break;
+            case StepKind::update:
+                allowed.insert(allowed.end(), {"patient", "summary"});
+                break;
+            case StepKind::cancel:
+                allowed.insert(allowed.end(), {"call", "after_tokens"});
+                break;
+            case StepKind::raw:
+                allowed.push_back("frame");
+                break;
+            case StepKind::oversized:
+                allowed.push_back("bytes");
+                break;
+            case StepKind::wait:
+                allowed.push_back("ms");
+                break;
+            case StepKind::parallel:
+                allowed.push_back("steps");
+                break;
+            default:
+                break;
+        }
+        keys(s, ptr, allowed);
+        if (s.contains("patient")) st.patient = str(s["patient"], ptr + "/patient");
+        if (s.contains("keyword")) st.keyword = str(s["keyword"], ptr + "/keyword");
+        if (s.contains("summary")) st.summary = str(s["summary"], ptr + "/summary");
+        if (s.contains("save")) st.save = boolean(s["save"], ptr + "/save");
+        if (s.contains("stream_upstream")) {
+            st.stream_upstream = boolean(s["stream_upstream"], ptr + "/stream_upstream");
+        }
+        if (s.contains("form")) st.form = form(s["form"], ptr + "/form");
+        if (s.contains("fault")) st.fault = str(s["fault"], ptr + "/fault");
+        if (s.contains("mock")) st.pacing = mock(s["mock"], ptr + "/mock");
+        if (s.contains("as")) st.label = str(s["as"], ptr + "/as");
+        if (s.contains("call")) st.target = str(s["call"], ptr + "/call");
+        if (s.contains("after_tokens"))
+            st.after_tokens = count(s["after_tokens"], ptr + "/after_tokens");
+        if (s.contains("frame")) st.frame = str(s["frame"], ptr + "/frame");
+        if (s.contains("bytes")) st.bytes = count(s["bytes"], ptr + "/bytes");
+        if (s.contains("ms")) st.ms = num(s["ms"], ptr + "/ms", 0, 86'400'000);
+        if (s.contains("expect_code")) {
+            if (!s["expect_code"].is_number_integer())
+                fail(ptr + "/expect_code", where(ptr + "/expect_code") + ": expected an integer");
+            st.expect_code = s["expect_code"].get<int>();
+        }
+        if (s.contains("expect_text")) st.expect_text = str(s["expect_text"], ptr + "/expect_text");
+        if (s.contains("expect")) {
+            const auto e = str(s["expect"], ptr + "/expect");
+            if (e == "ok")
+                st.expect = Expect::ok;
+            else if (e == "tool_error")
+                st.expect = Expect::tool_error;
+            else if (e == "protocol_error")
+                st.expect = Expect::protocol_error;
+            else if (e == "close")
+                st.expect = Expect::close;
+            else
+                fail(ptr + "/expect",
+                     where(ptr + "/expect") + ": must be ok, tool_error, protocol_error or close");
+        } else if (st.kind == StepKind::raw) {
+            st.expect = Expect::protocol_error;
+        } else if (st.kind == StepKind::oversized) {
+            st.expect = Expect::close;
+        }
+        if (st.kind == StepKind::update && !s.contains("summary"))
+            fail(ptr, where(ptr) + ": update needs \"summary\"");
+        if (st.kind == StepKind::search && !s.contains("keyword"))
+            fail(ptr, where(ptr) + ": search needs \"keyword\"");
+        if (st.kind == StepKind::cancel && st.target.empty())
+            fail(ptr, where(ptr) + ": cancel needs \"call\" (the \"as\" of a generate step)");
+        if (st.kind == StepKind::raw && !s.contains("frame"))
+            fail(ptr, where(ptr) + ": raw needs \"frame\"");
+        if (st.kind == StepKind::oversized && st.bytes == 0)
+            fail(ptr, where(ptr) + ": oversized needs \"bytes\"");
+        if (st.kind == StepKind::parallel) {
+            if (!s.contains("steps") || !s["steps"].is_array() || s["steps"].empty()) {
+                fail(ptr, where(ptr) + ": parallel needs a non-empty \"steps\" array");
+            }
+            for (std::size_t i = 0; i < s["steps"].size(); ++i) {
+                st.steps.push_back(step(s["steps"][i], ptr + "/steps/" + std::to_string(i)));
+            }
+        }
+        return st;
+    }
+
+    Scenario scenario(const json& doc) const {
+        keys(doc, "",
+             {"name", "description", "checks", "mock", "server", "clients", "form",
+              "ttft_tolerance_ms", "lag_p99_tolerance_ms", "timeout_tolerance_ms", "deadline_s",
+              "steps"});
+        Scenario sc;
+        sc.file = file_;
+        if (!doc.contains("name")) fail("", "missing \"name\"");
+        sc.name = str(doc["name"], "/name");
+        if (doc.contains("description")) sc.description = str(doc["description"], "/description");
+        if (!doc.contains("checks") || !doc["checks"].is_array() || doc["checks"].empty()) {
+            fail(doc.contains("checks") ? "/checks" : "",
+                 "\"checks\" must be a non-empty array of check ids");
+        }
+        for (std::size_t i = 0; i < doc["checks"].size(); ++i) {
+            const std::string ptr = "/checks/" + std::to_string(i);
+            const auto id = str(doc["checks"][i], ptr);
+            const auto& known = known_checks();
+            if (std::find(known.begin(), known.end(), id) == known.end()) {
+                fail(ptr, "unknown check '" + id + "'; did you mean '" + nearest(id, known) + "'?");
+            }
+            sc.checks.push_back(id);
+        }
+        if (doc.contains("mock")) sc.mock = mock(doc["mock"], "/mock");
+        if (doc.contains("server")) sc.server = server(doc["server"], "/server");
+        if (doc.contains("clients")) {
+            sc.clients = count(doc["clients"], "/clients");
+            if (sc.clients == 0 || sc.clients > 100'000)
+                fail("/clients", "clients: must be 1..100000");
+        }
+        if (doc.contains("form")) sc.form = form(doc["form"], "/form");
+        if (doc.contains("ttft_tolerance_ms"))
+            sc.ttft_tolerance_ms = num(doc["ttft_tolerance_ms"], "/ttft_tolerance_ms", 0, 1e7);
+        if (doc.contains("lag_p99_tolerance_ms"))
+            sc.lag_p99_tolerance_ms =
+                num(doc["lag_p99_tolerance_ms"], "/lag_p99_tolerance_ms", 0, 1e7);
+        if (doc.contains("timeout_tolerance_ms"))
+            sc.timeout_tolerance_ms =
+                num(doc["timeout_tolerance_ms"], "/timeout_tolerance_ms", 0, 1e7);
+        if (doc.contains("deadline_s"))
+            sc.deadline_s = num(doc["deadline_s"], "/deadline_s", 0.001, 86'400);
+        if (!doc.contains("steps") || !doc["steps"].is_array() || doc["steps"].empty()) {
+            fail(doc.contains("steps") ? "/steps" : "", "\"steps\" must be a non-empty array");
+        }
+        for (std::size_t i = 0; i < doc["steps"].size(); ++i) {
+            sc.steps.push_back(step(doc["steps"][i], "/steps/" + std::to_string(i)));
+        }
+        // A cancel must name an earlier generate's "as".
+        std::vector<std::string> labels;
+        std::function<void(const std::vector<Step>&, const std::string&)> check_labels =
+            [&](const std::vector<Step>& steps, const std::string& base) {
+                for (std::size_t i = 0; i < steps.size(); ++i) {
+                    const auto& st = steps[i];
+                    if (!st.label.empty()) labels.push_back(st.label);
+                    if (st.kind == StepKind::cancel &&
+                        std::find(labels.begin(), labels.end(), st.target) == labels.end()) {
+                        fail(base + "/" + std::to_string(i) + "/call",
+                             "cancel names call '" + st.target +
+                                 "', but no earlier generate step has \"as\": \"" + st.target +
+                                 "\"");
+                    }
+                    check_labels(st.steps, base + "/" + std::to_string(i) + "/steps");
+                }
+            };
+        check_labels(sc.steps, "/steps");
+        return sc;
+    }
+
+  private:
+    JsonLocator locator_;
+    std::filesystem::path file_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        const auto p = JsonLocator(text).at(e.byte > 0 ? e.byte - 1 : 0);
+        std::string what = e.what();
+        const auto colon = what.find(": ", what.find("parse error"));
+        throw ScenarioError(
+            file, p.line, p.column,
+            "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    }
+    return Reader(text, file).scenario(doc);
+}
+
+Scenario load_scenario(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ScenarioError(file, 1, 1, "cannot open the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_scenario(ss.str(), file);
+}
+
+std::vector<Scenario> load_scenarios(const std::vector<std::filesystem::path>& paths) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& p : paths) {
+        if (std::filesystem::is_directory(p)) {
+            std::vector<std::filesystem::path> found;
+            for (const auto& e : std::filesystem::recursive_directory_iterator(p)) {
+                if (e.is_regular_file() && e.path().extension() == ".json")
+                    found.push_back(e.path());
+            }
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else {
+            files.push_back(p);
+        }
+    }
+    std::vector<Scenario> out;
+    std::string errors;
+    for (const auto& f : files) {
+        try {
+            out.push_back(load_scenario(f));
+        } catch (const ScenarioError& e) {
+            errors += std::string(errors.empty() ? "" : "\n") + e.what();
+        }
+    }
+    if (!errors.empty()) throw std::runtime_error(errors);
+    return out;
+}
+
+}  // namespace harness

@@ -1,0 +1,275 @@
+// McpClient against a scripted in-process WebSocket server on port 0.
+#include "harness/mcp_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness/event_loop.hpp"
+#include "scripted_server.hpp"
+
+namespace harness {
+namespace {
+
+using nlohmann::json;
+using test::ScriptedServer;
+using test::WsStream;
+using namespace std::chrono_literals;
+
+template <typename T>
+T get_within(std::future<T>& f, std::chrono::milliseconds limit = 5s) {
+    if (f.wait_for(limit) != std::future_status::ready) {
+        ADD_FAILURE() << "no result within " << limit.count() << " ms";
+        return T{};
+    }
+    return f.get();
+}
+
+std::shared_ptr<McpClient> connected(EventLoop& loop, const std::string& url,
+                                     ClientOptions options = {}) {
+    auto client = McpClient::create(loop.io());
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect(url, options, [&p](const ClientError& e) { p.set_value(e.message); });
+    const auto error = get_within(f);
+    EXPECT_EQ(error, "");
+    return client;
+}
+
+std::future<CallRecord> call(McpClient& client, const std::string& method, json params,
+                             RequestOptions options = {}) {
+    auto p = std::make_shared<std::promise<CallRecord>>();
+    client.call(
+        method, std::move(params), [p](CallRecord r) { p->set_value(std::move(r)); }, options);
+    return p->get_future();
+}
+
+TEST(McpClient, OffersAndRecordsTheMcpSubprotocol) {
+    ScriptedServer server([](WsStream& ws) { test::read_text(ws); });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    EXPECT_EQ(server.offered_protocol(), "mcp");
+    EXPECT_EQ(client->subprotocol(), "mcp");
+    EXPECT_TRUE(client->is_open());
+    client->close();
+}
+
+TEST(McpClient, ConnectsWithoutOfferingASubprotocol) {
+    ScriptedServer server([](WsStream& ws) { test::read_text(ws); });
+    EventLoop loop;
+    ClientOptions o;
+    o.offer_mcp_subprotocol = false;
+    auto client = connected(loop, server.url(), o);
+    EXPECT_EQ(server.offered_protocol(), "");
+    EXPECT_EQ(client->subprotocol(), "");
+    client->close();
+}
+
+TEST(McpClient, StreamsProgressTokensThenTheResponse) {
+    ScriptedServer server([](WsStream& ws) {
+        const auto req = json::parse(test::read_text(ws));
+        const auto token = req["params"]["_meta"]["progressToken"];
+        for (int i = 1; i <= 3; ++i) {
+            ws.write(boost::asio::buffer(json{
+                {"jsonrpc", "2.0"},
+                {"method", "notifications/progress"},
+                {"params",
+                 {{"progressToken", token}, {"progress", i}, {"message", "t" + std::to_string(i)}}}}
+                                             .dump()));
+        }
+        ws.write(boost::asio::buffer(json{
+            {"jsonrpc", "2.0"},
+            {"id", req["id"]},
+            {"result", {{"content", {{{"type", "text"}, {"text", "t1t2t3"}}}}, {"isError", false}}}}
+                                         .dump()));
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    std::vector<std::string> seen;  // on the client's strand only
+    auto p = std::make_shared<std::promise<CallRecord>>();
+    RequestOptions ro;
+    ro.progress = true;
+    client->request(
+        "tools/call", {{"name", "generate_summary"}},
+        [&seen](const CallRecord&, const TokenArrival& t) { seen.push_back(t.text); },
+        [p](CallRecord r) { p->set_value(std::move(r)); }, ro);
+    auto f = p->get_future();
+    const auto r = get_within(f);
+    EXPECT_TRUE(r.ok()) << r.failure();
+    EXPECT_EQ(r.progress_token, "\"pt-" + r.id + "\"");
+    ASSERT_EQ(r.tokens.size(), 3u);
+    EXPECT_EQ(r.streamed_text(), "t1t2t3");
+    EXPECT_EQ(r.tokens[2].progress, 3);
+    EXPECT_GT(r.sent_steady_us, 0);
+    EXPECT_GE(r.first_token_steady_us, r.sent_steady_us);
+    EXPECT_GE(r.response_steady_us, r.last_token_steady_us);
+    EXPECT_EQ((std::vector<std::string>{"t1", "t2", "t3"}), seen);
+    client->close();
+}
+
+TEST(McpClient, LegacyFramesOfTwoCallsOnOneConnection) {
+    ScriptedServer server([](WsStream& ws) {
+        const auto a = json::parse(test::read_text(ws));
+        const auto b = json::parse(test::read_text(ws));
+        const auto frame = [&](const json& id, const std::string& t, int pos) {
+            ws.write(boost::asio::buffer(
+                json{{"type", "stream_token"}, {"token", t}, {"position", pos}, {"id", id}}
+                    .dump()));
+        };
+        frame(b["id"], "B", 1);
+        frame(a["id"], "A", 1);
+        frame(b["id"], "b", 2);
+        ws.write(boost::asio::buffer(
+            json{{"jsonrpc", "2.0"}, {"id", b["id"]}, {"result", json::object()}}.dump()));
+        frame(a["id"], "a", 2);
+        ws.write(boost::asio::buffer(
+            json{{"jsonrpc", "2.0"}, {"id", a["id"]}, {"result", json::object()}}.dump()));
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    auto fa = call(*client, "tools/call", {{"name", "x"}});
+    auto fb = call(*client, "tools/call", {{"name", "y"}});
+    const auto a = get_within(fa);
+    const auto b = get_within(fb);
+    EXPECT_EQ(a.streamed_text(), "Aa");
+    EXPECT_EQ(b.streamed_text(), "Bb");
+    EXPECT_EQ(a.tokens[1].position, 2);
+    EXPECT_EQ(a.tokens[0].form, StreamForm::legacy);
+    EXPECT_EQ(client->stats().tokens_in, 4u);
+    client->close();
+}
+
+TEST(McpClient, ConnectionRefusedIsReported) {
+    unsigned short port = 0;
+    {
+        ScriptedServer closed_again([](WsStream&) {}, true, 0);
+        port = closed_again.port();
+    }
+    EventLoop loop;
+    auto client = McpClient::create(loop.io());
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect("ws://127.0.0.1:" + std::to_string(port) + "/mcp", {},
+                    [&p](const ClientError& e) { p.set_value(e.message); });
+    const auto error = get_within(f);
+    EXPECT_NE(error.find("connect 127.0.0.1:" + std::to_string(port)), std::string::npos) << error;
+    EXPECT_FALSE(client->is_open());
+    // A call on a client that is not open ends at once.
+    auto r = call(*client, "ping", json::object());
+    EXPECT_EQ(get_within(r).error, "not connected");
+}
+
+TEST(McpClient, BadUrlIsReported) {
+    EventLoop loop;
+    auto client = McpClient::create(loop.io());
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect("http://127.0.0.1:1/mcp", {},
+                    [&p](const ClientError& e) { p.set_value(e.message); });
+    EXPECT_EQ(get_within(f), "connect: not a ws://host:port/path URL: http://127.0.0.1:1/mcp");
+}
+
+TEST(McpClient, RequestTimeoutEndsTheCallAndCancelsIt) {
+    std::promise<std::string> cancelled;
+    auto cancelled_f = cancelled.get_future();
+    ScriptedServer server([&cancelled](WsStream& ws) {
+        test::read_text(ws);                       // the request, never answered
+        cancelled.set_value(test::read_text(ws));  // what the client sends next
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    RequestOptions ro;
+    ro.timeout = 100ms;
+    auto f = call(*client, "tools/call", {{"name", "slow"}}, ro);
+    const auto r = get_within(f);
+    EXPECT_EQ(r.error, "no response within 100 ms");
+    EXPECT_FALSE(r.ok());
+    const auto note = json::parse(get_within(cancelled_f));
+    EXPECT_EQ(note["method"], "notifications/cancelled");
+    EXPECT_EQ(note["params"]["requestId"], std::stoi(r.id));
+    client->close();
+}
+
+TEST(McpClient, OversizedMessageClosesTheConnection) {
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        ws.write(boost::asio::buffer(std::string(4096, 'x')));
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    ClientOptions o;
+    o.max_message_bytes = 1024;
+    auto client = connected(loop, server.url(), o);
+    std::promise<std::string> closed;
+    auto closed_f = closed.get_future();
+    client->on_close([&closed](const ClientError& e) { closed.set_value(e.message); });
+    auto f = call(*client, "ping", json::object());
+    const auto r = get_within(f);
+    EXPECT_NE(r.error.find("exceeded 1024 bytes"), std::string::npos) << r.error;
+    EXPECT_NE(get_within(closed_f).find("exceeded 1024 bytes"), std::string::npos);
+}
+
+TEST(McpClient, ServerCloseEndsCallsInFlightWithItsReason) {
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        ws.close({boost::beast::websocket::close_code::going_away, "server shutting down"});
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    auto f = call(*client, "tools/call", {{"name", "x"}});
+    EXPECT_EQ(get_within(f).error,
+              "connection lost: closed by the server (1001 server shutting down)");
+}
+
+TEST(McpClient, SilentServerTimesOut) {
+    // The server never reads again, so it never answers the client's ping.
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        std::this_thread::sleep_for(1500ms);
+    });
+    EventLoop loop;
+    ClientOptions o;
+    o.idle_timeout = 300ms;
+    auto client = connected(loop, server.url(), o);
+    const auto start = std::chrono::steady_clock::now();
+    auto f = call(*client, "tools/call", {{"name", "x"}});
+    const auto r = get_within(f);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_NE(r.error.find("nothing heard from the server for"), std::string::npos) << r.error;
+    EXPECT_GE(waited, 300ms);
+    EXPECT_LT(waited, 1200ms);
+}
+
+TEST(McpClient, SendRawAndNotifyGoOutAsTextFrames) {
+    std::promise<std::vector<std::string>> got;
+    auto got_f = got.get_future();
+    ScriptedServer server([&got](WsStream& ws) {
+        std::vector<std::string> frames;
+        frames.push_back(test::read_text(ws));
+        frames.push_back(test::read_text(ws));
+        got.set_value(frames);
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    client->send_raw("{not json");
+    client->notify("notifications/initialized");
+    const auto frames = get_within(got_f);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0], "{not json");
+    EXPECT_EQ(frames[1], R"({"jsonrpc":"2.0","method":"notifications/initialized","params":{}})");
+    std::promise<std::string> closed;
+    auto closed_f = closed.get_future();
+    client->close([&closed](const ClientError& e) { closed.set_value(e.message); });
+    EXPECT_EQ(get_within(closed_f), "");
+    EXPECT_FALSE(client->is_open());
+}
+
+}  // namespace
+}  // namespace harness
