@@ -1,42 +1,17 @@
 #!/usr/bin/env bash
-# The project's main job, end to end. Until mcp-harness lands, it builds what is missing,
-# starts mock-ollama on a free port, streams one sample generation to this terminal token by
-# token, then shows what the mock recorded about it (/_mock/stats).
+# The project's main job, end to end: builds what is missing, then runs the validation
+# checklist (scenarios/checklist) against our own mcp-server and mock-ollama, prints the
+# checklist with its metrics, and says where the reports are (checklist.md, junit.xml,
+# report.json in harness-report/).
+#
+#   scripts/run.sh                         real time (about 4 minutes: one call really
+#                                          stalls for 120 s, one streams for 66 s)
+#   scripts/run.sh --time-scale 0.01       every duration a hundred times shorter
+#   scripts/run.sh scenarios/faults ...    other scenarios; any mcp-harness run option
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 BUILD_DIR=${BUILD_DIR:-build}
-MOCK="$BUILD_DIR/mock_ollama/mock-ollama"
-
-log=$(mktemp)
-out=$(mktemp)
-"$MOCK" --port 0 --tps 25 --ttft 300 --tokens 90 --seed 7 --hostile-rate 0.3 >"$out" 2>"$log" &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log" "$out"' EXIT
-for _ in $(seq 100); do grep -q "listening on" "$out" && break; sleep 0.05; done
-ready=$(grep "listening on" "$out") || { echo "mock-ollama did not start:"; cat "$log"; exit 1; }
-url=${ready##* }
-echo "$ready"
-echo
-echo "POST $url/api/generate  (streaming NDJSON, rendered token by token)"
-echo "------------------------------------------------------------------"
-curl -sN "$url/api/generate" -d @- <<'JSON' | python3 -u -c '
-import json, sys
-for line in sys.stdin:
-    chunk = json.loads(line)
-    if "error" in chunk:
-        print("\n[error] " + chunk["error"]); break
-    if chunk["done"]:
-        ms = lambda ns: ns / 1e6
-        print("\n------------------------------------------------------------------")
-        print("done_reason=%s eval_count=%d total=%.0f ms eval=%.0f ms (%.1f tok/s)" % (
-            chunk["done_reason"], chunk["eval_count"], ms(chunk["total_duration"]),
-            ms(chunk["eval_duration"]), chunk["eval_count"] / (chunk["eval_duration"] / 1e9)))
-    else:
-        sys.stdout.write(chunk["response"]); sys.stdout.flush()
-'
-{"model": "phi", "prompt": "Summarise this patient.\nName: Maria Núñez\nAge: 54\nGender: F\nCurrent symptoms: chest pain, shortness of breath\nMedical history: hypertension; type 2 diabetes\nCurrent medications: metformin, lisinopril"}
-JSON
-echo
-echo "GET $url/_mock/stats"
-curl -s "$url/_mock/stats" | python3 -m json.tool
+paths=()
+if [[ $# -eq 0 || "${1:-}" == --* ]]; then paths=(scenarios/checklist); fi
+exec "$BUILD_DIR/harness/mcp-harness" run "${paths[@]}" --out harness-report "$@"

@@ -109,6 +109,26 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
     return r;
 }
 
+// The latency figures per scenario: the numbers a person looks for first.
+void print_metrics(const reports::RunReport& report) {
+    bool header = false;
+    for (const auto& sc : report.scenarios) {
+        std::string line;
+        for (const auto& m : sc.metrics) {
+            if (m.name != "ttft" && m.name != "itl" && m.name != "relay_lag") continue;
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "  %s p50 %.1f p99 %.1f max %.1f %s",
+                          std::string(reports::metric_label(m.name)).c_str(), m.p50, m.p99, m.max,
+                          m.unit.c_str());
+            line += buf;
+        }
+        if (line.empty()) continue;
+        if (!header) std::cout << "\nlatency per scenario (definitions in checklist.md):\n";
+        header = true;
+        std::cout << "  " << sc.name << ":" << line << '\n';
+    }
+}
+
 int run_command(const RunArgs& a, const char* argv0) {
     std::vector<Scenario> scenarios;
     try {
@@ -209,6 +229,7 @@ int run_command(const RunArgs& a, const char* argv0) {
         }
     }
     std::cout << '\n' << reports::render_terminal_summary(report, tty);
+    print_metrics(report);
     try {
         write_reports(report, a.out, formats);
     } catch (const std::exception& e) {
