@@ -217,8 +217,14 @@ void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token
 }
 
 void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult result) {
-    --generating_;
-    state_.stats.generations_active.fetch_sub(1, std::memory_order_relaxed);
+    // A generation stays active until its reply is out, its save included: graceful shutdown
+    // waits for active generations, and must not close the connection before the reply.
+    const auto finished = [this] {
+        --generating_;
+        state_.stats.generations_active.fetch_sub(1, std::memory_order_relaxed);
+    };
+    std::string summary = result.ok() ? trim_summary(result.text) : std::string();
+    if (!(call->save && !closed_ && !call->cancelled && !summary.empty())) finished();
     if (closed_ || call->cancelled) return;  // nothing is saved or sent for a cancelled call
     if (!result.ok()) {
         state_.stats.upstream_errors.fetch_add(1, std::memory_order_relaxed);
@@ -226,7 +232,6 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
                         call->key + ") failed: " + result.message);
         return reply(call, text_result(result.message, true));
     }
-    std::string summary = trim_summary(result.text);
     if (summary.empty()) {
         return reply(call, text_result("Ollama returned an empty summary; nothing saved", true));
     }
@@ -235,7 +240,8 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
                     std::to_string(summary.size()) + " bytes");
     const std::string text = generated_summary_text(*call->patient, summary);
     if (!call->save) return reply(call, text_result(text));
-    save(call, std::move(summary), [this, call, text](SaveResult saved) {
+    save(call, std::move(summary), [this, call, text, finished](SaveResult saved) {
+        finished();  // runs even when the connection closed meanwhile (reply then sends nothing)
         if (saved.ok()) return reply(call, text_result(text));
         reply(call, text_result("Summary generated but not saved: " + saved.message, true));
     });
@@ -249,7 +255,7 @@ void McpSession::save(const std::shared_ptr<Call>& call, std::string summary,
                       [self, then = std::move(then)](SaveResult r) mutable {
                           net::post(self->strand_,
                                     [self, then = std::move(then), r = std::move(r)]() mutable {
-                                        if (!self->closed_) then(std::move(r));
+                                        then(std::move(r));  // reply() checks closed_
                                     });
                       });
 }

@@ -206,24 +206,33 @@ void WsSession::arm_ping() {
 }
 
 void WsSession::on_ping_timer(beast::error_code ec) {
-    if (ec || done_ || closing_) return;
+    if (ec || done_) return;
     const auto silent = Clock::now() - last_heard_;
-    if (silent > state_.config.pong_timeout && !busy()) {
+    // A closing connection gets no exemption: a peer that takes neither our frames nor the
+    // close frame (a slow client dropped with 1008 that never reads again) must not hold it.
+    if (silent > state_.config.pong_timeout && (closing_ || !busy())) {
         state_.log.info(
             peer_ + ": no answer to pings for " +
             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(silent).count()) +
-            " s; dropped");
+            " s; dropped" + (closing_ ? " (its close never completed)" : ""));
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);  // the read fails: finished()
         return;
     }
-    if (queue_.size() < 64) enqueue({Outgoing::Kind::ping, {}});
+    if (!closing_ && queue_.size() < 64) enqueue({Outgoing::Kind::ping, {}});
     arm_ping();
 }
 
 void WsSession::shutdown() {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
-        self->close_with(websocket::close_code::going_away, "server shutting down");
+        // Unlike close_with (a drop), what is already queued (a final response) goes out
+        // before the close frame.
+        if (self->closing_ || self->done_) return;
+        self->closing_ = true;
+        self->enqueue(
+            {Outgoing::Kind::close,
+             {},
+             websocket::close_reason(websocket::close_code::going_away, "server shutting down")});
     });
 }
 

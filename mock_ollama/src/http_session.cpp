@@ -155,7 +155,9 @@ void HttpSession::reply_and_close(int status, std::string_view message) {
 void HttpSession::send(std::string_view bytes) {
     if (closed_) return;
     pending_ += bytes;
-    if (pending_.size() > ctx_.config.write_queue_limit) {
+    // Only bytes waiting behind an unfinished write count: a large complete reply (a big
+    // /_mock/requests page) is not a slow client.
+    if (write_in_flight_ && pending_.size() > ctx_.config.write_queue_limit) {
         ctx_.log.warn("client not reading: " + std::to_string(pending_.size()) +
                       " bytes queued; connection closed");
         return client_gone("client_too_slow");
