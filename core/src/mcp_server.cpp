@@ -22,6 +22,7 @@ nlohmann::json ServerStats::to_json() const {
             {"tool_calls", tool_calls.load()},
             {"tokens_relayed", tokens_relayed.load()},
             {"generations_active", generations_active.load()},
+            {"saves_active", saves_active.load()},
             {"upstream_errors", upstream_errors.load()},
             {"cancelled", cancelled.load()},
             {"slow_clients_dropped", slow_clients_dropped.load()}};
@@ -126,7 +127,9 @@ void McpServer::shutdown() {
 // connection and, once they are gone, stops the loop.
 void McpServer::shutdown_step() {
     const auto now = std::chrono::steady_clock::now();
-    const bool calls_done = stats_.generations_active.load() == 0;
+    // Generations and saves in flight may finish; their replies go out before the close.
+    const bool calls_done =
+        stats_.generations_active.load() == 0 && stats_.saves_active.load() == 0;
     if (calls_done || now >= shutdown_deadline_) {
         registry_->shutdown_all();
         if (registry_->size() == 0 || now >= shutdown_deadline_ + std::chrono::seconds(2)) {

@@ -290,7 +290,9 @@ void OllamaClient::Impl::completed(const std::shared_ptr<OllamaCall>& call, CURL
         }
     } else if (!call->done || code != CURLE_OK) {  // a clean close before the end
         r.error = OllamaError::disconnected;
-        r.message = call->splitter.pending().empty()
+        r.message = r.tokens == 0 && call->splitter.pending().empty()
+                        ? "Ollama sent an empty response (the stream ended before any token)"
+                    : call->splitter.pending().empty()
                         ? "Ollama closed the stream before it was done (after " +
                               std::to_string(r.tokens) + " tokens)"
                         : "Ollama's stream ended in the middle of a line (after " +

@@ -145,7 +145,7 @@ TEST_F(OllamaClientTest, EachUpstreamFailureIsItsOwnClearError) {
         {"close:after=4", OllamaError::disconnected, "before it was done (after 4 tokens)"},
         {"reset:after=4", OllamaError::disconnected, "after 4 tokens"},
         {"cut:bytes=150", OllamaError::disconnected, ""},
-        {"empty", OllamaError::disconnected, "before it was done (after 0 tokens)"},
+        {"empty", OllamaError::disconnected, "sent an empty response"},
         {"garbage", OllamaError::malformed, "not HTTP"},
     };
     for (const auto& k : cases) {

@@ -31,7 +31,7 @@ TEST_F(ServerUpstreamFaults, EachFaultIsAClearToolErrorAndNothingIsSaved) {
         {"reset:after=3", "P055", "connection failed after 3 tokens"},
         {"cut:bytes=700", "P056", "ended in the middle of a line"},
         {"garbage", "P057", "not HTTP"},
-        {"empty", "P058", "before it was done (after 0 tokens)"},
+        {"empty", "P058", "sent an empty response"},
     };
     auto c = connect();
     const auto rows_before = summaries_csv();

@@ -21,6 +21,7 @@ struct ServerStats {
     std::atomic<std::uint64_t> tool_calls{0};
     std::atomic<std::uint64_t> tokens_relayed{0};
     std::atomic<std::int64_t> generations_active{0};
+    std::atomic<std::int64_t> saves_active{0};  // saves queued, reply not yet sent
     std::atomic<std::uint64_t> upstream_errors{0};
     std::atomic<std::uint64_t> cancelled{0};
     std::atomic<std::uint64_t> slow_clients_dropped{0};
