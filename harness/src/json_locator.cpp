@@ -30,6 +30,10 @@ class Walker {
                     continue;
                 }
                 const std::size_t key_at = i_;
+                if (t_[i_] != '"') {  // broken input: not a key; move on
+                    ++i_;
+                    continue;
+                }
                 const std::string key = string_text();
                 const std::string child = path + "/" + escape(key);
                 keys_[child] = key_at;
@@ -56,10 +60,14 @@ class Walker {
         } else if (c == '"') {
             string_text();
         } else {
+            // A scalar; on broken input (a stray '}' inside an array) step over one byte so
+            // that the walk always moves forward.
+            const std::size_t start = i_;
             while (i_ < t_.size() && t_[i_] != ',' && t_[i_] != '}' && t_[i_] != ']' &&
                    t_[i_] != ' ' && t_[i_] != '\n' && t_[i_] != '\r' && t_[i_] != '\t') {
                 ++i_;
             }
+            if (i_ == start) ++i_;
         }
     }
 

@@ -74,6 +74,20 @@ TEST(ScenarioLoader, InvalidJsonGivesLineAndColumn) {
     EXPECT_THAT(error_of("{\n  \"name\": \"x\",\n  \"checks\": [\n}"), HasSubstr("s.json:4:1: invalid JSON"));
 }
 
+TEST(ScenarioLoader, EveryTruncationOfAGoodFileIsAClearErrorNeverAHang) {
+    // The locator walks broken text too (it once looped forever on a stray '}').
+    const std::string good = kGood;
+    for (std::size_t n = 0; n < good.size(); ++n) {
+        const std::string cut = good.substr(0, n) + (n % 2 ? "}" : "");
+        try {
+            parse_scenario(cut, "s.json");
+            ADD_FAILURE() << "accepted a truncated file of " << n << " bytes";
+        } catch (const ScenarioError& e) {
+            EXPECT_THAT(e.what(), HasSubstr("s.json:")) << n;
+        }
+    }
+}
+
 TEST(ScenarioLoader, WrongTypesAndMissingPartsAreNamed) {
     EXPECT_THAT(error_of(R"({"name":"x","checks":["stream.order"],"clients":"two","steps":[{"op":"ping"}]})"),
                 HasSubstr("clients: expected a non-negative integer"));
