@@ -79,6 +79,7 @@ TEST(ScenarioLoader, EveryTruncationOfAGoodFileIsAClearErrorNeverAHang) {
     const std::string good = kGood;
     for (std::size_t n = 0; n < good.size(); ++n) {
         const std::string cut = good.substr(0, n) + (n % 2 ? "}" : "");
+        if (cut == good) continue;  // the cut only took the closing brace, which came back
         try {
             parse_scenario(cut, "s.json");
             ADD_FAILURE() << "accepted a truncated file of " << n << " bytes";
