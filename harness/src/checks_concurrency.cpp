@@ -42,7 +42,26 @@ std::string foreign_source(const ScenarioRun& run,
             }
         }
     }
-    if (best < 0) return "the token is in no mock request's output (corrupted)";
+    if (best < 0) {
+        // Not another call's token: the call's own, out of place, is not corruption (a call
+        // that lost a token to another call gets its next own token here).
+        const auto& mine = run.mock_requests[own].tokens;
+        long nearest = -1;
+        for (std::size_t j = 0; j < mine.size(); ++j) {
+            if (j == index || mine[j].text != token.text) continue;
+            const auto distance = [index](std::size_t x) {
+                return x > index ? x - index : index - x;
+            };
+            if (nearest < 0 || distance(j) < distance(static_cast<std::size_t>(nearest))) {
+                nearest = static_cast<long>(j);
+            }
+        }
+        if (nearest >= 0) {
+            return "the call's own token " + std::to_string(nearest) + " arrived as token " +
+                   std::to_string(index) + ": a token of its own is missing or out of order";
+        }
+        return "the token is in no mock request's output (corrupted)";
+    }
     const auto k = static_cast<std::size_t>(best);
     std::string out = "cross-talk: the token is token " + std::to_string(best_token) +
                       " of mock request #" + std::to_string(run.mock_requests[k].id);

@@ -126,6 +126,15 @@ std::int64_t ended_steady_us(const CallRecord& call) {
     return call.sent_steady_us;
 }
 
+// When the call was made: sent; else handed to a client that was not connected any more
+// (queued, never sent); else failed before reaching the client (the connection had closed).
+// A call never sent after a server closed the connection is the very call that shows it.
+std::int64_t started_steady_us(const CallRecord& call) {
+    if (call.sent_steady_us != 0) return call.sent_steady_us;
+    if (call.queued_steady_us != 0) return call.queued_steady_us;
+    return call.failed_steady_us;
+}
+
 }  // namespace
 
 const Scenario& scenario_of(const ScenarioRun& run) {
@@ -451,9 +460,10 @@ const StepRecord* next_call(const ScenarioRun& run, const StepRecord& step) {
         }
         if (s.client != step.client || !s.is_call) continue;
         // Without a send time for `step`, the record's order is all there is.
-        const bool later = end != 0 ? s.call.sent_steady_us >= end : after_step;
+        const std::int64_t start = started_steady_us(s.call);
+        const bool later = end != 0 ? start != 0 && start >= end : after_step;
         if (!later) continue;
-        if (best == nullptr || s.call.sent_steady_us < best->call.sent_steady_us) best = &s;
+        if (best == nullptr || start < started_steady_us(best->call)) best = &s;
     }
     return best;
 }

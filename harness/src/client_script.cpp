@@ -124,6 +124,7 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
     if (closed_ && step.kind != StepKind::cancel) {
         rec.is_call = true;
         rec.call.error = "connection already closed: " + close_error_.message;
+        rec.call.failed_steady_us = Arrival::now().steady_us;  // when it was due (next_call)
         return next();
     }
     switch (step.kind) {
