@@ -17,36 +17,6 @@ using reports::Status;
 
 namespace {
 
-// Local names, so that this file does not depend on the scenario loader being linked.
-std::string_view kind_name(StepKind kind) {
-    switch (kind) {
-        case StepKind::initialize:
-            return "initialize";
-        case StepKind::list_tools:
-            return "list_tools";
-        case StepKind::ping:
-            return "ping";
-        case StepKind::search:
-            return "search";
-        case StepKind::get:
-            return "get";
-        case StepKind::generate:
-            return "generate";
-        case StepKind::update:
-            return "update";
-        case StepKind::cancel:
-            return "cancel";
-        case StepKind::raw:
-            return "raw";
-        case StepKind::oversized:
-            return "oversized";
-        case StepKind::wait:
-            return "wait";
-        case StepKind::parallel:
-            return "parallel";
-    }
-    return "step";
-}
 
 bool continuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
@@ -146,7 +116,7 @@ std::string describe(const StepRecord& step) {
     std::string out = "client " + std::to_string(step.client);
     if (!step.path.empty()) out += " " + step.path;
     out += " ";
-    out += kind_name(step.kind);
+    out += to_string(step.kind);
     if (!step.patient_id.empty() && (step.kind == StepKind::generate ||
                                      step.kind == StepKind::get || step.kind == StepKind::update)) {
         out += " " + step.patient_id;
