@@ -146,6 +146,7 @@ double mib(std::optional<std::int64_t> kib) {
 // Where the machine's CPU went between two samples: the server, the mock, this process.
 struct CpuSample {
     double t = 0, server = 0, mock = 0, self = 0, machine = 0;
+    double server_switches = 0, mock_switches = 0;
 };
 
 CpuSample sample_cpu(pid_t server, pid_t mock) {
@@ -155,6 +156,13 @@ CpuSample sample_cpu(pid_t server, pid_t mock) {
     if (mock > 0) s.mock = harness::process_cpu(mock).value_or(harness::CpuTimes{}).total();
     s.self = harness::self_cpu().total();
     s.machine = harness::machine_busy_seconds().value_or(0);
+    if (server > 0) {
+        s.server_switches =
+            static_cast<double>(harness::process_context_switches(server).value_or(0));
+    }
+    if (mock > 0) {
+        s.mock_switches = static_cast<double>(harness::process_context_switches(mock).value_or(0));
+    }
     return s;
 }
 
@@ -472,6 +480,9 @@ Run run_streams(const Options& o, bool progress, double load) {
             tokens ? (after.server - before.server) * 1e6 / static_cast<double>(tokens) : 0);
     run.set("mock_cpu_us_per_token",
             tokens ? (after.mock - before.mock) * 1e6 / static_cast<double>(tokens) : 0);
+    run.set("server_switches_per_token",
+            tokens ? (after.server_switches - before.server_switches) / static_cast<double>(tokens)
+                   : 0);
     run.set("client_cpu_us_per_token",
             tokens ? (after.self - before.self) * 1e6 / static_cast<double>(tokens) : 0);
     run.set("unrouted_frames", static_cast<double>(unrouted));
@@ -481,6 +492,11 @@ Run run_streams(const Options& o, bool progress, double load) {
     if (!first_problem.empty()) run.notes.push_back("first problem: " + first_problem);
     for (const auto& [why, n] : failures) run.notes.push_back(std::to_string(n) + " x " + why);
     run.details["mock_stats"] = admin.stats();
+    // How late the mock itself emitted tokens against its schedule (CPU starvation shows here
+    // first); the relay lag above starts from the actual emission, not the schedule.
+    const auto lateness = run.details["mock_stats"].value("lateness_ms", json::object());
+    run.set("mock_lateness_ms_p50", lateness.value("p50", 0.0));
+    run.set("mock_lateness_ms_p99", lateness.value("p99", 0.0));
     return run;
 }
 
@@ -577,6 +593,8 @@ Run run_saturation(const Options& o, std::size_t concurrency, double load) {
             tokens > 0 ? (after.server - before.server) * 1e6 / tokens : 0);
     run.set("mock_cpu_us_per_token", tokens > 0 ? (after.mock - before.mock) * 1e6 / tokens : 0);
     run.set("client_cpu_us_per_token", tokens > 0 ? (after.self - before.self) * 1e6 / tokens : 0);
+    run.set("server_switches_per_token",
+            tokens > 0 ? (after.server_switches - before.server_switches) / tokens : 0);
     run.set("calls_failed", static_cast<double>(state->failed.load()));
     run.set("short_streams", static_cast<double>(state->short_streams.load()));
     if (!state->first_failure.empty())

@@ -17,7 +17,6 @@ using reports::Status;
 
 namespace {
 
-
 bool continuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
 }

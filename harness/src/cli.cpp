@@ -64,7 +64,8 @@ std::set<std::string> split_formats(const std::string& s) {
     std::string item;
     while (std::getline(ss, item, ',')) {
         if (item != "md" && item != "junit" && item != "json") {
-            throw std::invalid_argument("--format: unknown format '" + item + "'; use md, junit, json");
+            throw std::invalid_argument("--format: unknown format '" + item +
+                                        "'; use md, junit, json");
         }
         out.insert(item);
     }
@@ -98,13 +99,15 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
             if (id == reports::kSuiteAllPass) continue;  // the run-level rollup
             const auto t0 = std::chrono::steady_clock::now();
             auto c = evaluate_check(id, out.run);
-            c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            c.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             r.checks.push_back(std::move(c));
         }
         r.metrics = scenario_metrics(out.run);
     }
     bool bad = !r.harness_error.empty();
-    for (const auto& c : r.checks) bad |= c.status == reports::Status::failed || c.status == reports::Status::error;
+    for (const auto& c : r.checks)
+        bad |= c.status == reports::Status::failed || c.status == reports::Status::error;
     if (bad) r.attachments = out.attachments;
     return r;
 }
@@ -236,19 +239,19 @@ int run_command(const RunArgs& a, const char* argv0) {
         std::cerr << "mcp-harness: " << e.what() << '\n';
         return kHarnessError;
     }
-    std::cout << "\nreports in " << fs::absolute(a.out).string() << "/ ("
-              << a.formats << ")\n";
+    std::cout << "\nreports in " << fs::absolute(a.out).string() << "/ (" << a.formats << ")\n";
     return reports::exit_code(report);
 }
 
 }  // namespace
 
 int run_mcp_harness(int argc, char** argv) {
-    CLI::App app{"mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
-                 "decides the validation checklist and writes reports (checklist.md, junit.xml, "
-                 "report.json). Exit codes: 0 all checks passed (or expected failures), 1 a "
-                 "check failed, 2 harness error (bad scenario file, a process that would not "
-                 "start, an incomplete run)."};
+    CLI::App app{
+        "mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
+        "decides the validation checklist and writes reports (checklist.md, junit.xml, "
+        "report.json). Exit codes: 0 all checks passed (or expected failures), 1 a "
+        "check failed, 2 harness error (bad scenario file, a process that would not "
+        "start, an incomplete run)."};
     app.require_subcommand(1);
     app.set_version_flag("--version", "mcp-harness " + std::string(kVersion));
 
@@ -261,7 +264,8 @@ int run_mcp_harness(int argc, char** argv) {
                     "Multiply every duration (0.01 = a hundred times faster)")
         ->check(CLI::Range(1e-4, 100.0));
     run->add_option("--filter", ra.filter, "Only scenarios whose name or a check id contains this");
-    run->add_option("--jobs", ra.jobs, "Scenarios in parallel (default 1)")->check(CLI::Range(1, 64));
+    run->add_option("--jobs", ra.jobs, "Scenarios in parallel (default 1)")
+        ->check(CLI::Range(1, 64));
     run->add_option("--seed", ra.seed, "The mock's seed (default 7)");
     run->add_option("--server-url", ra.server_url,
                     "Test a running server (ws://...) instead of launching ours");
@@ -274,9 +278,11 @@ int run_mcp_harness(int argc, char** argv) {
 
     std::vector<std::string> list_paths, validate_paths;
     auto* list = app.add_subcommand("list", "Show scenarios and their checks");
-    list->add_option("paths", list_paths, "Scenario files or folders (default scenarios/checklist)");
+    list->add_option("paths", list_paths,
+                     "Scenario files or folders (default scenarios/checklist)");
     auto* validate = app.add_subcommand("validate", "Check scenario files without running them");
-    validate->add_option("paths", validate_paths, "Scenario files or folders (default scenarios/checklist)");
+    validate->add_option("paths", validate_paths,
+                         "Scenario files or folders (default scenarios/checklist)");
 
     std::string from = "harness-report/report.json", rep_out = "harness-report",
                 rep_formats = "md,junit,json";

@@ -213,9 +213,15 @@ std::string McpClient::request(std::string method, json params, TokenHandler on_
     }
     json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", std::move(method)}};
     if (!params.is_null()) message["params"] = std::move(params);
+    std::string text;
+    try {
+        text = message.dump();
+    } catch (const json::exception& e) {  // a string that is not UTF-8: send_raw() sends those
+        record.error = std::string("cannot encode the request: ") + e.what();
+    }
     const auto timeout = options.timeout;
     net::post(strand_,
-              [self = shared_from_this(), key, text = message.dump(), record = std::move(record),
+              [self = shared_from_this(), key, text = std::move(text), record = std::move(record),
                on_token = std::move(on_token), on_done = std::move(on_done),
                keep = options.keep_tokens, timeout]() mutable {
                   self->start_call(key, std::move(text), std::move(record), std::move(on_token),
@@ -232,8 +238,8 @@ std::string McpClient::call(std::string method, json params, DoneHandler on_done
 void McpClient::start_call(std::string id, std::string text, CallRecord record,
                            TokenHandler on_token, DoneHandler on_done, bool keep_tokens,
                            std::chrono::milliseconds timeout) {
-    if (state_ != State::open || close_requested_) {
-        record.error = "not connected";
+    if (!record.error.empty() || state_ != State::open || close_requested_) {
+        if (record.error.empty()) record.error = "not connected";
         record.failed_steady_us = Arrival::now().steady_us;
         if (on_done) on_done(std::move(record));
         return;
@@ -281,7 +287,14 @@ void McpClient::initialize(std::string protocol_version, json client_info, DoneH
 void McpClient::notify(std::string method, json params) {
     json message = {{"jsonrpc", "2.0"}, {"method", std::move(method)}};
     if (!params.is_null()) message["params"] = std::move(params);
-    send_raw(message.dump());
+    try {
+        send_raw(message.dump());
+    } catch (const json::exception& e) {
+        net::post(strand_, [self = shared_from_this(), what = std::string(e.what())] {
+            self->router_.route(invalid_frame("send: cannot encode the notification: " + what),
+                                Arrival::now());
+        });
+    }
 }
 
 void McpClient::send_raw(std::string text) {

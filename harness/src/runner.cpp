@@ -91,8 +91,8 @@ void plan_calls(const std::vector<Step>& steps, std::size_t own_index,
 
 std::string find_binary(const std::string& name, const fs::path& self_exe) {
     const fs::path dir = self_exe.parent_path();
-    for (const auto& candidate : {dir / name, dir / ".." / "mock_ollama" / name,
-                                  dir / ".." / "core" / name}) {
+    for (const auto& candidate :
+         {dir / name, dir / ".." / "mock_ollama" / name, dir / ".." / "core" / name}) {
         std::error_code ec;
         if (fs::exists(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
             return fs::weakly_canonical(candidate).string();
@@ -138,37 +138,45 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
     };
     try {
         if (ws_url.empty()) {
-            mock.emplace(ServiceOptions{
-                .binary = o.mock_bin,
-                .args = {"--port", "0", "--time-scale", number(o.time_scale), "--seed",
-                         std::to_string(o.seed), "--request-log-limit", "1000000",
-                         "--log-level", "info"},
-                .stderr_file = dir / "mock-ollama.log"});
+            mock.emplace(
+                ServiceOptions{.binary = o.mock_bin,
+                               .args = {"--port", "0", "--time-scale", number(o.time_scale),
+                                        "--seed", std::to_string(o.seed), "--request-log-limit",
+                                        "1000000", "--log-level", "info"},
+                               .stderr_file = dir / "mock-ollama.log"});
             mock_url = mock->url();
-            std::vector<std::string> args = {"--port", "0", "--data-dir", data_dir.string(),
-                                             "--ollama-url", mock_url, "--time-scale",
-                                             number(o.time_scale), "--log-level", "info"};
+            std::vector<std::string> args = {
+                "--port",       "0",      "--data-dir",   data_dir.string(),
+                "--ollama-url", mock_url, "--time-scale", number(o.time_scale),
+                "--log-level",  "info"};
             const auto& s = sc.server;
-            if (s.ollama_timeout_s) args.insert(args.end(), {"--ollama-timeout", number(*s.ollama_timeout_s)});
-            if (s.ollama_deadline_s) args.insert(args.end(), {"--ollama-deadline", number(*s.ollama_deadline_s)});
-            if (s.ping_interval_s) args.insert(args.end(), {"--ping-interval", number(*s.ping_interval_s)});
-            if (s.pong_timeout_s) args.insert(args.end(), {"--pong-timeout", number(*s.pong_timeout_s)});
-            if (s.max_message) args.insert(args.end(), {"--max-message", std::to_string(*s.max_message)});
-            if (s.queue_limit) args.insert(args.end(), {"--queue-limit", std::to_string(*s.queue_limit)});
+            if (s.ollama_timeout_s)
+                args.insert(args.end(), {"--ollama-timeout", number(*s.ollama_timeout_s)});
+            if (s.ollama_deadline_s)
+                args.insert(args.end(), {"--ollama-deadline", number(*s.ollama_deadline_s)});
+            if (s.ping_interval_s)
+                args.insert(args.end(), {"--ping-interval", number(*s.ping_interval_s)});
+            if (s.pong_timeout_s)
+                args.insert(args.end(), {"--pong-timeout", number(*s.pong_timeout_s)});
+            if (s.max_message)
+                args.insert(args.end(), {"--max-message", std::to_string(*s.max_message)});
+            if (s.queue_limit)
+                args.insert(args.end(), {"--queue-limit", std::to_string(*s.queue_limit)});
             if (s.stream_upstream && !*s.stream_upstream) args.push_back("--no-stream-upstream");
             if (s.patients) args.insert(args.end(), {"--patients", std::to_string(*s.patients)});
-            server.emplace(ServiceOptions{.binary = o.server_bin,
-                                          .args = args,
-                                          .stderr_file = dir / "mcp-server.log"});
+            server.emplace(ServiceOptions{
+                .binary = o.server_bin, .args = args, .stderr_file = dir / "mcp-server.log"});
             ws_url = server->url();
             summaries = data_dir / "patient_summaries.csv";
             patients = data_dir / "patients_data.csv";
         } else if (mock_url.empty()) {
-            throw std::runtime_error("--server-url needs --ollama-url: the mock-ollama that "
-                                     "server uses (its admin API decides the stream checks)");
+            throw std::runtime_error(
+                "--server-url needs --ollama-url: the mock-ollama that "
+                "server uses (its admin API decides the stream checks)");
         }
         say("mock " + mock_url + ", server " + ws_url);
-        if (!patients.empty() && fs::exists(patients)) read_patients(patients, ids, run.patient_names);
+        if (!patients.empty() && fs::exists(patients))
+            read_patients(patients, ids, run.patient_names);
 
         // Client c works on the c-th patient of the file (P001, P002, ... when unknown).
         const auto own_patient = [&ids](std::size_t c) {
@@ -195,7 +203,8 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
             if (special.count(p.patient) == 0) continue;
             const auto name = run.patient_names.find(p.patient);
             if (name == run.patient_names.end()) {
-                throw std::runtime_error("per-call faults need patient names; patient " + p.patient +
+                throw std::runtime_error("per-call faults need patient names; patient " +
+                                         p.patient +
                                          " is not in the patients file (pass --patients-csv)");
             }
             json rule = p.overrides;
@@ -244,10 +253,10 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
             std::unique_lock lock(m);
             const auto deadline = call_timeout + std::chrono::seconds(30);
             if (!cv.wait_for(lock, deadline, [&] { return finished == sc.clients; })) {
-                run.harness_errors.push_back(
-                    "scenario did not finish within " + std::to_string(deadline.count()) +
-                    " ms (" + std::to_string(finished) + " of " + std::to_string(sc.clients) +
-                    " clients done)");
+                run.harness_errors.push_back("scenario did not finish within " +
+                                             std::to_string(deadline.count()) + " ms (" +
+                                             std::to_string(finished) + " of " +
+                                             std::to_string(sc.clients) + " clients done)");
             }
         }
         loop.stop();  // joins the loop's threads: the records below have one owner again
@@ -276,7 +285,8 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
         }
         const auto matched = match_calls_to_mock(calls, hints, run.mock_requests);
         for (std::size_t k = 0; k < matched.size(); ++k) {
-            if (matched[k] >= 0) run.steps[index[k]].mock_request = static_cast<std::size_t>(matched[k]);
+            if (matched[k] >= 0)
+                run.steps[index[k]].mock_request = static_cast<std::size_t>(matched[k]);
         }
     } catch (const std::exception& e) {
         run.harness_errors.push_back(e.what());

@@ -246,6 +246,16 @@ TEST(McpClient, SilentServerTimesOut) {
     EXPECT_LT(waited, 1200ms);
 }
 
+TEST(McpClient, ARequestThatCannotBeEncodedEndsWithAnError) {
+    ScriptedServer server([](WsStream& ws) { test::read_text(ws); });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    auto f = call(*client, "tools/call", {{"name", std::string("\xff")}});
+    const auto r = get_within(f);
+    EXPECT_EQ(r.error.rfind("cannot encode the request: ", 0), 0u) << r.error;
+    client->close();
+}
+
 TEST(McpClient, SendRawAndNotifyGoOutAsTextFrames) {
     std::promise<std::vector<std::string>> got;
     auto got_f = got.get_future();

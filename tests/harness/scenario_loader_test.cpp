@@ -71,7 +71,8 @@ TEST(ScenarioLoader, UnknownOpAndCheckSuggestTheNearest) {
 }
 
 TEST(ScenarioLoader, InvalidJsonGivesLineAndColumn) {
-    EXPECT_THAT(error_of("{\n  \"name\": \"x\",\n  \"checks\": [\n}"), HasSubstr("s.json:4:1: invalid JSON"));
+    EXPECT_THAT(error_of("{\n  \"name\": \"x\",\n  \"checks\": [\n}"),
+                HasSubstr("s.json:4:1: invalid JSON"));
 }
 
 TEST(ScenarioLoader, EveryTruncationOfAGoodFileIsAClearErrorNeverAHang) {
@@ -90,17 +91,24 @@ TEST(ScenarioLoader, EveryTruncationOfAGoodFileIsAClearErrorNeverAHang) {
 }
 
 TEST(ScenarioLoader, WrongTypesAndMissingPartsAreNamed) {
-    EXPECT_THAT(error_of(R"({"name":"x","checks":["stream.order"],"clients":"two","steps":[{"op":"ping"}]})"),
-                HasSubstr("clients: expected a non-negative integer"));
+    EXPECT_THAT(
+        error_of(
+            R"({"name":"x","checks":["stream.order"],"clients":"two","steps":[{"op":"ping"}]})"),
+        HasSubstr("clients: expected a non-negative integer"));
     EXPECT_THAT(error_of(R"({"name":"x","checks":[],"steps":[{"op":"ping"}]})"),
                 HasSubstr("\"checks\" must be a non-empty array"));
     EXPECT_THAT(error_of(R"({"name":"x","checks":["stream.order"],"steps":[{"op":"update"}]})"),
                 HasSubstr("steps[0]: update needs \"summary\""));
-    EXPECT_THAT(error_of(R"({"name":"x","checks":["stream.order"],"steps":[{"op":"cancel","call":"nope"}]})"),
-                HasSubstr("cancel names call 'nope', but no earlier generate step has \"as\": \"nope\""));
-    EXPECT_THAT(error_of(R"({"name":"x","checks":["stream.order"],"steps":[{"op":"generate","form":"sse"}]})"),
-                HasSubstr("steps[0].form: must be \"legacy\""));
-    EXPECT_THAT(error_of(R"({"checks":["stream.order"],"steps":[{"op":"ping"}]})"), HasSubstr("missing \"name\""));
+    EXPECT_THAT(
+        error_of(
+            R"({"name":"x","checks":["stream.order"],"steps":[{"op":"cancel","call":"nope"}]})"),
+        HasSubstr("cancel names call 'nope', but no earlier generate step has \"as\": \"nope\""));
+    EXPECT_THAT(
+        error_of(
+            R"({"name":"x","checks":["stream.order"],"steps":[{"op":"generate","form":"sse"}]})"),
+        HasSubstr("steps[0].form: must be \"legacy\""));
+    EXPECT_THAT(error_of(R"({"checks":["stream.order"],"steps":[{"op":"ping"}]})"),
+                HasSubstr("missing \"name\""));
 }
 
 TEST(ScenarioLoader, PatientSpecsResolve) {

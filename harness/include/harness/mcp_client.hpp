@@ -96,7 +96,9 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     // error. on_closed runs once the connection is closed.
     void close(CloseHandler on_closed = {});
 
-    // Set before connect(). Notifications, server requests, unrouted and invalid frames.
+    // Set before connect(). Notifications, server requests, unrouted and invalid frames; a
+    // notify() or send_raw() that could not be sent comes here too, as an invalid frame whose
+    // error starts with "send: ".
     void on_other(FrameHandler handler);
     // Set before connect(). The connection ended without close() (error set), or after it.
     void on_close(CloseHandler handler);

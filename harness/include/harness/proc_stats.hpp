@@ -19,6 +19,9 @@ struct CpuTimes {
 std::optional<CpuTimes> process_cpu(pid_t pid);
 // This process, all threads (getrusage RUSAGE_SELF).
 CpuTimes self_cpu();
+// Context switches (voluntary + involuntary) of all the process's threads: how often it
+// slept and woke, which is what per-message costs on a busy loop mostly are.
+std::optional<std::uint64_t> process_context_switches(pid_t pid);
 // A "VmHWM"-style field of /proc/<pid>/status, in KiB.
 std::optional<std::int64_t> process_status_kib(pid_t pid, std::string_view field);
 // Busy CPU seconds of the whole machine, all CPUs (idle and iowait excluded), /proc/stat.
