@@ -16,6 +16,7 @@
 
 #include "common/clock.hpp"
 #include "harness/checks.hpp"
+#include "harness/proc_stats.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 #include "reports/baseline.hpp"
@@ -104,6 +105,10 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
             r.checks.push_back(std::move(c));
         }
         r.metrics = scenario_metrics(out.run);
+        std::uint64_t tokens = 0;
+        for (const auto& st : out.run.steps) tokens += st.call.token_count;
+        r.extra["tokens_received"] = tokens;
+        r.extra["clients"] = sc.clients;
     }
     bool bad = !r.harness_error.empty();
     for (const auto& c : r.checks)
@@ -231,8 +236,19 @@ int run_command(const RunArgs& a, const char* argv0) {
             return kHarnessError;
         }
     }
+    // The harness's own cost, so that its figures can be trusted at 1,000 clients.
+    const auto cpu = self_cpu();
+    std::uint64_t tokens = 0;
+    for (const auto& sc : report.scenarios) tokens += sc.extra.value("tokens_received", 0ULL);
+    report.options["harness_cpu_s"] = cpu.total();
+    report.options["tokens_received"] = tokens;
     std::cout << '\n' << reports::render_terminal_summary(report, tty);
     print_metrics(report);
+    if (tokens > 0) {
+        std::printf("\nharness: %llu tokens received, %.2f s CPU (%.1f us per token)\n",
+                    static_cast<unsigned long long>(tokens), cpu.total(),
+                    cpu.total() * 1e6 / static_cast<double>(tokens));
+    }
     try {
         write_reports(report, a.out, formats);
     } catch (const std::exception& e) {
