@@ -16,6 +16,7 @@
 
 #include "common/clock.hpp"
 #include "harness/checks.hpp"
+#include "harness/metrics.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
@@ -108,6 +109,29 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
         std::uint64_t tokens = 0;
         for (const auto& st : out.run.steps) tokens += st.call.token_count;
         r.extra["tokens_received"] = tokens;
+        // Per call, for comparing runs call by call (report.json only).
+        nlohmann::json calls = nlohmann::json::array();
+        for (const auto& st : out.run.steps) {
+            if (st.kind != StepKind::generate || !st.is_call) continue;
+            std::vector<std::int64_t> emitted;
+            if (st.mock_request) emitted = out.run.mock_requests[*st.mock_request].emitted_us();
+            const auto m = call_metrics(st.call, emitted);
+            const auto lag = percentiles(m.lag_ms);
+            const auto itl = percentiles(m.itl_ms);
+            calls.push_back({{"client", st.client},
+                             {"step", st.path},
+                             {"patient", st.patient_id},
+                             {"ok", st.call.ok()},
+                             {"tokens", m.tokens},
+                             {"ttft_ms", m.ttft_ms},
+                             {"e2e_ms", m.e2e_ms},
+                             {"itl_p50_ms", itl.p50},
+                             {"itl_p99_ms", itl.p99},
+                             {"relay_lag_p50_ms", lag.p50},
+                             {"relay_lag_p99_ms", lag.p99},
+                             {"tokens_per_s", m.stream_tokens_per_s}});
+        }
+        r.extra["calls"] = std::move(calls);
         r.extra["clients"] = sc.clients;
     }
     bool bad = !r.harness_error.empty();
