@@ -221,13 +221,33 @@ int run_command(const RunArgs& a, const char* argv0) {
     report.scenarios.resize(scenarios.size());
     const auto t0 = std::chrono::steady_clock::now();
     std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<std::uint64_t> calls{0}, live_tokens{0};
+    o.calls_done = &calls;
+    o.tokens_seen = &live_tokens;
+    // On a terminal, one status line refreshed four times a second: scenario i/N, calls
+    // done, tokens streamed. Plain lines otherwise (CI logs).
+    std::atomic<bool> ticking{tty};
+    std::string current;
+    std::thread ticker;
+    if (tty) {
+        ticker = std::thread([&] {
+            while (ticking.load()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+                std::lock_guard lock(print);
+                if (!ticking.load() || current.empty()) continue;
+                std::cout << "\r\033[K" << current << " — " << calls.load() << " calls, "
+                          << live_tokens.load() << " tokens" << std::flush;
+            }
+        });
+    }
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
             {
                 std::lock_guard lock(print);
                 if (tty) std::cout << "\r\033[K";
-                std::cout << "[" << i + 1 << "/" << scenarios.size() << "] " << scenarios[i].name
-                          << " ..." << (tty ? "" : "\n") << std::flush;
+                current = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size()) +
+                          "] " + scenarios[i].name;
+                std::cout << current << " ..." << (tty ? "" : "\n") << std::flush;
             }
             const auto out = run_scenario(scenarios[i], o);
             report.scenarios[i] = decide(scenarios[i], out);
@@ -250,6 +270,8 @@ int run_command(const RunArgs& a, const char* argv0) {
     for (unsigned j = 1; j < std::max(1u, a.jobs); ++j) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
+    ticking = false;
+    if (ticker.joinable()) ticker.join();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     if (!a.baseline.empty()) {

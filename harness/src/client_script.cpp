@@ -186,6 +186,7 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
     StepRecord* r = &rec;
     const std::string label = rec.label;
     auto on_token = [self, label](const CallRecord&, const TokenArrival&) {
+        if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
         if (label.empty()) return;
         net::post(self->strand_, [self, label] {
             const auto n = ++self->tokens_seen_[label];
@@ -198,6 +199,7 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
         });
     };
     auto on_done = [self, r, background, next](CallRecord c) {
+        if (self->ctx_.calls_done) self->ctx_.calls_done->fetch_add(1, std::memory_order_relaxed);
         net::post(self->strand_, [self, r, background, next, c = std::move(c)]() mutable {
             r->call = std::move(c);
             if (!background) next();

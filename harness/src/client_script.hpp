@@ -2,6 +2,7 @@
 // One client's part of a scenario: its steps, run in order (parallel groups at once) on one
 // connection, each recorded as a StepRecord. Callbacks from the McpClient arrive on its
 // strand and are moved onto this script's own strand, so the script's state has one owner.
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -28,6 +29,8 @@ struct ScriptContext {
     const std::vector<std::string>* ids = nullptr;      // every patient id, in file order
     const std::map<std::string, std::string>* names = nullptr;  // id -> name
     std::chrono::milliseconds call_timeout{600'000};
+    std::atomic<std::uint64_t>* calls_done = nullptr;  // live progress, may be null
+    std::atomic<std::uint64_t>* tokens_seen = nullptr;
 };
 
 class ClientScript : public std::enable_shared_from_this<ClientScript> {

@@ -240,6 +240,8 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
             ctx.ids = &ids;
             ctx.names = &run.patient_names;
             ctx.call_timeout = call_timeout;
+            ctx.calls_done = o.calls_done;
+            ctx.tokens_seen = o.tokens_seen;
             auto script = std::make_shared<ClientScript>(loop.io(), ctx);
             scripts.push_back(script);
             script->start(ws_url, copts, [&] {

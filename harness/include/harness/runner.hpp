@@ -27,6 +27,9 @@ struct RunOptions {
     unsigned client_threads = 1;          // event-loop threads for the clients
     bool keep_work_dir = false;
     std::function<void(const std::string& line)> on_progress;  // live progress lines
+    // Live counters for a progress display (may be shared by parallel scenarios).
+    std::atomic<std::uint64_t>* calls_done = nullptr;
+    std::atomic<std::uint64_t>* tokens_seen = nullptr;
 };
 
 struct ScenarioOutput {
