@@ -1,3 +1,5 @@
 #include "core/server_cli.hpp"
 
-int main(int argc, char** argv) { return core::run_mcp_server(argc, argv); }
+int main(int argc, char** argv) {
+    return core::run_mcp_server(argc, argv);
+}

@@ -18,7 +18,9 @@ extern char** environ;
 namespace common {
 
 namespace {
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+    return std::string(what) + ": " + std::strerror(errno);
+}
 
 int status_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -108,7 +110,8 @@ ChildProcess::~ChildProcess() {
     if (stdout_fd_ >= 0) ::close(stdout_fd_);
 }
 
-std::string ChildProcess::wait_for_line(std::string_view marker, std::chrono::milliseconds timeout) {
+std::string ChildProcess::wait_for_line(std::string_view marker,
+                                        std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         std::size_t nl;
@@ -121,8 +124,8 @@ std::string ChildProcess::wait_for_line(std::string_view marker, std::chrono::mi
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             throw std::runtime_error("no line containing '" + std::string(marker) + "' within " +
-                                     std::to_string(timeout.count()) + " ms; stderr: " +
-                                     stderr_tail());
+                                     std::to_string(timeout.count()) +
+                                     " ms; stderr: " + stderr_tail());
         }
         pollfd p{stdout_fd_, POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -156,7 +159,9 @@ bool ChildProcess::reap(bool block) {
     return false;
 }
 
-bool ChildProcess::running() { return !reap(false); }
+bool ChildProcess::running() {
+    return !reap(false);
+}
 
 void ChildProcess::signal(int signo) {
     if (pid_ > 0) ::kill(pid_, signo);

@@ -1,7 +1,7 @@
 #include "common/clock.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace common {
 
@@ -18,8 +18,8 @@ std::string format_utc(std::int64_t seconds, long fraction, int digits) {
     gmtime_r(&tt, &tm);
     char buf[64];
     const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%0*ldZ",
-                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                                tm.tm_min, tm.tm_sec, digits, fraction);
+                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                                tm.tm_sec, digits, fraction);
     return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 }  // namespace

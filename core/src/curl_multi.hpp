@@ -16,7 +16,7 @@
 namespace core {
 
 class CurlMulti {
-public:
+  public:
     using Done = std::function<void(CURLcode)>;
 
     explicit CurlMulti(boost::asio::any_io_executor strand);
@@ -34,7 +34,7 @@ public:
 
     std::size_t active() const { return done_.size(); }
 
-private:
+  private:
     struct Socket {
         boost::asio::ip::tcp::socket socket;
         int wanted = 0;  // CURL_POLL_* curl asked for

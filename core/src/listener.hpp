@@ -14,13 +14,13 @@ namespace core {
 class SessionRegistry;
 
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(boost::asio::io_context& io, ServerState& state, SessionRegistry& registry);
     boost::asio::ip::tcp::endpoint open(const boost::asio::ip::tcp::endpoint& endpoint);
     void accept();
     void stop();  // any thread
 
-private:
+  private:
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& io_;

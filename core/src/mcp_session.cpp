@@ -252,15 +252,14 @@ void McpSession::save(const std::shared_ptr<Call>& call, std::string summary,
     auto self = shared_from_this();
     state_.stats.saves_active.fetch_add(1, std::memory_order_relaxed);
     // The store answers on its writer thread once the save is durable; come back here.
-    state_.store.save(call->patient->patient_id, std::move(summary),
-                      [self, then = std::move(then)](SaveResult r) mutable {
-                          net::post(self->strand_,
-                                    [self, then = std::move(then), r = std::move(r)]() mutable {
-                                        then(std::move(r));  // reply() checks closed_
-                                        self->state_.stats.saves_active.fetch_sub(
-                                            1, std::memory_order_relaxed);
-                                    });
-                      });
+    state_.store.save(
+        call->patient->patient_id, std::move(summary),
+        [self, then = std::move(then)](SaveResult r) mutable {
+            net::post(self->strand_, [self, then = std::move(then), r = std::move(r)]() mutable {
+                then(std::move(r));  // reply() checks closed_
+                self->state_.stats.saves_active.fetch_sub(1, std::memory_order_relaxed);
+            });
+        });
 }
 
 void McpSession::reply(const std::shared_ptr<Call>& call, const json& result) {

@@ -17,7 +17,7 @@
 namespace core {
 
 class McpSession : public std::enable_shared_from_this<McpSession> {
-public:
+  public:
     using Send = std::function<void(std::string frame)>;
 
     McpSession(ServerState& state, boost::asio::any_io_executor strand, Send send,
@@ -31,7 +31,7 @@ public:
     bool busy() const { return generating_ > 0; }
     std::size_t in_flight() const { return calls_.size(); }
 
-private:
+  private:
     struct Call;
 
     void on_request(const Request& request);

@@ -18,15 +18,24 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view to_string(OllamaError e) {
     switch (e) {
-        case OllamaError::none: return "none";
-        case OllamaError::unreachable: return "unreachable";
-        case OllamaError::http_status: return "http_status";
-        case OllamaError::error_line: return "error_line";
-        case OllamaError::malformed: return "malformed";
-        case OllamaError::disconnected: return "disconnected";
-        case OllamaError::timeout: return "timeout";
-        case OllamaError::deadline: return "deadline";
-        case OllamaError::cancelled: return "cancelled";
+        case OllamaError::none:
+            return "none";
+        case OllamaError::unreachable:
+            return "unreachable";
+        case OllamaError::http_status:
+            return "http_status";
+        case OllamaError::error_line:
+            return "error_line";
+        case OllamaError::malformed:
+            return "malformed";
+        case OllamaError::disconnected:
+            return "disconnected";
+        case OllamaError::timeout:
+            return "timeout";
+        case OllamaError::deadline:
+            return "deadline";
+        case OllamaError::cancelled:
+            return "cancelled";
     }
     return "?";
 }
@@ -48,7 +57,7 @@ std::string clip(std::string_view s, std::size_t n = 80) {
 
 // One upstream request. Lives on the client's strand.
 class OllamaCall {
-public:
+  public:
     OllamaCall(net::any_io_executor strand, std::size_t max_line)
         : timer(std::move(strand)), splitter(max_line) {}
     ~OllamaCall() {
@@ -67,8 +76,8 @@ public:
     common::LineSplitter splitter;
     std::string whole;  // non-streaming body, or an HTTP error body
     long status = 0;
-    bool done = false;     // the final chunk arrived
-    bool finished = false; // on_done was called
+    bool done = false;      // the final chunk arrived
+    bool finished = false;  // on_done was called
     OllamaResult result;
 };
 
@@ -86,9 +95,9 @@ bool feed(OllamaCall& call, std::string_view bytes) {
         }
         if (auto e = j.find("error"); e != j.end()) {
             call.result.error = OllamaError::error_line;
-            call.result.message = "Ollama reported an error after " +
-                                  std::to_string(call.result.tokens) +
-                                  " tokens: " + (e->is_string() ? e->get<std::string>() : e->dump());
+            call.result.message =
+                "Ollama reported an error after " + std::to_string(call.result.tokens) +
+                " tokens: " + (e->is_string() ? e->get<std::string>() : e->dump());
             return false;
         }
         if (auto r = j.find("response"); r != j.end() && r->is_string()) {
@@ -125,8 +134,8 @@ std::size_t on_write(char* data, std::size_t size, std::size_t n, void* p) {
     if (!call.stream) {
         if (call.whole.size() + bytes > kMaxWholeBody) {
             call.result.error = OllamaError::malformed;
-            call.result.message = "Ollama's response is larger than " +
-                                  std::to_string(kMaxWholeBody >> 20) + " MiB";
+            call.result.message =
+                "Ollama's response is larger than " + std::to_string(kMaxWholeBody >> 20) + " MiB";
             return 0;
         }
         call.whole.append(data, bytes);
@@ -148,7 +157,7 @@ std::string error_text(std::string_view body) {
 }  // namespace
 
 class OllamaClient::Impl : public std::enable_shared_from_this<Impl> {
-public:
+  public:
     Impl(net::any_io_executor strand, const OllamaConfig& config)
         : strand_(strand), config_(config), multi_(strand) {}
 
@@ -156,7 +165,7 @@ public:
     void cancel(const std::shared_ptr<OllamaCall>& call);
     std::size_t active() const { return active_.load(); }
 
-private:
+  private:
     void arm_inactivity(const std::shared_ptr<OllamaCall>& call);
     void completed(const std::shared_ptr<OllamaCall>& call, CURLcode code);
     void abandon(const std::shared_ptr<OllamaCall>& call, OllamaError error, std::string message);
@@ -199,7 +208,8 @@ void OllamaClient::Impl::start(const std::shared_ptr<OllamaCall>& call, const Ol
     multi_.prepare(e);
     call->last_activity = Clock::now();
     arm_inactivity(call);
-    multi_.add(e, [self = shared_from_this(), call](CURLcode code) { self->completed(call, code); });
+    multi_.add(e,
+               [self = shared_from_this(), call](CURLcode code) { self->completed(call, code); });
 }
 
 // One timer per call, re-armed only when it fires: cheaper than resetting it on every read.
@@ -263,8 +273,8 @@ void OllamaClient::Impl::completed(const std::shared_ptr<OllamaCall>& call, CURL
                     " tokens: " + curl_easy_strerror(code);
     } else if (call->status >= 400) {
         r.error = OllamaError::http_status;
-        r.message = "Ollama returned HTTP " + std::to_string(call->status) + ": " +
-                    error_text(call->whole);
+        r.message =
+            "Ollama returned HTTP " + std::to_string(call->status) + ": " + error_text(call->whole);
     } else if (code != CURLE_OK && !call->stream) {  // a clean close before the end
         r.error = OllamaError::disconnected;
         r.message = "Ollama closed the connection before its response was complete";
@@ -326,9 +336,8 @@ std::shared_ptr<OllamaCall> OllamaClient::generate(OllamaRequest request, OnToke
     auto call = std::make_shared<OllamaCall>(strand_, config_.max_line);
     call->on_token = std::move(on_token);
     call->on_done = std::move(on_done);
-    net::post(strand_, [impl = impl_, call, request = std::move(request)] {
-        impl->start(call, request);
-    });
+    net::post(strand_,
+              [impl = impl_, call, request = std::move(request)] { impl->start(call, request); });
     return call;
 }
 
@@ -337,6 +346,8 @@ void OllamaClient::cancel(const std::shared_ptr<OllamaCall>& call) {
     net::post(strand_, [impl = impl_, call] { impl->cancel(call); });
 }
 
-std::size_t OllamaClient::active() const { return impl_->active(); }
+std::size_t OllamaClient::active() const {
+    return impl_->active();
+}
 
 }  // namespace core

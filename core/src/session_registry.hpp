@@ -2,23 +2,23 @@
 // The live WebSocket sessions of one server, for graceful shutdown: weak references only,
 // so the registry never keeps a connection alive.
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
 
 namespace core {
 
 class WsSession;
 
 class SessionRegistry {
-public:
+  public:
     void add(const std::shared_ptr<WsSession>& s);
     void remove(const WsSession* s);
     // Asks every session to close (1001 going away).
     void shutdown_all();
     std::size_t size() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<const WsSession*, std::weak_ptr<WsSession>> sessions_;
 };

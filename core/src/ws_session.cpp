@@ -125,9 +125,9 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     if (buffer_.size() > state_.config.max_message) {
         state_.log.info(peer_ + ": message larger than " +
                         std::to_string(state_.config.max_message) + " bytes; closing 1009");
-        return close_with(websocket::close_code::too_big,
-                          "message larger than " + std::to_string(state_.config.max_message) +
-                              " bytes");
+        return close_with(
+            websocket::close_code::too_big,
+            "message larger than " + std::to_string(state_.config.max_message) + " bytes");
     }
     if (!ws_.is_message_done()) return do_read();
     const std::string frame = beast::buffers_to_string(buffer_.data());

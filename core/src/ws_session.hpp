@@ -22,7 +22,7 @@ namespace core {
 class SessionRegistry;
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
-public:
+  public:
     WsSession(boost::beast::tcp_stream&& stream, ServerState& state, SessionRegistry& registry);
     ~WsSession();
 
@@ -32,7 +32,7 @@ public:
     void shutdown();
     bool busy() const { return mcp_ && mcp_->in_flight() > 0; }
 
-private:
+  private:
     struct Outgoing {
         enum class Kind { text, ping, close } kind;
         std::string data;

@@ -24,9 +24,9 @@ struct ScriptContext {
     const Scenario* scenario = nullptr;
     double time_scale = 1.0;
     std::size_t client = 0;
-    std::string own_patient;                            // the client's default patient
-    std::size_t own_index = 0;                          // its index in `ids`
-    const std::vector<std::string>* ids = nullptr;      // every patient id, in file order
+    std::string own_patient;                                    // the client's default patient
+    std::size_t own_index = 0;                                  // its index in `ids`
+    const std::vector<std::string>* ids = nullptr;              // every patient id, in file order
     const std::map<std::string, std::string>* names = nullptr;  // id -> name
     std::chrono::milliseconds call_timeout{600'000};
     std::atomic<std::uint64_t>* calls_done = nullptr;  // live progress, may be null
@@ -34,7 +34,7 @@ struct ScriptContext {
 };
 
 class ClientScript : public std::enable_shared_from_this<ClientScript> {
-public:
+  public:
     ClientScript(boost::asio::io_context& io, ScriptContext context);
 
     // Connects to `url`, runs every step, closes; then `done` (on the script's strand).
@@ -42,7 +42,7 @@ public:
     // The records, in step order; read after `done`.
     std::deque<StepRecord>& records() { return records_; }
 
-private:
+  private:
     using Next = std::function<void()>;
 
     void run_list(const std::vector<Step>* steps, std::size_t i, std::string base, Next next);
@@ -65,9 +65,9 @@ private:
     std::shared_ptr<McpClient> client_;
     std::function<void()> done_;
     std::deque<StepRecord> records_;
-    std::set<std::string> cancel_targets_;               // labels a cancel step names
-    std::map<std::string, StepRecord*> labelled_;         // label -> its generate record
-    std::map<std::string, std::size_t> tokens_seen_;      // label -> tokens so far
+    std::set<std::string> cancel_targets_;            // labels a cancel step names
+    std::map<std::string, StepRecord*> labelled_;     // label -> its generate record
+    std::map<std::string, std::size_t> tokens_seen_;  // label -> tokens so far
     std::map<std::string, std::function<void()>> token_waiters_;
     StepRecord* waiting_frame_ = nullptr;  // a raw step waiting for its error response
     Next frame_next_;

@@ -85,7 +85,11 @@ std::string_view HttpRequest::query() const {
 }
 
 Api::Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger logger)
-    : config_(config), initial_runtime_(config.runtime), stats_(stats), log_(log), logger_(std::move(logger)) {}
+    : config_(config),
+      initial_runtime_(config.runtime),
+      stats_(stats),
+      log_(log),
+      logger_(std::move(logger)) {}
 
 Outcome Api::handle(const HttpRequest& request, std::int64_t received_wall_us) {
     stats_.request();
@@ -110,8 +114,9 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
     const bool post = req.method == "POST";
     auto only = [&](bool ok, const char* allow) -> std::optional<Reply> {
         if (ok) return std::nullopt;
-        return Reply{http_error(405, "method " + req.method + " not allowed on " +
-                                         std::string(path) + "; use " + allow,
+        return Reply{http_error(405,
+                                "method " + req.method + " not allowed on " + std::string(path) +
+                                    "; use " + allow,
                                 false, {{"Allow", allow}}),
                      false};
     };
@@ -204,7 +209,8 @@ Reply Api::show(const HttpRequest& req) const {
     json body;
     if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
     std::string name;
-    if (auto err = require_model(body, "ShowRequest", name)) return Reply{http_error(400, *err), false};
+    if (auto err = require_model(body, "ShowRequest", name))
+        return Reply{http_error(400, *err), false};
     std::lock_guard lock(mutex_);
     const ModelInfo* m = find_model(name);
     if (m == nullptr) return Reply{http_error(404, "model '" + name + "' not found"), false};
@@ -291,9 +297,9 @@ Reply Api::embed(const HttpRequest& req, bool legacy) {
     }
     json vectors = json::array();
     for (const auto& s : inputs) vectors.push_back(embed_text(s, dims));
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        common::SteadyClock::now() - t0)
-                        .count();
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(common::SteadyClock::now() - t0)
+            .count();
     return json_reply({{"model", name},
                        {"embeddings", vectors},
                        {"total_duration", std::max<std::int64_t>(ns, 1)},
@@ -305,8 +311,10 @@ Reply Api::openai_models() const {
     std::lock_guard lock(mutex_);
     json data = json::array();
     for (const auto& m : config_.runtime.models) {
-        data.push_back(
-            {{"id", m.name}, {"object", "model"}, {"created", 1717243200}, {"owned_by", "library"}});
+        data.push_back({{"id", m.name},
+                        {"object", "model"},
+                        {"created", 1717243200},
+                        {"owned_by", "library"}});
     }
     return json_reply({{"object", "list"}, {"data", data}});
 }

@@ -45,8 +45,9 @@ void setup_cli(CLI::App& app, CliOptions& o) {
     app.add_option("--request-log-limit", c.request_log_limit,
                    "Requests kept for /_mock/requests (default 10000; 0 disables)");
     app.add_option("--body-limit", c.body_limit, "Largest request body, bytes (default 8 MiB)");
-    app.add_option("--header-timeout-ms", "Close a connection whose request is not complete "
-                                          "this long after it began (default 10000)")
+    app.add_option("--header-timeout-ms",
+                   "Close a connection whose request is not complete "
+                   "this long after it began (default 10000)")
         ->check(CLI::Range(1, 86'400'000));
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -58,8 +59,8 @@ MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_
     if (!o.config_file.empty()) load_config_file(o.config_file, c);
     if (ollama_host_env != nullptr && *ollama_host_env != '\0' &&
         !parse_host_port(ollama_host_env, c.host, c.port)) {
-        throw std::invalid_argument(std::string("OLLAMA_HOST: cannot parse '") +
-                                    ollama_host_env + "'; expected host[:port]");
+        throw std::invalid_argument(std::string("OLLAMA_HOST: cannot parse '") + ollama_host_env +
+                                    "'; expected host[:port]");
     }
     const auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
     const MockConfig& f = o.config;
@@ -79,7 +80,8 @@ MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_
     if (given("--request-log-limit")) c.request_log_limit = f.request_log_limit;
     if (given("--body-limit")) c.body_limit = f.body_limit;
     if (given("--header-timeout-ms")) {
-        c.header_timeout = std::chrono::milliseconds(app.get_option("--header-timeout-ms")->as<long>());
+        c.header_timeout =
+            std::chrono::milliseconds(app.get_option("--header-timeout-ms")->as<long>());
     }
     if (given("--log-level")) c.log_level = *common::parse_log_level(o.log_level);
     nlohmann::json extra = nlohmann::json::object();
@@ -120,8 +122,8 @@ int run_mock_ollama(int argc, char** argv) {
         server.stop_on_signals();
         const auto bound = server.listen();
         // The one ready line: scripts and the harness wait for it and read the port from it.
-        std::printf("mock-ollama listening on http://%s:%u\n",
-                    bound.address().to_string().c_str(), static_cast<unsigned>(bound.port()));
+        std::printf("mock-ollama listening on http://%s:%u\n", bound.address().to_string().c_str(),
+                    static_cast<unsigned>(bound.port()));
         std::fflush(stdout);
         server.logger().info("seed " + std::to_string(config.runtime.seed) + ", time scale " +
                              std::to_string(config.time_scale) + ", " +

@@ -141,8 +141,9 @@ ModelInfo model_from(const json& v, const std::string& where) {
         } else if (key == "size") {
             m.size = static_cast<std::int64_t>(unsigned_integer(value, w));
         } else {
-            fail(w, "unknown key; valid: name, family, parameter_size, quantization_level, size, "
-                    "ttft_ms, tps, jitter, tokens");
+            fail(w,
+                 "unknown key; valid: name, family, parameter_size, quantization_level, size, "
+                 "ttft_ms, tps, jitter, tokens");
         }
     }
     if (m.name.empty()) fail(where, "missing 'name'");
@@ -166,8 +167,9 @@ Rule rule_from(const json& v, const std::string& where) {
         } else if (key == "profile") {
             r.profile = profile_from(value, w);
         } else {
-            fail(w, "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
-                    "jitter, tokens");
+            fail(w,
+                 "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
+                 "jitter, tokens");
         }
     }
     return r;
@@ -209,8 +211,8 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
             fault_count = unsigned_integer(value, key);
         } else if (key == "scripts") {
             if (value.is_string()) {
-                rt.scripts = std::make_shared<const ScriptBook>(
-                    ScriptBook::load(value.get<std::string>()));
+                rt.scripts =
+                    std::make_shared<const ScriptBook>(ScriptBook::load(value.get<std::string>()));
             } else if (value.is_null()) {
                 rt.scripts.reset();
             } else {
@@ -246,12 +248,13 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
             if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
             cfg.log_level = *l;
         } else {
-            fail(key, "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
-                      "hostile_rate, models, rules, fault, fault_count, scripts" +
-                          std::string(config_out ? ", host, port, threads, time_scale, "
-                                                   "body_limit, header_timeout_ms, "
-                                                   "request_log_limit, log_level"
-                                                 : ""));
+            fail(key,
+                 "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
+                 "hostile_rate, models, rules, fault, fault_count, scripts" +
+                     std::string(config_out ? ", host, port, threads, time_scale, "
+                                              "body_limit, header_timeout_ms, "
+                                              "request_log_limit, log_level"
+                                            : ""));
         }
     }
     if (fault_count && !fault) fail("fault_count", "needs 'fault'");

@@ -14,13 +14,20 @@ struct Name {
 };
 
 constexpr Name kNames[] = {
-    {"http_500", FaultKind::http_status, 500}, {"http_503", FaultKind::http_status, 503},
-    {"http_404", FaultKind::http_status, 404}, {"http_429", FaultKind::http_status, 429},
-    {"http_status", FaultKind::http_status, 500}, {"slow_headers", FaultKind::slow_headers, 0},
-    {"stall", FaultKind::stall, 0},           {"reset", FaultKind::reset, 0},
-    {"close", FaultKind::close, 0},           {"cut", FaultKind::cut, 0},
-    {"malformed", FaultKind::malformed_line, 0}, {"error_line", FaultKind::error_line, 0},
-    {"empty", FaultKind::empty, 0},           {"garbage", FaultKind::garbage, 0},
+    {"http_500", FaultKind::http_status, 500},
+    {"http_503", FaultKind::http_status, 503},
+    {"http_404", FaultKind::http_status, 404},
+    {"http_429", FaultKind::http_status, 429},
+    {"http_status", FaultKind::http_status, 500},
+    {"slow_headers", FaultKind::slow_headers, 0},
+    {"stall", FaultKind::stall, 0},
+    {"reset", FaultKind::reset, 0},
+    {"close", FaultKind::close, 0},
+    {"cut", FaultKind::cut, 0},
+    {"malformed", FaultKind::malformed_line, 0},
+    {"error_line", FaultKind::error_line, 0},
+    {"empty", FaultKind::empty, 0},
+    {"garbage", FaultKind::garbage, 0},
 };
 
 std::string trim(std::string_view s) {
@@ -38,10 +45,14 @@ std::optional<std::uint64_t> to_uint(std::string_view s) {
 
 std::string default_message(const Fault& f) {
     switch (f.status) {
-        case 404: return "model not found";
-        case 429: return "too many requests, retry later";
-        case 503: return "server busy, please try again.  maximum pending requests exceeded";
-        default: return "llama runner process has terminated: exit status 2";
+        case 404:
+            return "model not found";
+        case 429:
+            return "too many requests, retry later";
+        case 503:
+            return "server busy, please try again.  maximum pending requests exceeded";
+        default:
+            return "llama runner process has terminated: exit status 2";
     }
 }
 
@@ -55,17 +66,28 @@ std::string_view valid_fault_names() {
 
 std::string_view to_string(FaultKind kind) {
     switch (kind) {
-        case FaultKind::none: return "none";
-        case FaultKind::http_status: return "http_status";
-        case FaultKind::slow_headers: return "slow_headers";
-        case FaultKind::stall: return "stall";
-        case FaultKind::reset: return "reset";
-        case FaultKind::close: return "close";
-        case FaultKind::cut: return "cut";
-        case FaultKind::malformed_line: return "malformed";
-        case FaultKind::error_line: return "error_line";
-        case FaultKind::empty: return "empty";
-        case FaultKind::garbage: return "garbage";
+        case FaultKind::none:
+            return "none";
+        case FaultKind::http_status:
+            return "http_status";
+        case FaultKind::slow_headers:
+            return "slow_headers";
+        case FaultKind::stall:
+            return "stall";
+        case FaultKind::reset:
+            return "reset";
+        case FaultKind::close:
+            return "close";
+        case FaultKind::cut:
+            return "cut";
+        case FaultKind::malformed_line:
+            return "malformed";
+        case FaultKind::error_line:
+            return "error_line";
+        case FaultKind::empty:
+            return "empty";
+        case FaultKind::garbage:
+            return "garbage";
     }
     return "?";
 }
@@ -128,8 +150,8 @@ std::variant<Fault, std::string> parse_fault(std::string_view spec_in) {
         } else if (key == "retry_after" && f.kind == FaultKind::http_status) {
             f.retry_after_s = static_cast<int>(*number);
         } else {
-            return "fault '" + name + "' takes no key '" + key + "'; valid faults: " +
-                   std::string(valid_fault_names());
+            return "fault '" + name + "' takes no key '" + key +
+                   "'; valid faults: " + std::string(valid_fault_names());
         }
     }
     if (f.kind == FaultKind::http_status && f.message.empty()) f.message = default_message(f);

@@ -18,17 +18,20 @@ namespace {
 
 std::string_view go_struct_of(ApiKind kind) {
     switch (kind) {
-        case ApiKind::generate: return "GenerateRequest";
-        case ApiKind::chat: return "ChatRequest";
-        case ApiKind::openai: return "ChatCompletionRequest";
+        case ApiKind::generate:
+            return "GenerateRequest";
+        case ApiKind::chat:
+            return "ChatRequest";
+        case ApiKind::openai:
+            return "ChatCompletionRequest";
     }
     return "Request";
 }
 
 Reply error_reply(ApiKind kind, int status, std::string_view message) {
-    return {kind == ApiKind::openai ? http_openai_error(status, message)
-                                    : http_error(status, message),
-            false};
+    return {
+        kind == ApiKind::openai ? http_openai_error(status, message) : http_error(status, message),
+        false};
 }
 
 // What one request says about itself, read from its body, options and X-Mock-* headers.
@@ -140,8 +143,7 @@ std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) 
         if (body.contains("prompt") && body["prompt"].is_string()) {
             p.prompt += body["prompt"].get<std::string>();
         }
-        if (body.value("prompt", json()).is_null() ||
-            body["prompt"].get<std::string>().empty()) {
+        if (body.value("prompt", json()).is_null() || body["prompt"].get<std::string>().empty()) {
             p.prompt.clear();  // a load request; the system prompt alone generates nothing
         }
     } else {
@@ -156,8 +158,7 @@ std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) 
                 if (!m.contains("role") || !m["role"].is_string()) {
                     return "messages[" + std::to_string(i) + "].role is required";
                 }
-                if (m.contains("content") && !m["content"].is_null() &&
-                    !m["content"].is_string()) {
+                if (m.contains("content") && !m["content"].is_null() && !m["content"].is_string()) {
                     return type_error("Message", "content", m["content"], "string");
                 }
                 if (m.contains("content") && m["content"].is_string()) {
@@ -376,8 +377,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     const ScriptedResponse* scripted = scripts ? scripts->match(g.model, p.prompt) : nullptr;
     std::size_t count = scripted ? scripted->tokens.size() : pacing.tokens;
     g.done_reason = "stop";
-    if (p.num_predict && *p.num_predict >= 0 &&
-        static_cast<std::size_t>(*p.num_predict) < count) {
+    if (p.num_predict && *p.num_predict >= 0 && static_cast<std::size_t>(*p.num_predict) < count) {
         count = static_cast<std::size_t>(*p.num_predict);
         g.done_reason = "length";
     }

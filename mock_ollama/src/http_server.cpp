@@ -16,7 +16,7 @@ using tcp = net::ip::tcp;
 
 // Accepts connections; each gets its own strand and session object.
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(net::io_context& io, ServerContext& ctx) : io_(io), acceptor_(io), ctx_(ctx) {}
 
     tcp::endpoint open(const tcp::endpoint& endpoint) {
@@ -39,7 +39,7 @@ public:
         });
     }
 
-private:
+  private:
     void on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;
         if (ec) {

@@ -26,7 +26,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
     ctx_.stats.connection_opened();
 }
 
-HttpSession::~HttpSession() { ctx_.stats.connection_closed(); }
+HttpSession::~HttpSession() {
+    ctx_.stats.connection_closed();
+}
 
 void HttpSession::start() {
     // Run on the strand from the start: every handler of this session is serialised on it.
@@ -101,12 +103,12 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         return close(false);
     }
     if (ec == http::error::body_limit) {
-        return reply_and_close(413, "request body larger than " +
-                                        std::to_string(ctx_.config.body_limit) + " bytes");
+        return reply_and_close(
+            413, "request body larger than " + std::to_string(ctx_.config.body_limit) + " bytes");
     }
     if (ec == http::error::header_limit) {
-        return reply_and_close(431, "request headers larger than " +
-                                        std::to_string(kHeaderLimit) + " bytes");
+        return reply_and_close(
+            431, "request headers larger than " + std::to_string(kHeaderLimit) + " bytes");
     }
     if (ec) {
         if (ec == net::error::connection_reset || ec == net::error::eof) return close(false);

@@ -18,7 +18,7 @@ namespace mock_ollama {
 class GenerationRun;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
+  public:
     HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& context);
     ~HttpSession();
 
@@ -35,7 +35,7 @@ public:
     enum class After { keep_alive, close, reset };
     void generation_finished(After after);
 
-private:
+  private:
     enum class Next { nothing, read, close, reset };
 
     void wait_for_request();

@@ -23,7 +23,8 @@ std::optional<std::string> parse_body(std::string_view body, nlohmann::json& out
         // nlohmann says where: "parse error at line 1, column 9: syntax error ...".
         std::string what = e.what();
         const auto at = what.find("parse error");
-        return "invalid JSON in request body: " + (at == std::string::npos ? what : what.substr(at));
+        return "invalid JSON in request body: " +
+               (at == std::string::npos ? what : what.substr(at));
     }
     if (!out.is_object()) {
         return "json: cannot unmarshal " + std::string(go_kind(out)) +

@@ -5,9 +5,9 @@
 
 namespace mock_ollama {
 
-std::vector<std::chrono::nanoseconds> emission_offsets(std::uint64_t key, const Pacing& pacing,
-                                                       std::size_t count, double time_scale,
-                                                       const std::vector<double>& script_delays_ms) {
+std::vector<std::chrono::nanoseconds> emission_offsets(
+    std::uint64_t key, const Pacing& pacing, std::size_t count, double time_scale,
+    const std::vector<double>& script_delays_ms) {
     using std::chrono::nanoseconds;
     std::vector<nanoseconds> out;
     out.reserve(count);
@@ -15,8 +15,8 @@ std::vector<std::chrono::nanoseconds> emission_offsets(std::uint64_t key, const 
         double t_ms = 0;
         for (std::size_t i = 0; i < count; ++i) {
             t_ms += i < script_delays_ms.size() ? script_delays_ms[i] : 0.0;
-            out.push_back(common::scaled(nanoseconds(static_cast<std::int64_t>(t_ms * 1e6)),
-                                         time_scale));
+            out.push_back(
+                common::scaled(nanoseconds(static_cast<std::int64_t>(t_ms * 1e6)), time_scale));
         }
         return out;
     }

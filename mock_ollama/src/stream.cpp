@@ -90,7 +90,8 @@ bool GenerationRun::fault_due() const {
         case FaultKind::malformed_line:
         case FaultKind::error_line:
             return next_ == std::min(gen_.fault.after, gen_.tokens.size());
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -105,8 +106,12 @@ bool GenerationRun::apply_fault() {
             shift_ += scaled(*gen_.fault.duration);
             arm(offset_of(next_));
             return false;
-        case FaultKind::reset: end("fault", After::reset); return false;
-        case FaultKind::close: end("fault", After::close); return false;
+        case FaultKind::reset:
+            end("fault", After::reset);
+            return false;
+        case FaultKind::close:
+            end("fault", After::close);
+            return false;
         case FaultKind::malformed_line:
             if (gen_.kind == ApiKind::openai) {
                 send_body("data: {\"id\":\"chatcmpl\",\"choices\":[{\"delta\":{\"content\n\n");
@@ -121,7 +126,8 @@ bool GenerationRun::apply_fault() {
             session_->send(kLastChunk);
             end("fault", After::keep_alive);
             return false;
-        default: return true;
+        default:
+            return true;
     }
 }
 
@@ -163,8 +169,8 @@ Metrics GenerationRun::metrics() const {
     m.eval_duration = std::max<std::int64_t>(ns_between(first_token_at_, last_token_at_), 1);
     if (first_token_at_ == Clock::time_point{}) {
         // Not streamed token by token: take the schedule's span.
-        m.eval_duration = std::max<std::int64_t>(
-            (offset_of(gen_.tokens.size()) - offset_of(0)).count(), 1);
+        m.eval_duration =
+            std::max<std::int64_t>((offset_of(gen_.tokens.size()) - offset_of(0)).count(), 1);
     }
     return m;
 }
@@ -183,9 +189,8 @@ void GenerationRun::finish_stream() {
         tail += kSseDone;
         send_body(tail);
     } else {
-        const auto j = final_object(gen_.kind, gen_.model, created, "", gen_.done_reason,
-                                    metrics(), gen_.kind == ApiKind::generate ? &gen_.context
-                                                                              : nullptr);
+        const auto j = final_object(gen_.kind, gen_.model, created, "", gen_.done_reason, metrics(),
+                                    gen_.kind == ApiKind::generate ? &gen_.context : nullptr);
         send_body(j.dump() + "\n");
     }
     if (done_) return;  // a cut fault struck inside the final chunk
@@ -224,8 +229,10 @@ void GenerationRun::respond_whole() {
                          gen_.fault.kind != FaultKind::stall;
     settle(faulted ? "fault" : "completed");
     switch (gen_.fault.kind) {
-        case FaultKind::reset: return end("fault", After::reset);
-        case FaultKind::close: return end("fault", After::close);
+        case FaultKind::reset:
+            return end("fault", After::reset);
+        case FaultKind::close:
+            return end("fault", After::close);
         case FaultKind::error_line:
             session_->send(gen_.kind == ApiKind::openai
                                ? http_openai_error(500, gen_.fault.message, close)
@@ -234,21 +241,22 @@ void GenerationRun::respond_whole() {
         case FaultKind::empty:
             session_->send(http_response(200, "application/json; charset=utf-8", "", {}, close));
             return end("fault", close ? After::close : After::keep_alive);
-        default: break;
+        default:
+            break;
     }
     std::string body;
     if (gen_.kind == ApiKind::openai) {
-        body = openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model,
-                                 text, gen_.done_reason == "length" ? "length" : "stop",
-                                 gen_.prompt_eval_count,
-                                 static_cast<std::int64_t>(gen_.tokens.size()))
-                   .dump();
+        body =
+            openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, text,
+                              gen_.done_reason == "length" ? "length" : "stop",
+                              gen_.prompt_eval_count, static_cast<std::int64_t>(gen_.tokens.size()))
+                .dump();
     } else {
-        body = final_object(gen_.kind, gen_.model,
-                            common::rfc3339_nanos(common::SystemClock::now()), text,
-                            gen_.done_reason, metrics(),
-                            gen_.kind == ApiKind::generate ? &gen_.context : nullptr)
-                   .dump();
+        body =
+            final_object(gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()),
+                         text, gen_.done_reason, metrics(),
+                         gen_.kind == ApiKind::generate ? &gen_.context : nullptr)
+                .dump();
     }
     if (gen_.fault.kind == FaultKind::malformed_line) body.resize(body.size() / 2);
     std::string reply = http_response(200, "application/json; charset=utf-8", body, {}, close);

@@ -9,14 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/clock.hpp"
-#include "mock_ollama/api.hpp"
 #include "http_session.hpp"
+#include "mock_ollama/api.hpp"
 #include "mock_ollama/http_server.hpp"
 
 namespace mock_ollama {
 
 class GenerationRun : public std::enable_shared_from_this<GenerationRun> {
-public:
+  public:
     GenerationRun(std::shared_ptr<HttpSession> session, Generation generation,
                   ServerContext& context, common::SteadyClock::time_point received,
                   std::int64_t received_wall_us);
@@ -25,7 +25,7 @@ public:
     // The client went away or the session closed: stop, emit nothing more.
     void abort(std::string_view outcome);
 
-private:
+  private:
     using Clock = common::SteadyClock;
 
     void arm(std::chrono::nanoseconds offset);

@@ -14,19 +14,32 @@ using nlohmann::json;
 
 std::string_view reason_phrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 400: return "Bad Request";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 413: return "Payload Too Large";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        default: return "Status";
+        case 200:
+            return "OK";
+        case 400:
+            return "Bad Request";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 413:
+            return "Payload Too Large";
+        case 429:
+            return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            return "Status";
     }
 }
 
@@ -80,8 +93,8 @@ std::string http_response(int status, std::string_view content_type, std::string
 
 std::string http_error(int status, std::string_view message, bool close,
                        const std::vector<Header>& extra) {
-    return http_response(status, "application/json; charset=utf-8",
-                         json{{"error", message}}.dump(), extra, close);
+    return http_response(status, "application/json; charset=utf-8", json{{"error", message}}.dump(),
+                         extra, close);
 }
 
 std::string http_openai_error(int status, std::string_view message, bool close,
@@ -122,9 +135,10 @@ std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view 
     return s;
 }
 
-nlohmann::ordered_json final_object(ApiKind kind, std::string_view model, std::string_view created_at,
-                  std::string_view text, std::string_view done_reason, const Metrics& m,
-                  const std::vector<int>* context) {
+nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
+                                    std::string_view created_at, std::string_view text,
+                                    std::string_view done_reason, const Metrics& m,
+                                    const std::vector<int>* context) {
     // ordered_json keeps Ollama's field order, which snapshot-style client tests compare.
     nlohmann::ordered_json j;
     j["model"] = model;
@@ -201,9 +215,9 @@ std::string sse_usage(std::string_view id, std::int64_t created, std::string_vie
 }
 
 std::string sse_error(std::string_view message) {
-    const json body = {{"error",
-                        {{"message", message}, {"type", "api_error"}, {"param", nullptr},
-                         {"code", nullptr}}}};
+    const json body = {
+        {"error",
+         {{"message", message}, {"type", "api_error"}, {"param", nullptr}, {"code", nullptr}}}};
     return "data: " + body.dump() + "\n\n";
 }
 
@@ -215,10 +229,9 @@ json openai_completion(std::string_view id, std::int64_t created, std::string_vi
             {"created", created},
             {"model", model},
             {"system_fingerprint", "fp_ollama"},
-            {"choices",
-             json::array({{{"index", 0},
-                           {"message", {{"role", "assistant"}, {"content", text}}},
-                           {"finish_reason", finish_reason}}})},
+            {"choices", json::array({{{"index", 0},
+                                      {"message", {{"role", "assistant"}, {"content", text}}},
+                                      {"finish_reason", finish_reason}}})},
             {"usage",
              {{"prompt_tokens", prompt_tokens},
               {"completion_tokens", completion_tokens},

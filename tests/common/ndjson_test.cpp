@@ -10,10 +10,11 @@ namespace {
 std::vector<std::string> feed_all(common::LineSplitter& s, const std::vector<std::string>& parts) {
     std::vector<std::string> lines;
     for (const auto& p : parts) {
-        EXPECT_EQ(s.feed(p, [&](std::string_view l) {
-            lines.emplace_back(l);
-            return true;
-        }),
+        EXPECT_EQ(s.feed(p,
+                         [&](std::string_view l) {
+                             lines.emplace_back(l);
+                             return true;
+                         }),
                   common::LineSplitter::Status::ok);
     }
     return lines;
@@ -21,15 +22,16 @@ std::vector<std::string> feed_all(common::LineSplitter& s, const std::vector<std
 
 TEST(LineSplitter, SplitsAtEveryBytePositionTheSame) {
     const std::string stream =
-        "{\"response\":\"Ma\"}\n{\"response\":\"r\xC3\xAD\"}\r\n\n{\"response\":\"\xF0\x9F\xA9\xBA\"}\n";
+        "{\"response\":\"Ma\"}\n{\"response\":\"r\xC3\xAD\"}\r\n\n{\"response\":"
+        "\"\xF0\x9F\xA9\xBA\"}\n";
     const std::vector<std::string> expected = {"{\"response\":\"Ma\"}",
                                                "{\"response\":\"r\xC3\xAD\"}",
                                                "{\"response\":\"\xF0\x9F\xA9\xBA\"}"};
     for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
         for (std::size_t cut2 = cut; cut2 <= stream.size(); cut2 += 7) {
             common::LineSplitter s;
-            const auto lines = feed_all(s, {stream.substr(0, cut), stream.substr(cut, cut2 - cut),
-                                            stream.substr(cut2)});
+            const auto lines = feed_all(
+                s, {stream.substr(0, cut), stream.substr(cut, cut2 - cut), stream.substr(cut2)});
             EXPECT_EQ(lines, expected) << "cuts at " << cut << ", " << cut2;
             EXPECT_TRUE(s.pending().empty());
         }

@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 namespace net = boost::asio;
 
 class McpSessionTest : public ::testing::Test {
-protected:
+  protected:
     McpSessionTest()
         : patients_(generate_patients(10, 42)),
           store_(dir_ / "patient_summaries.csv", patients_.all()),
@@ -109,7 +109,8 @@ protected:
 };
 
 TEST_F(McpSessionTest, InitializeNegotiatesTheVersion) {
-    auto r = call("initialize", {{"protocolVersion", "2025-03-26"}, {"capabilities", json::object()}});
+    auto r =
+        call("initialize", {{"protocolVersion", "2025-03-26"}, {"capabilities", json::object()}});
     EXPECT_EQ(r["result"]["protocolVersion"], "2025-03-26");
     EXPECT_EQ(r["result"]["serverInfo"]["name"], "patient-summaries-server");
     EXPECT_TRUE(r["result"]["capabilities"].contains("tools"));
@@ -122,7 +123,9 @@ TEST_F(McpSessionTest, InitializeNegotiatesTheVersion) {
 TEST_F(McpSessionTest, NotificationsAreNeverAnswered) {
     send(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
     send(json{{"jsonrpc", "2.0"}, {"method", "notifications/unknown"}});
-    send(json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 77}}}});
+    send(json{{"jsonrpc", "2.0"},
+              {"method", "notifications/cancelled"},
+              {"params", {{"requestId", 77}}}});
     EXPECT_TRUE(quiet_for(std::chrono::milliseconds(100)));
     EXPECT_EQ(call("ping", json::object(), "p")["result"], json::object());
 }
@@ -183,7 +186,8 @@ TEST_F(McpSessionTest, UnreachableOllamaIsAToolErrorAndNothingIsSaved) {
 }
 
 TEST_F(McpSessionTest, NullOptionalArgumentsCountAsAbsent) {
-    const auto r = tool("generate_summary", {{"patient_id", "P004"}, {"save", nullptr}, {"stream", nullptr}});
+    const auto r =
+        tool("generate_summary", {{"patient_id", "P004"}, {"save", nullptr}, {"stream", nullptr}});
     ASSERT_TRUE(r.contains("result")) << r.dump();
     EXPECT_THAT(text_of(r), HasSubstr("unreachable")) << "reached Ollama, did not throw";
 }

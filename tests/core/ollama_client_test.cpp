@@ -10,9 +10,9 @@
 #include <set>
 #include <thread>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 
 #include "common/child_process.hpp"
 
@@ -27,11 +27,11 @@ std::string http_get(const std::string& url) {
     std::string body;
     CURL* c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION,
-                     +[](char* d, size_t s, size_t n, void* out) {
-                         static_cast<std::string*>(out)->append(d, s * n);
-                         return s * n;
-                     });
+    curl_easy_setopt(
+        c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+            static_cast<std::string*>(out)->append(d, s * n);
+            return s * n;
+        });
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_perform(c);
     curl_easy_cleanup(c);
@@ -39,11 +39,11 @@ std::string http_get(const std::string& url) {
 }
 
 class OllamaClientTest : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
-        mock_ = new common::ChildProcess(
-            {.argv = {MOCK_OLLAMA_BIN, "--port", "0", "--time-scale", "0.01", "--tokens", "12",
-                      "--log-level", "warn"}});
+        mock_ =
+            new common::ChildProcess({.argv = {MOCK_OLLAMA_BIN, "--port", "0", "--time-scale",
+                                               "0.01", "--tokens", "12", "--log-level", "warn"}});
         const auto line = mock_->wait_for_line("listening on", std::chrono::seconds(10));
         url_ = "http://127.0.0.1:" + std::to_string(common::port_from_ready_line(line));
     }

@@ -92,8 +92,9 @@ TEST(ToolsList, GenerateSummaryHasOptionalBooleansSaveAndStream) {
     EXPECT_EQ(schema["properties"]["stream"]["default"], true);
     EXPECT_EQ(schema["properties"].size(), 3u);
     EXPECT_EQ(schema["required"], nlohmann::json::array({"patient_id"}));
-    EXPECT_TRUE(core::validate_arguments("generate_summary", {{"patient_id", "P001"}, {"stream", "no"}})
-                    .has_value())
+    EXPECT_TRUE(
+        core::validate_arguments("generate_summary", {{"patient_id", "P001"}, {"stream", "no"}})
+            .has_value())
         << "a non-boolean stream is refused before the session reads it";
 }
 

@@ -18,8 +18,8 @@ namespace {
 
 std::vector<pid_t> children_of(pid_t pid) {
     std::vector<pid_t> out;
-    for (const auto& task : std::filesystem::directory_iterator(
-             "/proc/" + std::to_string(pid) + "/task")) {
+    for (const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
         std::ifstream in(task.path() / "children");
         pid_t child = 0;
         while (in >> child) out.push_back(child);
@@ -36,13 +36,13 @@ bool alive(pid_t pid) {
 }
 
 TEST(NoOrphans, KillingTheHarnessKillsTheMockAndTheServer) {
-    const auto out = std::filesystem::temp_directory_path() /
-                     ("no-orphans-" + std::to_string(::getpid()));
+    const auto out =
+        std::filesystem::temp_directory_path() / ("no-orphans-" + std::to_string(::getpid()));
     // A scenario that runs for minutes at real scale: the upstream stall.
-    common::ChildProcess harness({.argv = {MCP_HARNESS_BIN, "run",
-                                           SCENARIOS_DIR "/checklist/05_upstream_stall.json",
-                                           "--out", out.string()},
-                                  .stderr_file = out.string() + ".log"});
+    common::ChildProcess harness(
+        {.argv = {MCP_HARNESS_BIN, "run", SCENARIOS_DIR "/checklist/05_upstream_stall.json",
+                  "--out", out.string()},
+         .stderr_file = out.string() + ".log"});
     std::vector<pid_t> kids;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (kids.size() < 2 && std::chrono::steady_clock::now() < deadline) {

@@ -70,9 +70,10 @@ TEST_F(Connections, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
     // (for a second) before sending the body; Ollama's Go server answers it at once.
     const std::string body = generate_body("expect", {{"stream", false}}).dump();
     RawConnection raw(mock_.port());
-    raw.send("POST /api/generate HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-             "Content-Type: application/json\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\n\r\n");
+    raw.send(
+        "POST /api/generate HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n");
     const auto interim = raw.read(std::chrono::seconds(5), "\r\n\r\n");
     ASSERT_EQ(interim.end, RawConnection::End::marker) << to_string(interim.end);
     EXPECT_EQ(interim.bytes, "HTTP/1.1 100 Continue\r\n\r\n");

@@ -27,8 +27,9 @@ Parsed parse(const std::string& bytes) {
 }
 
 class ApiTest : public ::testing::Test {
-protected:
-    ApiTest() : log_(100), api_(config(), stats_, log_, common::Logger("test", common::LogLevel::off)) {}
+  protected:
+    ApiTest()
+        : log_(100), api_(config(), stats_, log_, common::Logger("test", common::LogLevel::off)) {}
 
     static MockConfig config() {
         MockConfig c;
@@ -150,7 +151,8 @@ TEST_F(ApiTest, OnlyTheFirstMatchingRuleAppliesAndIsUsedUp) {
     ASSERT_EQ(cfg.status, 200) << cfg.body;
     const auto first = gen(kPrompt);
     EXPECT_EQ(first.fault.kind, FaultKind::reset);
-    EXPECT_EQ(first.offsets[1] - first.offsets[0], std::chrono::milliseconds(20)) << "default pacing";
+    EXPECT_EQ(first.offsets[1] - first.offsets[0], std::chrono::milliseconds(20))
+        << "default pacing";
     const auto second = gen(kPrompt);
     EXPECT_FALSE(second.fault.active());
     EXPECT_EQ(second.offsets[1] - second.offsets[0], std::chrono::milliseconds(200)) << "5 tok/s";
@@ -209,8 +211,9 @@ TEST_F(ApiTest, EmptyPromptLoadsTheModel) {
 
 TEST_F(ApiTest, ChatUsesAllMessagesAndOpenAiDefaultsToOneResponse) {
     const json chat = {{"model", "phi"},
-                       {"messages", {{{"role", "system"}, {"content", "be brief"}},
-                                     {{"role", "user"}, {"content", "Name: Bo Ek"}}}}};
+                       {"messages",
+                        {{{"role", "system"}, {"content", "be brief"}},
+                         {{"role", "user"}, {"content", "Name: Bo Ek"}}}}};
     const auto g = gen(chat, {}, "/api/chat");
     EXPECT_EQ(g.kind, ApiKind::chat);
     EXPECT_EQ(g.record->prompt, "be brief\nName: Bo Ek");

@@ -38,10 +38,14 @@ TEST(Config, DefaultsAreDocumented) {
 
 TEST(Config, PacingTextAndSeedApply) {
     RuntimeConfig rt;
-    apply_config_json(
-        json{{"seed", 9}, {"ttft_ms", 5}, {"tps", 200}, {"jitter", 0.25}, {"tokens", 7},
-             {"profile", "hostile"}, {"hostile_rate", 0.5}},
-        rt, nullptr);
+    apply_config_json(json{{"seed", 9},
+                           {"ttft_ms", 5},
+                           {"tps", 200},
+                           {"jitter", 0.25},
+                           {"tokens", 7},
+                           {"profile", "hostile"},
+                           {"hostile_rate", 0.5}},
+                      rt, nullptr);
     EXPECT_EQ(rt.seed, 9u);
     EXPECT_EQ(rt.pacing.ttft, std::chrono::milliseconds(5));
     EXPECT_EQ(rt.pacing.tps, 200.0);
@@ -81,21 +85,24 @@ TEST(Config, ErrorsNameTheKeyAndChangeNothing) {
                  std::invalid_argument);
     EXPECT_EQ(runtime_to_json(rt), before);
     EXPECT_THAT(apply_error(json{{"bogus", 1}}), HasSubstr("bogus: unknown key; valid: seed"));
-    EXPECT_THAT(apply_error(json{{"tps", "fast"}}), HasSubstr("tps: expected a number, got string"));
+    EXPECT_THAT(apply_error(json{{"tps", "fast"}}),
+                HasSubstr("tps: expected a number, got string"));
     EXPECT_THAT(apply_error(json{{"jitter", 2}}), HasSubstr("jitter: must be between 0 and 1"));
     EXPECT_THAT(apply_error(json{{"tokens", -1}}), HasSubstr("tokens: expected a non-negative"));
     EXPECT_THAT(apply_error(json{{"fault", "nope"}}), HasSubstr("fault: unknown fault 'nope'"));
     EXPECT_THAT(apply_error(json{{"fault_count", 2}}), HasSubstr("fault_count: needs 'fault'"));
     EXPECT_THAT(apply_error(json{{"rules", {{{"matches", "x"}}}}}),
                 HasSubstr("rules[0].matches: unknown key"));
-    EXPECT_THAT(apply_error(json{{"models", {{{"tps", 1}}}}}), HasSubstr("models[0]: missing 'name'"));
+    EXPECT_THAT(apply_error(json{{"models", {{{"tps", 1}}}}}),
+                HasSubstr("models[0]: missing 'name'"));
     EXPECT_THAT(apply_error(json{{"port", 1}}), HasSubstr("port: can only be set at start"));
     EXPECT_THAT(apply_error(json{{"port", 70000}}, true), HasSubstr("port: must be 0..65535"));
     EXPECT_THAT(apply_error(json::array()), HasSubstr("expected a JSON object"));
 }
 
 TEST(Config, FileLoadsStartKeysAndNamesItselfInErrors) {
-    const auto dir = std::filesystem::temp_directory_path() / ("mock_cfg_" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("mock_cfg_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto good = dir / "good.json";
     std::ofstream(good) << R"({"port": 0, "time_scale": 0.5, "tps": 7, "log_level": "warn"})";

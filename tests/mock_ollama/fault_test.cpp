@@ -65,7 +65,9 @@ TEST(Fault, ErrorLineMessageMayContainCommas) {
     EXPECT_FALSE(ok("error_line").message.empty());
 }
 
-TEST(Fault, KeepsItsSpecForLogs) { EXPECT_EQ(ok(" reset:after=1 ").spec, "reset:after=1"); }
+TEST(Fault, KeepsItsSpecForLogs) {
+    EXPECT_EQ(ok(" reset:after=1 ").spec, "reset:after=1");
+}
 
 TEST(Fault, UnknownNameListsTheValidOnes) {
     const auto e = error("explode");

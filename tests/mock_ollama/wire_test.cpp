@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace {
 
 using namespace mock_ollama;
@@ -14,8 +13,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 TEST(Wire, GenerateTokenLineIsOneJsonObjectEndingInNewline) {
-    const auto line = ndjson_token(ApiKind::generate, "phi:latest", "2024-01-01T00:00:00.000000001Z",
-                                   " \"quoted\",\n");
+    const auto line = ndjson_token(ApiKind::generate, "phi:latest",
+                                   "2024-01-01T00:00:00.000000001Z", " \"quoted\",\n");
     ASSERT_EQ(line.back(), '\n');
     EXPECT_EQ(line.find('\n'), line.size() - 1) << "exactly one line";
     const auto j = json::parse(line);
@@ -39,8 +38,8 @@ TEST(Wire, FinalObjectHasOllamaFieldsInOrder) {
     EXPECT_THAT(dumped, StartsWith("{\"model\":\"phi\",\"created_at\":\"t\",\"response\":\"\","
                                    "\"done\":true,\"done_reason\":\"length\",\"context\":[1,2],"
                                    "\"total_duration\":10"));
-    const auto chat = json::parse(
-        final_object(ApiKind::chat, "phi", "t", "", "stop", m, nullptr).dump());
+    const auto chat =
+        json::parse(final_object(ApiKind::chat, "phi", "t", "", "stop", m, nullptr).dump());
     EXPECT_FALSE(chat.contains("context"));
     EXPECT_EQ(chat["eval_count"], 4);
 }

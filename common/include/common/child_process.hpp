@@ -14,13 +14,13 @@
 namespace common {
 
 class ChildProcess {
-public:
+  public:
     struct Options {
-        std::vector<std::string> argv = {};  // argv[0] is the program path
+        std::vector<std::string> argv = {};                         // argv[0] is the program path
         std::vector<std::pair<std::string, std::string>> env = {};  // added to (or replacing) ours
-        std::vector<std::string> unset_env = {};               // removed from ours
-        std::filesystem::path cwd = {};                        // empty: ours
-        std::filesystem::path stderr_file = {};                // empty: inherit ours
+        std::vector<std::string> unset_env = {};                    // removed from ours
+        std::filesystem::path cwd = {};                             // empty: ours
+        std::filesystem::path stderr_file = {};                     // empty: inherit ours
     };
 
     // Throws std::runtime_error when the program cannot be started.
@@ -48,7 +48,7 @@ public:
     const std::filesystem::path& stderr_file() const { return stderr_file_; }
     std::string stderr_tail(std::size_t max_bytes = 4096) const;
 
-private:
+  private:
     bool reap(bool block);
 
     pid_t pid_ = -1;

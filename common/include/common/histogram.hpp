@@ -9,7 +9,7 @@
 namespace common {
 
 class Histogram {
-public:
+  public:
     // Records a non-negative value (negative values count as 0).
     void record(std::int64_t value);
     void reset();
@@ -20,7 +20,7 @@ public:
     // Value at or below which `q` (0..1) of the recorded values lie; 0 when empty.
     std::int64_t quantile(double q) const;
 
-private:
+  private:
     static constexpr int kSubBits = 6;  // 64 linear sub-buckets per power of two
     static constexpr int kSub = 1 << kSubBits;
     static constexpr int kMaxExp = 48;

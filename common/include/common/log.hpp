@@ -13,7 +13,7 @@ std::optional<LogLevel> parse_log_level(std::string_view name);
 std::string_view to_string(LogLevel level);
 
 class Logger {
-public:
+  public:
     Logger() = default;
     Logger(std::string component, LogLevel level)
         : component_(std::move(component)), level_(level) {}
@@ -28,7 +28,7 @@ public:
     void warn(std::string_view m) const { log(LogLevel::warn, m); }
     void error(std::string_view m) const { log(LogLevel::error, m); }
 
-private:
+  private:
     std::string component_ = "app";
     LogLevel level_ = LogLevel::info;
 };

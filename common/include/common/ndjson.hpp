@@ -10,7 +10,7 @@
 namespace common {
 
 class LineSplitter {
-public:
+  public:
     explicit LineSplitter(std::size_t max_line = 1 << 20) : max_line_(max_line) {}
 
     enum class Status { ok, line_too_long };
@@ -23,7 +23,7 @@ public:
     std::string_view pending() const { return buffer_; }
     void clear() { buffer_.clear(); }
 
-private:
+  private:
     std::size_t max_line_;
     std::string buffer_;
 };

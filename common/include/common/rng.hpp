@@ -26,7 +26,7 @@ constexpr std::uint64_t splitmix64(std::uint64_t& state) {
 
 // xoshiro256** seeded through splitmix64.
 class Rng {
-public:
+  public:
     explicit constexpr Rng(std::uint64_t seed) {
         for (auto& w : s_) w = splitmix64(seed);
     }
@@ -49,7 +49,7 @@ public:
     std::uint64_t below(std::uint64_t n) { return next() % n; }
     bool chance(double p) { return uniform() < p; }
 
-private:
+  private:
     static constexpr std::uint64_t rotl(std::uint64_t x, int k) {
         return (x << k) | (x >> (64 - k));
     }

@@ -20,7 +20,7 @@ class Listener;
 class SessionRegistry;
 
 class McpServer {
-public:
+  public:
     // Opens the data folder: creates patients_data.csv and patient_summaries.csv when they
     // are missing (saying so in the log), refuses corrupt ones (DataFileError).
     explicit McpServer(ServerConfig config);
@@ -39,7 +39,7 @@ public:
     ServerStats& stats() { return stats_; }
     common::Logger& logger() { return log_; }
 
-private:
+  private:
     void shutdown_step();
     unsigned thread_count() const;
 

@@ -27,13 +27,13 @@ struct OllamaConfig {
 
 enum class OllamaError {
     none,
-    unreachable,     // connect refused / DNS / connect timeout
-    http_status,     // 4xx/5xx before the stream began
-    error_line,      // {"error": ...} mid-stream
-    malformed,       // a line that is not a JSON object, or an oversized line
-    disconnected,    // connection ended before `done`
-    timeout,         // inactivity timeout
-    deadline,        // total deadline
+    unreachable,   // connect refused / DNS / connect timeout
+    http_status,   // 4xx/5xx before the stream began
+    error_line,    // {"error": ...} mid-stream
+    malformed,     // a line that is not a JSON object, or an oversized line
+    disconnected,  // connection ended before `done`
+    timeout,       // inactivity timeout
+    deadline,      // total deadline
     cancelled,
 };
 std::string_view to_string(OllamaError e);
@@ -58,7 +58,7 @@ struct OllamaRequest {
 class OllamaCall;
 
 class OllamaClient {
-public:
+  public:
     using OnToken = std::function<void(std::string_view token)>;
     using OnDone = std::function<void(OllamaResult)>;
 
@@ -75,7 +75,7 @@ public:
     const OllamaConfig& config() const { return config_; }
     std::size_t active() const;
 
-private:
+  private:
     class Impl;
     boost::asio::any_io_executor strand_;
     OllamaConfig config_;

@@ -18,10 +18,10 @@ struct ServerConfig {
     std::filesystem::path data_dir = ".";
     std::size_t generate_patients = 100;  // patients created when the data folder has none
     std::uint64_t patients_seed = 42;
-    OllamaConfig ollama;            // url, model, timeouts (before time_scale)
-    bool stream_upstream = true;    // false: ask Ollama with "stream": false
-    std::size_t max_message = 1 << 20;          // larger frames: close 1009
-    std::size_t queue_limit = 8 << 20;          // bytes queued for one client
+    OllamaConfig ollama;                // url, model, timeouts (before time_scale)
+    bool stream_upstream = true;        // false: ask Ollama with "stream": false
+    std::size_t max_message = 1 << 20;  // larger frames: close 1009
+    std::size_t queue_limit = 8 << 20;  // bytes queued for one client
     std::chrono::milliseconds ping_interval{30'000};
     std::chrono::milliseconds pong_timeout{120'000};
     std::chrono::milliseconds shutdown_grace{10'000};  // in-flight calls may finish

@@ -62,7 +62,7 @@ struct Generation {
 using Outcome = std::variant<Reply, Generation>;
 
 class Api {
-public:
+  public:
     Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger logger);
 
     // `received_wall_us` stamps the request in the log; never blocks.
@@ -70,7 +70,7 @@ public:
 
     const MockConfig& config() const { return config_; }
 
-private:
+  private:
     Outcome route(const HttpRequest& request, std::int64_t received_wall_us);
     Outcome generation(const HttpRequest& request, ApiKind kind, std::int64_t received_wall_us);
     Reply tags() const;
@@ -91,7 +91,7 @@ private:
     RequestLog& log_;
     common::Logger logger_;
 
-    mutable std::mutex mutex_;  // guards config_.runtime and loaded_
+    mutable std::mutex mutex_;                    // guards config_.runtime and loaded_
     std::map<std::string, std::int64_t> loaded_;  // model -> last use (wall us), for /api/ps
 };
 

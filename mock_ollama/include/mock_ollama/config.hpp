@@ -21,9 +21,9 @@ namespace mock_ollama {
 // How a generation is paced. Durations are at real scale; `time_scale` applies on top.
 struct Pacing {
     std::chrono::nanoseconds ttft = std::chrono::milliseconds(200);  // before the first token
-    double tps = 50.0;        // tokens per second after the first
-    double jitter = 0.0;      // each gap multiplied by 1 + u * jitter, u in [-1, 1)
-    std::size_t tokens = 120; // tokens in a response (num_predict may cut it)
+    double tps = 50.0;         // tokens per second after the first
+    double jitter = 0.0;       // each gap multiplied by 1 + u * jitter, u in [-1, 1)
+    std::size_t tokens = 120;  // tokens in a response (num_predict may cut it)
 };
 
 // Fields of a Pacing that a layer (model, rule, request) overrides.

@@ -27,13 +27,13 @@ enum class FaultKind {
 
 struct Fault {
     FaultKind kind = FaultKind::none;
-    int status = 500;                    // http_status
-    int retry_after_s = 1;               // http_status 429
-    std::size_t after = 0;               // tokens before the fault strikes
-    std::size_t bytes = 0;               // cut
+    int status = 500;                                  // http_status
+    int retry_after_s = 1;                             // http_status 429
+    std::size_t after = 0;                             // tokens before the fault strikes
+    std::size_t bytes = 0;                             // cut
     std::optional<std::chrono::nanoseconds> duration;  // stall (none = forever), slow_headers
-    std::string message;                 // error body / error line text
-    std::string spec;                    // the text it was parsed from, for logs and stats
+    std::string message;                               // error body / error line text
+    std::string spec;  // the text it was parsed from, for logs and stats
 
     bool active() const { return kind != FaultKind::none; }
 };

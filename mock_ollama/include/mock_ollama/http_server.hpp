@@ -29,7 +29,7 @@ struct ServerContext {
 };
 
 class MockServer {
-public:
+  public:
     explicit MockServer(MockConfig config);
     ~MockServer();
     MockServer(const MockServer&) = delete;
@@ -54,7 +54,7 @@ public:
     RequestLog& requests() { return log_; }
     common::Logger& logger() { return logger_; }
 
-private:
+  private:
     unsigned thread_count() const;
 
     MockConfig config_;

@@ -26,7 +26,7 @@ struct RequestRecord {
     void finish(int status, std::string outcome, std::string done_reason = {});
     nlohmann::json to_json(bool with_tokens) const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     int status_ = 0;
     std::string outcome_ = "in_progress";
@@ -36,7 +36,7 @@ private:
 };
 
 class RequestLog {
-public:
+  public:
     explicit RequestLog(std::size_t limit) : limit_(limit) {}
     // Gives the record its id and keeps it (unless the log is disabled with limit 0).
     void add(const std::shared_ptr<RequestRecord>& record);
@@ -44,7 +44,7 @@ public:
     nlohmann::json snapshot(std::uint64_t since, std::size_t limit, bool with_tokens) const;
     void reset();
 
-private:
+  private:
     std::size_t limit_;
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;

@@ -13,7 +13,7 @@
 namespace mock_ollama {
 
 class Stats {
-public:
+  public:
     void request() { requests_.fetch_add(1, std::memory_order_relaxed); }
     void bad_request() { bad_requests_.fetch_add(1, std::memory_order_relaxed); }
     void generation() { generations_.fetch_add(1, std::memory_order_relaxed); }
@@ -36,7 +36,7 @@ public:
     nlohmann::json to_json() const;
     std::string to_prometheus() const;
 
-private:
+  private:
     std::atomic<std::uint64_t> requests_{0}, bad_requests_{0}, generations_{0}, tokens_{0},
         clients_gone_{0};
     std::atomic<std::int64_t> active_streams_{0}, connections_{0};

@@ -41,9 +41,10 @@ struct Metrics {
 };
 std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
                          std::string_view token);
-nlohmann::ordered_json final_object(ApiKind kind, std::string_view model, std::string_view created_at,
-                            std::string_view text, std::string_view done_reason,
-                            const Metrics& metrics, const std::vector<int>* context);
+nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
+                                    std::string_view created_at, std::string_view text,
+                                    std::string_view done_reason, const Metrics& metrics,
+                                    const std::vector<int>* context);
 std::string ndjson_error(std::string_view message);
 // A line that is not JSON, for the `malformed` fault.
 std::string malformed_line(ApiKind kind, std::string_view model);
