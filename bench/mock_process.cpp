@@ -38,6 +38,8 @@ common::ChildProcess start_child(const std::string& binary, const std::vector<st
     try {
         return common::ChildProcess({.argv = argv, .stderr_file = stderr_path});
     } catch (const std::exception& e) {
+        std::error_code ignored;
+        std::filesystem::remove(stderr_path, ignored);
         throw std::runtime_error("mock-ollama failed to start: " + std::string(e.what()));
     }
 }
@@ -50,6 +52,9 @@ MockProcess::MockProcess(const std::string& binary, const std::vector<std::strin
         port_ = common::port_from_ready_line(line);
         if (port_ == 0) throw std::runtime_error("no port in its ready line: " + line);
     } catch (const std::exception& e) {
+        child_.stop();
+        std::error_code ignored;
+        std::filesystem::remove(stderr_path_, ignored);
         throw std::runtime_error("mock-ollama (" + binary + ") failed to start: " + e.what());
     }
 }
