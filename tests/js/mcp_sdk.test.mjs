@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { mockAdmin, sleep } from './mock_admin.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MOCK_BIN = process.env.MOCK_OLLAMA_BIN || path.resolve(HERE, '../../build/mock_ollama/mock-ollama');
 const SERVER_BIN = process.env.MCP_SERVER_BIN || path.resolve(HERE, '../../build/core/mcp-server');
@@ -145,31 +147,7 @@ process.on('exit', () => {
   }
 });
 
-async function admin(method, route, body) {
-  const res = await fetch(`${mock.url}${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `${method} ${route} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
-}
-
-const mockRequests = async () => (await admin('GET', '/_mock/requests')).requests;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// The request log once no record is 'in_progress' any more (bounded wait): the mock marks a
-// record finished only after it has queued the reply's last bytes, so a client holding the
-// whole reply can briefly still read 'in_progress'. Text and tokens need no wait.
-async function settledRequests(timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reqs = await mockRequests();
-    if (reqs.every((r) => r.outcome !== 'in_progress') || Date.now() >= deadline) return reqs;
-    await sleep(20);
-  }
-}
+const { admin, mockRequests, settledRequests } = mockAdmin(() => mock.url);
 
 // RFC 4180: quoted fields may hold commas, "" and line breaks; records end with LF or CRLF.
 function parseCsv(text) {

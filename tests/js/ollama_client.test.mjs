@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { mockAdmin, sleep } from './mock_admin.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MOCK_BIN = process.env.MOCK_OLLAMA_BIN || path.resolve(HERE, '../../build/mock_ollama/mock-ollama');
 const MOCK_ARGS = ['--port', '0', '--time-scale', '0.05', '--seed', '7'];
@@ -109,33 +111,7 @@ process.on('exit', () => {
   if (mock && mock.child.exitCode === null) mock.child.kill('SIGKILL');
 });
 
-async function admin(method, route, body) {
-  const res = await fetch(`${mock.url}${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `${method} ${route} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
-}
-
-const mockRequests = async () => (await admin('GET', '/_mock/requests')).requests;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// The request log, once no record is 'in_progress' any more (bounded wait). The mock marks a
-// record finished (outcome, done_reason) only after it has queued the reply's last bytes, so
-// a client holding the whole reply can briefly still read 'in_progress' and done_reason ''
-// (a race in mock-ollama, reported to its author). Text and tokens are logged before they are
-// sent and need no wait.
-async function settledRequests(timeoutMs = 2000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reqs = await mockRequests();
-    if (reqs.every((r) => r.outcome !== 'in_progress') || Date.now() >= deadline) return reqs;
-    await sleep(10);
-  }
-}
+const { admin, mockRequests, settledRequests } = mockAdmin(() => mock.url);
 const mockStats = () => admin('GET', '/_mock/stats');
 
 // Iterates a client stream; returns { parts, error } (error is what the iteration threw, if any).
