@@ -55,11 +55,7 @@ CheckResult compat_non_streaming(const ScenarioRun& run) {
                 "the streaming summary (" + describe(*reference) + ") and the non-streaming one");
             problems.push_back(std::move(e));
         }
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish(
         "no patient has both a streaming and a non-streaming (stream_upstream: "
@@ -118,11 +114,7 @@ CheckResult compat_both_stream_forms(const ScenarioRun& run) {
             problems.push_back(std::move(e));
             break;
         }
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     if (!any) {
         return tally.finish("no streaming generate call that the scenario expected to succeed");

@@ -128,11 +128,7 @@ CheckResult errors_clear(const ScenarioRun& run) {
             if (auto saved = unchanged_row_problem(run, step))
                 problems.push_back(std::move(*saved));
         }
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish("no step expected an error (tool_error, protocol_error or close)");
 }

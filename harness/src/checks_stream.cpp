@@ -261,11 +261,7 @@ CheckResult stream_upstream_streaming(const ScenarioRun& run) {
             e.detail = "no token message reached the client before the final response";
             problems.push_back(e);
         }
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish(kNoStreamingCall);
 }
@@ -279,11 +275,7 @@ CheckResult stream_tokens_delivered(const ScenarioRun& run) {
             continue;
         }
         auto problems = delivery_problems(step, *matched_mock(run, step));
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish(kNoStreamingCall);
 }
@@ -312,11 +304,7 @@ CheckResult stream_realtime(const ScenarioRun& run) {
             continue;
         }
         auto problems = realtime_problems(run, step, mock);
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish(std::string(kNoStreamingCall) + " with tokens emitted by the mock");
 }
@@ -334,11 +322,7 @@ CheckResult stream_order(const ScenarioRun& run) {
             continue;
         }
         auto problems = order_problems(step, *matched_mock(run, step));
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish(kNoStreamingCall);
 }

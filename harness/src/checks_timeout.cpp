@@ -158,11 +158,7 @@ CheckResult timeout_upstream_stall(const ScenarioRun& run) {
                        ": no later call on the connection, so that it still "
                        "answers was not checked");
         }
-        if (problems.empty()) {
-            tally.pass();
-        } else {
-            tally.fail(std::move(problems));
-        }
+        tally.record(std::move(problems));
     }
     return tally.finish("no generate call with a stall-forever fault (stall without ms=)");
 }

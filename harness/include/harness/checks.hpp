@@ -87,6 +87,11 @@ class Tally {
     // One failed item with its evidence (one or more pieces).
     void fail(reports::Evidence evidence);
     void fail(std::vector<reports::Evidence> evidence);
+    // One item: passed when it has no problems, else failed with them.
+    void record(std::vector<reports::Evidence> problems) {
+        if (problems.empty()) return pass();
+        fail(std::move(problems));
+    }
     // An item the check could not decide (a harness problem): Status::error unless some item
     // failed, which is the verdict then.
     void undecided(reports::Evidence evidence);
