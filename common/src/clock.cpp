@@ -30,6 +30,35 @@ std::string rfc3339_nanos(SystemClock::time_point t) {
     return format_utc(ns / 1'000'000'000, static_cast<long>(ns % 1'000'000'000), 9);
 }
 
+void append_rfc3339_nanos(std::string& out, SystemClock::time_point t) {
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    std::int64_t seconds = ns / 1'000'000'000;
+    std::int64_t fraction = ns % 1'000'000'000;
+    if (fraction < 0) {  // before 1970: the fraction counts forward from the earlier second
+        fraction += 1'000'000'000;
+        --seconds;
+    }
+    // "YYYY-MM-DDTHH:MM:SS." of the last second seen on this thread.
+    thread_local std::int64_t cached_second = -1;
+    thread_local char prefix[32];
+    thread_local std::size_t prefix_len = 0;
+    if (seconds != cached_second || prefix_len == 0) {
+        const std::string full = format_utc(seconds, 0, 9);
+        prefix_len = full.size() - 10;  // drop "000000000Z"
+        full.copy(prefix, prefix_len);
+        cached_second = seconds;
+    }
+    char digits[10];
+    for (int i = 8; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + fraction % 10);
+        fraction /= 10;
+    }
+    digits[9] = 'Z';
+    out.append(prefix, prefix_len);
+    out.append(digits, sizeof digits);
+}
+
 std::string rfc3339_micros(std::int64_t micros) {
     return format_utc(micros / 1'000'000, static_cast<long>(micros % 1'000'000), 6);
 }

@@ -1,12 +1,14 @@
 #include "http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include "common/clock.hpp"
+#include "mock_ollama/wire.hpp"
 #include "stream.hpp"
 
 namespace mock_ollama {
@@ -31,6 +33,9 @@ HttpSession::~HttpSession() {
 }
 
 void HttpSession::start() {
+    // For the direct writes of flush(); asynchronous operations are unaffected.
+    beast::error_code ignored;
+    stream_.socket().non_blocking(true, ignored);
     // Run on the strand from the start: every handler of this session is serialised on it.
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&HttpSession::wait_for_request, shared_from_this()));
@@ -155,16 +160,51 @@ void HttpSession::reply_and_close(int status, std::string_view message) {
 }
 
 void HttpSession::send(std::string_view bytes) {
-    if (closed_) return;
+    if (closed_ || write_failed_) return;
     pending_ += bytes;
-    // Only bytes waiting behind an unfinished write count: a large complete reply (a big
-    // /_mock/requests page) is not a slow client.
-    if (write_in_flight_ && pending_.size() > ctx_.config.write_queue_limit) {
-        ctx_.log.warn("client not reading: " + std::to_string(pending_.size()) +
-                      " bytes queued; connection closed");
-        return client_gone("client_too_slow");
+    flush();
+}
+
+void HttpSession::send_chunk(std::string_view data) {
+    if (closed_ || write_failed_) return;
+    append_chunk(pending_, data);
+    flush();
+}
+
+void HttpSession::flush() {
+    if (write_in_flight_) {
+        // Only bytes waiting behind an unfinished write count: a large complete reply (a big
+        // /_mock/requests page) is not a slow client.
+        if (pending_.size() > ctx_.config.write_queue_limit) {
+            ctx_.log.warn("client not reading: " + std::to_string(pending_.size()) +
+                          " bytes queued; connection closed");
+            client_gone("client_too_slow");
+        }
+        return;
     }
-    if (!write_in_flight_) do_write();
+    if (pending_.empty()) return;
+    // Write now, without an asynchronous operation: a token line nearly always fits the
+    // socket buffer, and then no handler, allocation or cross-thread wakeup is needed (this
+    // is the mock's hottest path: one write per token per stream). The socket is
+    // non-blocking, so a full buffer returns would_block and the rest goes asynchronously.
+    beast::error_code ec;
+    const std::size_t n = stream_.socket().write_some(net::buffer(pending_), ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        // Not handled here: the caller (a generation mid-token) must not be torn down under
+        // its own feet. Nothing more is written; the session ends on its strand.
+        write_failed_ = true;
+        pending_.clear();
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (!self->closed_) self->client_gone("client_closed");
+        });
+        return;
+    }
+    if (!ec && n == pending_.size()) {
+        pending_.clear();
+        return;
+    }
+    if (!ec) pending_.erase(0, n);
+    do_write();
 }
 
 void HttpSession::do_write() {
@@ -182,13 +222,13 @@ void HttpSession::on_write(beast::error_code ec, std::size_t) {
         return;
     }
     if (closed_) return;
-    if (!pending_.empty()) return do_write();
+    flush();
     advance();
 }
 
 // Called when the output queue may have drained: carry out what comes next.
 void HttpSession::advance() {
-    if (closed_ || write_in_flight_ || !pending_.empty()) return;
+    if (closed_ || write_failed_ || write_in_flight_ || !pending_.empty()) return;
     if (next_ == Next::close) return close(false);
     if (next_ == Next::reset) return close(true);
     if (next_ != Next::read) return;

@@ -26,9 +26,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     // For the generation hosted by this session; called on the session's strand.
     boost::asio::any_io_executor executor() { return stream_.get_executor(); }
-    // Queues bytes for the client. Past the queue limit the client is too slow: the
-    // connection is closed rather than buffering without bound.
+    // Queues bytes for the client and writes them at once when no write is in flight. Past
+    // the queue limit the client is too slow: the connection is closed rather than
+    // buffering without bound.
     void send(std::string_view bytes);
+    // The same for one chunk of a chunked body, framed in place (no copy of `data` made).
+    void send_chunk(std::string_view data);
     void close(bool reset);
     bool closed() const { return closed_; }
     // What the connection does once the generation's bytes are all written.
@@ -47,6 +50,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void serve(HttpRequest&& request);
     void reply_and_close(int status, std::string_view message);
 
+    void flush();
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t n);
     void advance();
@@ -63,6 +67,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     ServerContext& ctx_;
     std::string writing_, pending_;
     bool write_in_flight_ = false;
+    bool write_failed_ = false;
     Next next_ = Next::nothing;
     bool watching_ = false;
     bool read_after_watch_ = false;

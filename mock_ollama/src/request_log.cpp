@@ -6,6 +6,7 @@ namespace mock_ollama {
 
 void RequestRecord::add_token(std::string_view text, std::int64_t wall_us,
                               std::int64_t scheduled_us) {
+    if (!kept) return;
     std::lock_guard lock(mutex_);
     tokens_.emplace_back(text);
     emitted_us_.push_back(wall_us);
@@ -58,6 +59,7 @@ nlohmann::json RequestRecord::to_json(bool with_tokens) const {
 void RequestLog::add(const std::shared_ptr<RequestRecord>& record) {
     std::lock_guard lock(mutex_);
     record->id = next_id_++;
+    record->kept = limit_ != 0;
     if (limit_ == 0) return;
     records_.push_back(record);
     while (records_.size() > limit_) records_.pop_front();

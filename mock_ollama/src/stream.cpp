@@ -148,13 +148,14 @@ void GenerationRun::emit_token() {
     last_token_at_ = now;
     const std::string& token = gen_.tokens[next_];
     gen_.record->add_token(token, common::wall_micros(), received_wall_us_ + due.count() / 1000);
+    line_.clear();  // keeps its capacity: no allocation per token
     if (gen_.kind == ApiKind::openai) {
-        send_body(sse_token(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, token,
-                            next_ == 0));
+        line_ = sse_token(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, token,
+                          next_ == 0);
     } else {
-        send_body(ndjson_token(gen_.kind, gen_.model,
-                               common::rfc3339_nanos(common::SystemClock::now()), token));
+        append_ndjson_token(line_, gen_.kind, gen_.model, common::SystemClock::now(), token);
     }
+    send_body(line_);
 }
 
 Metrics GenerationRun::metrics() const {
@@ -272,10 +273,10 @@ void GenerationRun::respond_whole() {
 
 void GenerationRun::send_body(std::string_view bytes) {
     if (done_) return;
-    std::string framed;
     if (gen_.fault.kind == FaultKind::cut && body_bytes_ + bytes.size() > gen_.fault.bytes) {
         // Cut mid-line: the chunk header promises the whole line, only part of it comes.
         settle("fault");
+        std::string framed;
         append_chunk(framed, bytes);
         const std::size_t header = framed.find("\r\n") + 2;
         framed.resize(header + (gen_.fault.bytes - body_bytes_));
@@ -283,8 +284,7 @@ void GenerationRun::send_body(std::string_view bytes) {
         return end("fault", After::close);
     }
     body_bytes_ += bytes.size();
-    append_chunk(framed, bytes);
-    session_->send(framed);
+    session_->send_chunk(bytes);
 }
 
 void GenerationRun::settle(std::string_view outcome) {

@@ -56,6 +56,7 @@ class GenerationRun : public std::enable_shared_from_this<GenerationRun> {
     std::chrono::nanoseconds shift_{0};  // added by slow headers and finite stalls
     std::size_t next_ = 0;               // next token to emit (== size: the final chunk)
     std::size_t body_bytes_ = 0;
+    std::string line_;  // the token line being sent, reused
     bool fault_applied_ = false;
     bool settled_ = false;
     bool done_ = false;

@@ -108,21 +108,30 @@ std::string http_openai_error(int status, std::string_view message, bool close,
 }
 
 void append_chunk(std::string& out, std::string_view data) {
-    char size[20];
-    const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-    out.append(size, static_cast<std::size_t>(n));
+    // The size in lowercase hex without leading zeros, as Go's net/http writes it.
+    char size[2 * sizeof(std::size_t) + 2];
+    char* p = size + sizeof size;
+    *--p = '\n';
+    *--p = '\r';
+    std::size_t n = data.size();
+    do {
+        *--p = "0123456789abcdef"[n & 0xf];
+        n >>= 4;
+    } while (n != 0);
+    out.append(p, static_cast<std::size_t>(size + sizeof size - p));
     out += data;
     out += "\r\n";
 }
 
-std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
-                         std::string_view token) {
-    std::string s;
-    s.reserve(96 + model.size() + token.size());
+namespace {
+// One token line; `stamp` appends the created_at text.
+template <class Stamp>
+void append_token_line(std::string& s, ApiKind kind, std::string_view model, Stamp&& stamp,
+                       std::string_view token) {
     s += "{\"model\":";
     append_json_string(s, model);
     s += ",\"created_at\":\"";
-    s += created_at;
+    stamp(s);
     if (kind == ApiKind::chat) {
         s += "\",\"message\":{\"role\":\"assistant\",\"content\":";
         append_json_string(s, token);
@@ -132,7 +141,23 @@ std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view 
         append_json_string(s, token);
         s += ",\"done\":false}\n";
     }
+}
+}  // namespace
+
+std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
+                         std::string_view token) {
+    std::string s;
+    s.reserve(96 + model.size() + token.size());
+    append_token_line(
+        s, kind, model, [created_at](std::string& out) { out += created_at; }, token);
     return s;
+}
+
+void append_ndjson_token(std::string& out, ApiKind kind, std::string_view model,
+                         common::SystemClock::time_point created_at, std::string_view token) {
+    append_token_line(
+        out, kind, model,
+        [created_at](std::string& o) { common::append_rfc3339_nanos(o, created_at); }, token);
 }
 
 nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,

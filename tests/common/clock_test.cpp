@@ -29,3 +29,32 @@ TEST(Clock, WallMicrosIsCloseToSystemClock) {
 }
 
 }  // namespace
+
+TEST(Clock, AppendRfc3339NanosMatchesTheAllocatingFormAcrossSecondsAndDays) {
+    // The cached prefix must follow every change of second, minute and day, and never keep a
+    // stale date: walk over a day boundary one 0.3 s step at a time, and across years.
+    using namespace std::chrono;
+    using common::SystemClock;
+    const SystemClock::time_point starts[] = {
+        SystemClock::time_point(seconds(1691139139) + nanoseconds(385406455)),
+        SystemClock::time_point(seconds(1703980799)),  // 2023-12-30T23:59:59Z
+        SystemClock::time_point(seconds(1704067198)),  // 2023-12-31T23:59:58Z
+        SystemClock::time_point(seconds(0)),
+    };
+    for (const auto start : starts) {
+        for (int i = 0; i < 12; ++i) {
+            const auto t = start + milliseconds(300 * i) + nanoseconds(i);
+            std::string out = "x";
+            common::append_rfc3339_nanos(out, t);
+            EXPECT_EQ(out, "x" + common::rfc3339_nanos(t)) << i;
+        }
+    }
+}
+
+TEST(Clock, AppendRfc3339NanosPadsSmallFractions) {
+    using namespace std::chrono;
+    std::string out;
+    common::append_rfc3339_nanos(
+        out, common::SystemClock::time_point(seconds(1691139139) + nanoseconds(5)));
+    EXPECT_EQ(out, "2023-08-04T08:52:19.000000005Z");
+}

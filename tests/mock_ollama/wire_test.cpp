@@ -1,5 +1,7 @@
 #include "mock_ollama/wire.hpp"
 
+#include <cstdio>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -80,6 +82,26 @@ TEST(Wire, HttpFraming) {
     std::string chunk;
     append_chunk(chunk, std::string(26, 'x'));
     EXPECT_EQ(chunk, "1a\r\n" + std::string(26, 'x') + "\r\n");
+}
+
+TEST(Wire, ChunkSizeIsLowercaseHexWithoutLeadingZeros) {
+    for (const std::size_t n : {0u, 1u, 15u, 16u, 255u, 4096u, 0x12abcu}) {
+        std::string chunk = "prefix";
+        append_chunk(chunk, std::string(n, 'y'));
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%zx\r\n", n);
+        EXPECT_EQ(chunk, "prefix" + std::string(expected) + std::string(n, 'y') + "\r\n") << n;
+    }
+}
+
+TEST(Wire, AppendedTokenLineEqualsTheAllocatingForm) {
+    const auto t = common::SystemClock::time_point(std::chrono::nanoseconds(1704067199999999999LL));
+    for (const auto kind : {ApiKind::generate, ApiKind::chat}) {
+        std::string out = "keep";
+        append_ndjson_token(out, kind, "phi:latest", t, "caf\u00e9 \"x\",\n");
+        EXPECT_EQ(out, "keep" + ndjson_token(kind, "phi:latest", common::rfc3339_nanos(t),
+                                             "caf\u00e9 \"x\",\n"));
+    }
 }
 
 }  // namespace

@@ -15,6 +15,9 @@ std::int64_t wall_micros();
 
 // RFC 3339 UTC with nanoseconds, as Ollama writes `created_at`: 2023-08-04T08:52:19.385406455Z
 std::string rfc3339_nanos(SystemClock::time_point t);
+// The same text appended to `out` without allocating: the date-and-seconds part is cached
+// per thread and rebuilt once a second, so a token line's timestamp costs a few stores.
+void append_rfc3339_nanos(std::string& out, SystemClock::time_point t);
 
 // RFC 3339 UTC with microseconds, for logs and admin output.
 std::string rfc3339_micros(std::int64_t micros_since_epoch);

@@ -20,6 +20,8 @@ struct RequestRecord {
     bool stream = false;
     std::int64_t received_us = 0;
     nlohmann::json options;
+    // False when the log keeps no records (limit 0): tokens are then not copied at all.
+    bool kept = true;
 
     // Updated while the request is served, under `mutex`.
     void add_token(std::string_view text, std::int64_t wall_us, std::int64_t scheduled_us);

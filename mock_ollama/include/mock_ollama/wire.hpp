@@ -10,6 +10,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/clock.hpp"
+
 namespace mock_ollama {
 
 enum class ApiKind { generate, chat, openai };
@@ -41,6 +43,10 @@ struct Metrics {
 };
 std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view created_at,
                          std::string_view token);
+// The same line appended to `out`, stamped with `created_at`: the per-token path, which
+// allocates nothing once `out` has grown to a line's size.
+void append_ndjson_token(std::string& out, ApiKind kind, std::string_view model,
+                         common::SystemClock::time_point created_at, std::string_view token);
 nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
                                     std::string_view created_at, std::string_view text,
                                     std::string_view done_reason, const Metrics& metrics,
