@@ -113,15 +113,34 @@ void CurlMulti::action(curl_socket_t fd, int event) {
 
 int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self_p) {
     auto* self = static_cast<CurlMulti*>(self_p);
-    self->timer_.cancel();
-    if (timeout_ms < 0) return 0;
+    if (timeout_ms < 0) {
+        self->due_.reset();  // a pending wait finds nothing due
+        return 0;
+    }
+    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    self->due_ = due;
+    // A wait that ends no later than `due` is kept: when it ends it waits again for due_.
+    if (self->timer_waiting_ && self->timer_.expiry() <= due) return 0;
     // Even a zero timeout goes through the loop: curl forbids calling back into
     // curl_multi_socket_action from inside this callback.
-    self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer_.async_wait([self](boost::system::error_code ec) {
-        if (!ec) self->action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    self->timer_.expires_at(due);  // a later wait, if any, ends with operation_aborted
+    self->wait_timer();
     return 0;
+}
+
+void CurlMulti::wait_timer() {
+    timer_waiting_ = true;
+    timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;  // replaced by an earlier wait (which set timer_waiting_), or closing
+        timer_waiting_ = false;
+        if (!due_) return;
+        if (std::chrono::steady_clock::now() < *due_) {
+            timer_.expires_at(*due_);
+            return wait_timer();
+        }
+        due_.reset();
+        action(CURL_SOCKET_TIMEOUT, 0);
+    });
 }
 
 void CurlMulti::check_done() {

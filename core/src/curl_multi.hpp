@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,12 +48,18 @@ class CurlMulti {
     static int close_socket(void* self, curl_socket_t s);
 
     void arm(curl_socket_t fd);
+    void wait_timer();
     void action(curl_socket_t fd, int event);
     void check_done();
 
     boost::asio::any_io_executor strand_;
     CURLM* multi_;
     boost::asio::steady_timer timer_;
+    // When curl wants its timeout action; the timer may be set earlier (it then re-waits).
+    // curl moves its timeout after nearly every socket action; cancelling and re-arming the
+    // timer each time cost one aborted handler per streamed token.
+    std::optional<std::chrono::steady_clock::time_point> due_;
+    bool timer_waiting_ = false;
     std::map<curl_socket_t, std::unique_ptr<Socket>> sockets_;
     std::map<CURL*, Done> done_;
 };

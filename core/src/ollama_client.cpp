@@ -4,10 +4,13 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/json_scan.hpp"
 #include "common/ndjson.hpp"
 #include "curl_multi.hpp"
 
@@ -55,6 +58,16 @@ std::string clip(std::string_view s, std::size_t n = 80) {
 }
 }  // namespace
 
+namespace {
+// What one NDJSON line of /api/generate says.
+struct UpstreamLine {
+    std::optional<std::string> error;  // the "error" member, as text
+    std::string response;              // the token ("" when absent or not a string)
+    bool done = false;
+    std::string done_reason = "stop";
+};
+}  // namespace
+
 // One upstream request. Lives on the client's strand.
 class OllamaCall {
   public:
@@ -79,38 +92,80 @@ class OllamaCall {
     bool done = false;      // the final chunk arrived
     bool finished = false;  // on_done was called
     OllamaResult result;
+    UpstreamLine line;                        // the line being read, reused
+    std::vector<common::FlatMember> members;  // its members, reused
 };
 
 namespace {
 
+// The hot path: a token line is a flat object, read without a DOM. Declines (false) anything
+// else, including any line with an "error" member, for the full parser below.
+bool read_flat(std::string_view line, std::vector<common::FlatMember>& members, UpstreamLine& out) {
+    if (!common::scan_flat_object(line, members)) return false;
+    for (const auto& m : members) {
+        if (m.key == "error") return false;
+        const bool is_string = m.kind == common::FlatMember::Kind::string;
+        if (m.key == "response") {
+            out.response.clear();
+            if (is_string && !common::json_unescape(m.raw, out.response)) return false;
+        } else if (m.key == "done") {
+            out.done = m.kind == common::FlatMember::Kind::boolean && m.boolean;
+        } else if (m.key == "done_reason") {
+            out.done_reason.clear();
+            if (!is_string || !common::json_unescape(m.raw, out.done_reason)) return false;
+        }
+    }
+    return true;
+}
+
+// Any other line; false when it is not a JSON object at all.
+bool read_dom(std::string_view line, UpstreamLine& out) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return false;
+    if (auto e = j.find("error"); e != j.end()) {
+        out.error = e->is_string() ? e->get<std::string>() : e->dump();
+    }
+    if (auto r = j.find("response"); r != j.end() && r->is_string()) {
+        out.response = r->get<std::string>();
+    }
+    if (auto d = j.find("done"); d != j.end()) out.done = d->is_boolean() && d->get<bool>();
+    if (auto d = j.find("done_reason"); d != j.end()) {
+        out.done_reason = d->is_string() ? d->get<std::string>() : d->dump();
+    }
+    return true;
+}
+
 // Parses streamed NDJSON; false (with call.result set) stops the transfer.
 bool feed(OllamaCall& call, std::string_view bytes) {
     const auto status = call.splitter.feed(bytes, [&call](std::string_view line) {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            call.result.error = OllamaError::malformed;
-            call.result.message = "Ollama sent a malformed line after " +
-                                  std::to_string(call.result.tokens) + " tokens: " + clip(line);
-            return false;
-        }
-        if (auto e = j.find("error"); e != j.end()) {
-            call.result.error = OllamaError::error_line;
-            call.result.message =
-                "Ollama reported an error after " + std::to_string(call.result.tokens) +
-                " tokens: " + (e->is_string() ? e->get<std::string>() : e->dump());
-            return false;
-        }
-        if (auto r = j.find("response"); r != j.end() && r->is_string()) {
-            const auto& token = r->get_ref<const std::string&>();
-            if (!token.empty()) {
-                ++call.result.tokens;
-                call.result.text += token;
-                if (call.on_token) call.on_token(token);
+        UpstreamLine& l = call.line;
+        l.error.reset();
+        l.response.clear();
+        l.done = false;
+        l.done_reason = "stop";
+        if (!read_flat(line, call.members, l)) {
+            l = UpstreamLine{};
+            if (!read_dom(line, l)) {
+                call.result.error = OllamaError::malformed;
+                call.result.message = "Ollama sent a malformed line after " +
+                                      std::to_string(call.result.tokens) + " tokens: " + clip(line);
+                return false;
             }
         }
-        if (j.value("done", false)) {
+        if (l.error) {
+            call.result.error = OllamaError::error_line;
+            call.result.message = "Ollama reported an error after " +
+                                  std::to_string(call.result.tokens) + " tokens: " + *l.error;
+            return false;
+        }
+        if (!l.response.empty()) {
+            ++call.result.tokens;
+            call.result.text += l.response;
+            if (call.on_token) call.on_token(l.response);
+        }
+        if (l.done) {
             call.done = true;
-            call.result.done_reason = j.value("done_reason", "stop");
+            call.result.done_reason = l.done_reason;
         }
         return true;
     });

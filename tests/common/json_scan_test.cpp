@@ -1,0 +1,163 @@
+#include "common/json_scan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/rng.hpp"
+
+namespace {
+
+using common::FlatMember;
+using nlohmann::json;
+
+std::string decoded(const FlatMember& m) {
+    std::string out;
+    EXPECT_TRUE(common::json_unescape(m.raw, out));
+    return out;
+}
+
+TEST(JsonScan, ReadsAnOllamaTokenLine) {
+    const std::string line =
+        R"({"model":"phi","created_at":"2024-01-01T00:00:00.1Z","response":" caf\u00e9 \"x\"\n","done":false})";
+    std::vector<FlatMember> m;
+    ASSERT_TRUE(common::scan_flat_object(line, m));
+    ASSERT_EQ(m.size(), 4u);
+    EXPECT_EQ(m[0].key, "model");
+    EXPECT_EQ(decoded(m[0]), "phi");
+    EXPECT_EQ(m[2].key, "response");
+    EXPECT_EQ(m[2].kind, FlatMember::Kind::string);
+    EXPECT_EQ(decoded(m[2]), " caf\xC3\xA9 \"x\"\n");
+    EXPECT_EQ(m[3].kind, FlatMember::Kind::boolean);
+    EXPECT_FALSE(m[3].boolean);
+}
+
+TEST(JsonScan, ReadsEveryScalarKindAndWhitespace) {
+    std::vector<FlatMember> m;
+    ASSERT_TRUE(common::scan_flat_object(
+        " \t{ \"a\" : true ,\"b\":null,\"c\":-0.5e+3, \"d\":0,\"e\":\"\"}\r\n", m));
+    ASSERT_EQ(m.size(), 5u);
+    EXPECT_TRUE(m[0].boolean);
+    EXPECT_EQ(m[1].kind, FlatMember::Kind::null);
+    EXPECT_EQ(m[2].kind, FlatMember::Kind::number);
+    EXPECT_EQ(m[2].raw, "-0.5e+3");
+    EXPECT_EQ(m[3].raw, "0");
+    EXPECT_EQ(m[4].raw, "");
+    ASSERT_TRUE(common::scan_flat_object("{}", m));
+    EXPECT_TRUE(m.empty());
+}
+
+TEST(JsonScan, DeclinesWhatIsNotAFlatObject) {
+    std::vector<FlatMember> m;
+    for (const char* text : {
+             "",
+             "[]",
+             "\"s\"",
+             "{",
+             "{\"a\"}",
+             "{\"a\":}",
+             "{\"a\":1,}",
+             "{\"a\":1 \"b\":2}",
+             "{\"a\":1}x",
+             "{\"a\":1}{}",
+             "{\"a\":[1]}",        // nested: the full parser's job
+             "{\"a\":{\"b\":1}}",  // nested
+             "{\"context\":[1,2,3],\"done\":true}",
+             "{\"a\":01}",  // leading zero
+             "{\"a\":1.}",
+             "{\"a\":.5}",
+             "{\"a\":1e}",
+             "{\"a\":-}",
+             "{\"a\":+1}",
+             "{\"a\":tru}",
+             "{\"a\":nul}",
+             "{\"a\":True}",
+             "{\"a\":\"x\ty\"}",  // raw control character
+             "{\"a\":\"\\x\"}",   // bad escape
+             "{\"a\":\"\\u12G4\"}",
+             "{\"a\":\"\\ud800\"}",  // unpaired high surrogate
+             "{\"a\":\"\\udc00\"}",  // lone low surrogate
+             "{\"a\":\"\\ud800\\u0041\"}",
+             "{\"a\":\"\xC3\"}",          // truncated UTF-8
+             "{\"a\":\"\xED\xA0\x80\"}",  // encoded surrogate
+             "{\"\\u0061\":1}",           // escaped key: declined, not misread
+             "{'a':1}",
+             "{\"a\":\"unterminated}",
+         }) {
+        EXPECT_FALSE(common::scan_flat_object(text, m)) << text;
+    }
+}
+
+TEST(JsonScan, UnescapesSurrogatePairsAndEveryShortEscape) {
+    std::string out;
+    ASSERT_TRUE(common::json_unescape(R"(\ud83d\ude00 \"\\\/\b\f\n\r\t\u0041)", out));
+    EXPECT_EQ(out, "\xF0\x9F\x98\x80 \"\\/\b\f\n\r\tA");
+    out.clear();
+    EXPECT_FALSE(common::json_unescape("\\", out));
+    EXPECT_FALSE(common::json_unescape("\\u00", out));
+}
+
+// Differential: on random mutations of real lines, whenever the scanner accepts, the full
+// parser accepts too and reads the same members with the same values.
+TEST(JsonScan, NeverDisagreesWithTheFullParser) {
+    const std::vector<std::string> seeds = {
+        R"({"model":"phi","created_at":"2024-01-01T00:00:00.000000001Z","response":" Hello","done":false})",
+        R"({"model":"phi","response":"caf\u00e9 \ud83d\ude00 \"q\", \n","done":false})",
+        R"({"error":"model 'x' not found"})",
+        R"({"done":true,"done_reason":"stop","eval_count":12,"total_duration":1.5e9})",
+        "{\"response\":\"\xC3\xA9\xF0\x9F\x98\x80\",\"n\":-0,\"z\":null}",
+    };
+    const std::string alphabet = "{}[]\":,\\/unlte0123456789.-+eE \t\n\xC3\xA9\xF0\x9F\x98\x80";
+    common::Rng rng(12345);
+    std::vector<FlatMember> m;
+    std::size_t accepted = 0, declined = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text = seeds[rng.below(seeds.size())];
+        const auto edits = 1 + rng.below(3);
+        for (std::uint64_t e = 0; e < edits && round % 5 != 0; ++e) {
+            const auto at = rng.below(text.size() + 1);
+            switch (rng.below(3)) {
+                case 0:
+                    text.insert(at, 1, alphabet[rng.below(alphabet.size())]);
+                    break;
+                case 1:
+                    if (at < text.size()) text.erase(at, 1);
+                    break;
+                default:
+                    if (at < text.size()) text[at] = alphabet[rng.below(alphabet.size())];
+                    break;
+            }
+        }
+        if (!common::scan_flat_object(text, m)) {
+            ++declined;
+            continue;
+        }
+        ++accepted;
+        const auto j = json::parse(text, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << "scanner accepted what the parser rejects: " << text;
+        ASSERT_TRUE(j.is_object()) << text;
+        json rebuilt = json::object();
+        for (const auto& member : m) {
+            switch (member.kind) {
+                case FlatMember::Kind::string:
+                    rebuilt[std::string(member.key)] = decoded(member);
+                    break;
+                case FlatMember::Kind::boolean:
+                    rebuilt[std::string(member.key)] = member.boolean;
+                    break;
+                case FlatMember::Kind::null:
+                    rebuilt[std::string(member.key)] = nullptr;
+                    break;
+                case FlatMember::Kind::number:
+                    rebuilt[std::string(member.key)] = json::parse(member.raw);
+                    break;
+            }
+        }
+        ASSERT_EQ(rebuilt, j) << text;
+    }
+    // Both outcomes must be exercised, or the test proves nothing.
+    EXPECT_GT(accepted, 4000u);
+    EXPECT_GT(declined, 4000u);
+}
+
+}  // namespace
