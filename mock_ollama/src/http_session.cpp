@@ -171,7 +171,14 @@ void HttpSession::send_chunk(std::string_view data) {
     flush();
 }
 
+void HttpSession::uncork() {
+    corked_ = false;
+    flush();
+    advance();
+}
+
 void HttpSession::flush() {
+    if (closed_ || write_failed_) return;
     if (write_in_flight_) {
         // Only bytes waiting behind an unfinished write count: a large complete reply (a big
         // /_mock/requests page) is not a slow client.
@@ -182,7 +189,7 @@ void HttpSession::flush() {
         }
         return;
     }
-    if (pending_.empty()) return;
+    if (pending_.empty() || corked_) return;
     // Write now, without an asynchronous operation: a token line nearly always fits the
     // socket buffer, and then no handler, allocation or cross-thread wakeup is needed (this
     // is the mock's hottest path: one write per token per stream). The socket is
@@ -223,6 +230,10 @@ void HttpSession::on_write(beast::error_code ec, std::size_t) {
     }
     if (closed_) return;
     flush();
+    if (!write_in_flight_ && run_) {
+        auto run = run_;  // it may end, and release itself, while it sends
+        run->drained();
+    }
     advance();
 }
 

@@ -32,6 +32,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void send(std::string_view bytes);
     // The same for one chunk of a chunked body, framed in place (no copy of `data` made).
     void send_chunk(std::string_view data);
+    // While corked, sends only queue; uncork writes them all at once. A generation corks
+    // while it emits every token already due (a fast stream, or one behind schedule).
+    void cork() { corked_ = true; }
+    void uncork();
+    // Bytes not yet handed to the kernel, and whether the socket is full (a write waits).
+    std::size_t queued() const { return pending_.size(); }
+    bool write_in_flight() const { return write_in_flight_; }
     void close(bool reset);
     bool closed() const { return closed_; }
     // What the connection does once the generation's bytes are all written.
@@ -68,6 +75,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::string writing_, pending_;
     bool write_in_flight_ = false;
     bool write_failed_ = false;
+    bool corked_ = false;
     Next next_ = Next::nothing;
     bool watching_ = false;
     bool read_after_watch_ = false;

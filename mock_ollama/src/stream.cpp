@@ -11,6 +11,8 @@ using std::chrono::nanoseconds;
 using After = HttpSession::After;
 
 namespace {
+constexpr std::size_t kBatchBytes = 64 * 1024;
+
 std::int64_t ns_between(common::SteadyClock::time_point a, common::SteadyClock::time_point b) {
     return std::chrono::duration_cast<nanoseconds>(b - a).count();
 }
@@ -131,11 +133,39 @@ bool GenerationRun::apply_fault() {
     }
 }
 
+void GenerationRun::drained() {
+    if (!waiting_drain_ || done_) return;
+    waiting_drain_ = false;
+    tick();
+}
+
 void GenerationRun::tick() {
-    if (fault_due() && !apply_fault()) return;
-    if (next_ == gen_.tokens.size()) return finish_stream();
-    emit_token();
-    ++next_;
+    // A client that reads slower than the stream holds it back, as a real Ollama's blocked
+    // write does: tokens wait (and count as late) rather than pile up in memory.
+    if (session_->write_in_flight()) {
+        waiting_drain_ = true;
+        return;
+    }
+    // Every token already due goes out in this one wakeup, in one write: a stream at full
+    // speed (or one behind schedule) costs one timer and one system call per batch, not per
+    // token. The session stays referenced here: a fault or the end may release ours.
+    const auto session = session_;
+    session->cork();
+    struct Uncork {
+        HttpSession& s;
+        ~Uncork() { s.uncork(); }
+    } uncork{*session};
+    const auto now = Clock::now();
+    for (;;) {
+        if (fault_due() && !apply_fault()) return;
+        if (next_ == gen_.tokens.size()) return finish_stream();
+        emit_token();
+        ++next_;
+        if (done_) return;
+        if (received_ + offset_of(next_) + shift_ > now) break;
+        // A bounded batch: the rest follows once the socket has taken this one.
+        if (session->queued() >= kBatchBytes) break;
+    }
     arm(offset_of(next_));
 }
 

@@ -22,6 +22,9 @@ class GenerationRun : public std::enable_shared_from_this<GenerationRun> {
                   std::int64_t received_wall_us);
 
     void start();
+    // The session's socket took everything queued: a generation held back by a client that
+    // reads slowly goes on.
+    void drained();
     // The client went away or the session closed: stop, emit nothing more.
     void abort(std::string_view outcome);
 
@@ -60,6 +63,7 @@ class GenerationRun : public std::enable_shared_from_this<GenerationRun> {
     bool fault_applied_ = false;
     bool settled_ = false;
     bool done_ = false;
+    bool waiting_drain_ = false;
     Clock::time_point first_token_at_{}, last_token_at_{};
 };
 

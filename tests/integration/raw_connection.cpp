@@ -18,9 +18,15 @@ std::runtime_error errno_error(const char* what) {
 }
 }  // namespace
 
-RawConnection::RawConnection(unsigned short port) {
+RawConnection::RawConnection(unsigned short port, int receive_buffer) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw errno_error("socket");
+    if (receive_buffer > 0 &&
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer) != 0) {
+        const auto e = errno_error("setsockopt(SO_RCVBUF)");
+        ::close(fd_);
+        throw e;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

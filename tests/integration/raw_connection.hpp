@@ -10,8 +10,10 @@ namespace mock_test {
 
 class RawConnection {
   public:
-    // Connects to 127.0.0.1:port; throws std::runtime_error when it cannot.
-    explicit RawConnection(unsigned short port);
+    // Connects to 127.0.0.1:port; throws std::runtime_error when it cannot. A non-zero
+    // `receive_buffer` sets SO_RCVBUF first, so that the kernel holds little for a client
+    // that does not read.
+    explicit RawConnection(unsigned short port, int receive_buffer = 0);
     ~RawConnection();
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
