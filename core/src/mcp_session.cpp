@@ -1,5 +1,6 @@
 #include "mcp_session.hpp"
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 
 #include "common/json_text.hpp"
@@ -173,14 +174,17 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
     req.stream = call->stream_upstream;
     auto self = shared_from_this();
     // Callbacks arrive on the Ollama client's strand; the work moves to this session's.
+    // `defer`, not `post`: the relay is a continuation of the read that brought the token, so
+    // it queues on this thread rather than waking another one for it (a cross-thread wakeup
+    // per token cost more than the relay itself).
     call->upstream = state_.ollama.generate(
         std::move(req),
         [self, call](std::string_view token) {
-            net::post(self->strand_,
-                      [self, call, t = std::string(token)] { self->relay(call, t); });
+            net::defer(self->strand_,
+                       [self, call, t = std::string(token)] { self->relay(call, t); });
         },
         [self, call](OllamaResult result) {
-            net::post(self->strand_, [self, call, result = std::move(result)]() mutable {
+            net::defer(self->strand_, [self, call, result = std::move(result)]() mutable {
                 self->generated(call, std::move(result));
             });
         });
