@@ -8,10 +8,16 @@
 #                                          stalls for 120 s, one streams for 66 s)
 #   scripts/run.sh --time-scale 0.01       every duration a hundred times shorter
 #   scripts/run.sh scenarios/faults ...    other scenarios; any mcp-harness run option
+#   scripts/run.sh --out DIR               reports in DIR instead of harness-report/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 BUILD_DIR=${BUILD_DIR:-build}
 paths=()
 if [[ $# -eq 0 || "${1:-}" == --* ]]; then paths=(scenarios/checklist); fi
-exec "$BUILD_DIR/harness/mcp-harness" run "${paths[@]}" --out harness-report "$@"
+# Reports go to harness-report/ unless the caller chose a folder with --out.
+out=(--out harness-report)
+for arg in "$@"; do
+  if [[ "$arg" == --out || "$arg" == --out=* ]]; then out=(); fi
+done
+exec "$BUILD_DIR/harness/mcp-harness" run "${paths[@]}" "${out[@]}" "$@"
