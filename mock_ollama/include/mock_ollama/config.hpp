@@ -77,7 +77,9 @@ struct MockConfig {
     std::chrono::milliseconds header_timeout{10'000};  // unfinished request headers: closed
     std::chrono::milliseconds idle_timeout{300'000};   // idle keep-alive connections: closed
     std::size_t request_log_limit = 10'000;            // requests kept for /_mock/requests
-    std::size_t write_queue_limit = 1 << 20;           // bytes queued for a slow client
+    // Bytes that may queue behind a write that does not finish (a stream is held back
+    // instead, see GenerationRun::tick); past it the connection is closed.
+    std::size_t write_queue_limit = 1 << 20;
     common::LogLevel log_level = common::LogLevel::info;
     RuntimeConfig runtime;
 };
