@@ -83,9 +83,16 @@ void GenerationRun::arm(nanoseconds offset) {
     // timerfd re-arm, instead of one each per token): at 2,000 streams those were a quarter
     // of the mock's CPU. A token is then at most one step late, which the lateness figures
     // include; the schedule itself stays absolute, so nothing accumulates.
+    // The step shrinks with --time-scale below 1, so that a compressed run keeps its tokens
+    // as far apart, relative to the step, as a real-time one.
     const auto since = (received_ + offset + shift_).time_since_epoch();
-    const auto step = std::chrono::duration_cast<Clock::duration>(kTimerGrid);
-    timer_.expires_at(Clock::time_point((since + step - Clock::duration(1)) / step * step));
+    const auto step = std::chrono::duration_cast<Clock::duration>(
+        common::scaled(kTimerGrid, std::min(1.0, gen_.time_scale)));
+    if (step <= Clock::duration::zero()) {
+        timer_.expires_at(Clock::time_point(since));
+    } else {
+        timer_.expires_at(Clock::time_point((since + step - Clock::duration(1)) / step * step));
+    }
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
         if (!ec && !self->done_) self->tick();
     });
