@@ -16,6 +16,8 @@ namespace {
 
 constexpr std::string_view kServerName = "patient-summaries-server";
 constexpr std::string_view kServerVersion = "0.1.0";
+// Token bytes read from Ollama but not yet relayed, per call, before upstream reading waits.
+constexpr std::size_t kMaxUnrelayedBytes = 256 * 1024;
 // Newest first: an unknown version is answered with the first.
 constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
 
@@ -172,6 +174,9 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
     OllamaRequest req;
     req.prompt = summary_prompt(*call->patient);
     req.stream = call->stream_upstream;
+    // Upstream reading waits while this session is behind by more than this: a fast Ollama
+    // must not pile tokens up in memory between the client's strand and ours.
+    req.max_unconsumed = kMaxUnrelayedBytes;
     auto self = shared_from_this();
     // Callbacks arrive on the Ollama client's strand; the work moves to this session's.
     // `defer`, not `post`: the relay is a continuation of the read that brought the token, so
@@ -191,6 +196,7 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
 }
 
 void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token) {
+    state_.ollama.consumed(call->upstream, token.size());
     if (closed_ || call->cancelled) return;
     ++call->tokens;
     call->code_points += common::utf8::code_points(token);

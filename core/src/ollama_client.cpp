@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,12 @@ std::string clip(std::string_view s, std::size_t n = 80) {
 }  // namespace
 
 namespace {
+// What a token handed on costs its consumer until it is dealt with: its bytes, and the work
+// queued for it (a handler, a frame), which for the typical 4-byte token is most of it.
+constexpr std::size_t flow_cost(std::size_t token_bytes) {
+    return token_bytes + 256;
+}
+
 // What one NDJSON line of /api/generate says.
 struct UpstreamLine {
     std::optional<std::string> error;  // the "error" member, as text
@@ -92,6 +99,16 @@ class OllamaCall {
     bool done = false;      // the final chunk arrived
     bool finished = false;  // on_done was called
     OllamaResult result;
+    // Set by cancel() from any thread, read by the write callback: a cancelled call stops
+    // reading at once, not when the strand gets to the cancellation (a fast upstream would
+    // otherwise pour thousands more tokens into a session that has gone).
+    std::atomic<bool> cancel_requested{false};
+    // Flow control (OllamaRequest::max_unconsumed): token bytes handed on and not yet
+    // consumed; `paused` is set on the strand when the transfer pauses, and cleared by
+    // whoever brings `unconsumed` back under the low mark, who then resumes it.
+    std::size_t max_unconsumed = 0;
+    std::atomic<std::size_t> unconsumed{0};
+    std::atomic<bool> paused{false};
     UpstreamLine line;                        // the line being read, reused
     std::vector<common::FlatMember> members;  // its members, reused
 };
@@ -138,6 +155,11 @@ bool read_dom(std::string_view line, UpstreamLine& out) {
 // Parses streamed NDJSON; false (with call.result set) stops the transfer.
 bool feed(OllamaCall& call, std::string_view bytes) {
     const auto status = call.splitter.feed(bytes, [&call](std::string_view line) {
+        if (call.cancel_requested.load(std::memory_order_relaxed)) {
+            call.result.error = OllamaError::cancelled;
+            call.result.message = "cancelled";
+            return false;
+        }
         UpstreamLine& l = call.line;
         l.error.reset();
         l.response.clear();
@@ -161,6 +183,7 @@ bool feed(OllamaCall& call, std::string_view bytes) {
         if (!l.response.empty()) {
             ++call.result.tokens;
             call.result.text += l.response;
+            if (call.max_unconsumed > 0) call.unconsumed.fetch_add(flow_cost(l.response.size()));
             if (call.on_token) call.on_token(l.response);
         }
         if (l.done) {
@@ -197,6 +220,14 @@ std::size_t on_write(char* data, std::size_t size, std::size_t n, void* p) {
         return bytes;
     }
     if (call.result.error != OllamaError::none) return 0;
+    if (call.max_unconsumed > 0 && call.unconsumed.load() > call.max_unconsumed) {
+        // The consumer is behind: curl keeps these bytes and gives them again on resume.
+        // The flag goes up before the second look, so a consumer that gets under the low
+        // mark after that look sees it and resumes us; one that got there before, we see.
+        call.paused.store(true);
+        if (call.unconsumed.load() > call.max_unconsumed / 2) return CURL_WRITEFUNC_PAUSE;
+        if (!call.paused.exchange(false)) return CURL_WRITEFUNC_PAUSE;  // a resume is on its way
+    }
     return feed(call, {data, bytes}) ? bytes : 0;  // 0 aborts the transfer
 }
 
@@ -234,6 +265,7 @@ class OllamaClient::Impl : public std::enable_shared_from_this<Impl> {
 
 void OllamaClient::Impl::start(const std::shared_ptr<OllamaCall>& call, const OllamaRequest& req) {
     call->stream = req.stream;
+    call->max_unconsumed = req.max_unconsumed;
     call->body = nlohmann::json{{"model", req.model.empty() ? config_.model : req.model},
                                 {"prompt", req.prompt},
                                 {"stream", req.stream},
@@ -272,6 +304,8 @@ void OllamaClient::Impl::arm_inactivity(const std::shared_ptr<OllamaCall>& call)
     call->timer.expires_at(call->last_activity + config_.inactivity_timeout);
     call->timer.async_wait([self = shared_from_this(), call](boost::system::error_code ec) {
         if (ec || call->finished) return;
+        // A transfer we paused (flow control) is waiting for our consumer, not for Ollama.
+        if (call->paused.load()) call->last_activity = Clock::now();
         if (Clock::now() - call->last_activity < self->config_.inactivity_timeout) {
             return self->arm_inactivity(call);
         }
@@ -396,8 +430,20 @@ std::shared_ptr<OllamaCall> OllamaClient::generate(OllamaRequest request, OnToke
     return call;
 }
 
+void OllamaClient::consumed(const std::shared_ptr<OllamaCall>& call, std::size_t bytes) {
+    if (!call || call->max_unconsumed == 0) return;
+    const std::size_t cost = flow_cost(bytes);
+    const std::size_t left = call->unconsumed.fetch_sub(cost) - cost;
+    if (left > call->max_unconsumed / 2 || !call->paused.exchange(false)) return;
+    net::post(strand_, [call] {
+        // Resuming may deliver the held bytes at once, through the write callback.
+        if (!call->finished && call->easy != nullptr) curl_easy_pause(call->easy, CURLPAUSE_CONT);
+    });
+}
+
 void OllamaClient::cancel(const std::shared_ptr<OllamaCall>& call) {
     if (!call) return;
+    call->cancel_requested.store(true, std::memory_order_relaxed);
     net::post(strand_, [impl = impl_, call] { impl->cancel(call); });
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -220,6 +221,56 @@ TEST_F(OllamaClientTest, CancelAbortsTheUpstreamRequest) {
         if (active != 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_EQ(active, 0);
+}
+
+// With flow control, a consumer that falls behind pauses the transfer (tokens stop coming,
+// nothing piles up) and, once it catches up, the transfer resumes and completes whole.
+TEST_F(OllamaClientTest, FlowControlPausesTheTransferUntilTokensAreConsumed) {
+    using namespace std::chrono_literals;
+    constexpr std::size_t kTokens = 20000;
+    auto& c = client();
+    core::OllamaRequest req{.prompt = "Name: Flow Control"};
+    req.options = {{"mock_tps", 1e7}, {"mock_tokens", kTokens}, {"mock_ttft_ms", 0}};
+    req.max_unconsumed = 4096;
+    std::mutex m;
+    std::vector<std::size_t> unconsumed;  // sizes of tokens received, not yet consumed
+    std::size_t received = 0;
+    std::promise<OllamaResult> done;
+    auto fut = done.get_future();
+    auto call = c.generate(
+        req,
+        [&](std::string_view t) {
+            std::lock_guard lock(m);
+            unconsumed.push_back(t.size());
+            ++received;
+        },
+        [&](OllamaResult r) { done.set_value(std::move(r)); });
+
+    std::this_thread::sleep_for(300ms);
+    {
+        std::lock_guard lock(m);
+        EXPECT_GT(received, 0u);
+        EXPECT_LT(received, 2000u) << "the transfer did not pause for its consumer";
+    }
+    EXPECT_EQ(fut.wait_for(0s), std::future_status::timeout) << "finished without its consumer";
+
+    // Consume as tokens come: the transfer resumes and completes.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (fut.wait_for(1ms) != std::future_status::ready &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::vector<std::size_t> batch;
+        {
+            std::lock_guard lock(m);
+            batch.swap(unconsumed);
+        }
+        for (const std::size_t size : batch) c.consumed(call, size);
+    }
+    ASSERT_EQ(fut.wait_for(0s), std::future_status::ready) << "never resumed";
+    const auto r = fut.get();
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_EQ(r.tokens, kTokens);
+    std::lock_guard lock(m);
+    EXPECT_EQ(received, kTokens);
 }
 
 TEST_F(OllamaClientTest, HundredConcurrentCallsEachGetTheirOwnTokens) {

@@ -53,6 +53,11 @@ struct OllamaRequest {
     std::string model = {};  // empty: the configured model
     bool stream = true;
     nlohmann::json options = nlohmann::json::object();
+    // Flow control: with a limit, the upstream transfer pauses while the tokens passed to
+    // `on_token` and not yet reported with consumed() cost more than this many bytes (each
+    // token its size plus 256 for the work queued for it), and resumes once the consumer is
+    // back under half of it. 0: no flow control.
+    std::size_t max_unconsumed = 0;
 };
 
 class OllamaCall;
@@ -71,6 +76,9 @@ class OllamaClient {
     std::shared_ptr<OllamaCall> generate(OllamaRequest request, OnToken on_token, OnDone on_done);
     // Aborts the upstream request; `on_done` receives `cancelled`. Callable from any thread.
     void cancel(const std::shared_ptr<OllamaCall>& call);
+    // With flow control: `bytes` of the tokens given to `on_token` are dealt with. Callable
+    // from any thread.
+    void consumed(const std::shared_ptr<OllamaCall>& call, std::size_t bytes);
 
     const OllamaConfig& config() const { return config_; }
     std::size_t active() const;
