@@ -6,143 +6,14 @@ namespace common {
 
 namespace {
 
-class Scanner {
-  public:
-    explicit Scanner(std::string_view text) : s_(text) {}
+constexpr int kMaxDepth = 64;
 
-    bool object(std::vector<FlatMember>& members) {
-        members.clear();
-        skip_ws();
-        if (!eat('{')) return false;
-        skip_ws();
-        if (eat('}')) return end();
-        for (;;) {
-            FlatMember m;
-            bool escaped = false;
-            if (!string(m.key, escaped) || escaped) return false;
-            skip_ws();
-            if (!eat(':')) return false;
-            skip_ws();
-            if (!value(m)) return false;
-            members.push_back(m);
-            skip_ws();
-            if (eat('}')) return end();
-            if (!eat(',')) return false;
-            skip_ws();
-        }
-    }
-
-  private:
-    bool end() {
-        skip_ws();
-        return i_ == s_.size();
-    }
-    bool eat(char c) {
-        if (i_ < s_.size() && s_[i_] == c) {
-            ++i_;
-            return true;
-        }
-        return false;
-    }
-    void skip_ws() {
-        while (i_ < s_.size() &&
-               (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
-            ++i_;
-        }
-    }
-    bool literal(std::string_view word) {
-        if (s_.substr(i_, word.size()) != word) return false;
-        i_ += word.size();
-        return true;
-    }
-
-    // A string's body: no raw control characters, escapes checked by json_unescape later
-    // only when it has any (the common token has none), UTF-8 validated here.
-    bool string(std::string_view& body, bool& escaped) {
-        if (!eat('"')) return false;
-        const std::size_t start = i_;
-        bool ascii = true;
-        while (i_ < s_.size()) {
-            const auto c = static_cast<unsigned char>(s_[i_]);
-            if (c == '"') {
-                body = s_.substr(start, i_ - start);
-                ++i_;
-                if (!ascii && !utf8::valid(body)) return false;
-                if (escaped) {
-                    std::string scratch;
-                    if (!json_unescape(body, scratch)) return false;
-                }
-                return true;
-            }
-            if (c < 0x20) return false;
-            if (c >= 0x80) ascii = false;
-            if (c == '\\') {
-                escaped = true;
-                if (++i_ == s_.size()) return false;  // the escaped character is skipped below
-            }
-            ++i_;
-        }
-        return false;
-    }
-
-    bool digits() {
-        const std::size_t start = i_;
-        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-        return i_ > start;
-    }
-
-    // RFC 8259 number: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
-    bool number() {
-        eat('-');
-        if (eat('0')) {
-            if (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') return false;
-        } else if (!digits()) {
-            return false;
-        }
-        if (eat('.') && !digits()) return false;
-        if (eat('e') || eat('E')) {
-            if (!eat('+')) eat('-');
-            if (!digits()) return false;
-        }
-        return true;
-    }
-
-    bool value(FlatMember& m) {
-        if (i_ >= s_.size()) return false;
-        const std::size_t start = i_;
-        switch (s_[i_]) {
-            case '"': {
-                bool escaped = false;
-                m.kind = FlatMember::Kind::string;
-                return string(m.raw, escaped);
-            }
-            case 't':
-                m.kind = FlatMember::Kind::boolean;
-                m.boolean = true;
-                m.raw = "true";
-                return literal("true");
-            case 'f':
-                m.kind = FlatMember::Kind::boolean;
-                m.raw = "false";
-                return literal("false");
-            case 'n':
-                m.kind = FlatMember::Kind::null;
-                m.raw = "null";
-                return literal("null");
-            default:
-                m.kind = FlatMember::Kind::number;
-                if (!number()) return false;
-                m.raw = s_.substr(start, i_ - start);
-                return true;
-        }
-    }
-
-    std::string_view s_;
-    std::size_t i_ = 0;
-};
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
+    if (is_digit(c)) return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
@@ -159,28 +30,162 @@ bool read_u16(std::string_view s, std::size_t at, unsigned& out) {
     return true;
 }
 
-void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
+}  // namespace
+
+void JsonScanner::skip_ws() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+        ++i_;
     }
 }
 
-}  // namespace
+bool JsonScanner::at_end() {
+    skip_ws();
+    return i_ == s_.size();
+}
+
+bool JsonScanner::peek(char c) {
+    skip_ws();
+    return i_ < s_.size() && s_[i_] == c;
+}
+
+bool JsonScanner::eat(char c) {
+    if (!peek(c)) return false;
+    ++i_;
+    return true;
+}
+
+bool JsonScanner::string(std::string_view& raw) {
+    skip_ws();
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    const std::size_t start = i_++;
+    while (i_ < s_.size()) {
+        const auto c = static_cast<unsigned char>(s_[i_]);
+        if (c == '"') {
+            ++i_;
+            raw = s_.substr(start, i_ - start);
+            return true;
+        }
+        if (c < 0x20) return false;
+        if (c == '\\') {
+            if (++i_ >= s_.size()) return false;
+            const char e = s_[i_];
+            if (e == 'u') {
+                for (int k = 0; k < 4; ++k) {
+                    if (++i_ >= s_.size() || hex(s_[i_]) < 0) return false;
+                }
+            } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' &&
+                       e != 'r' && e != 't') {
+                return false;
+            }
+        }
+        ++i_;
+    }
+    return false;
+}
+
+bool JsonScanner::number(std::string_view& raw) {
+    skip_ws();
+    const std::size_t start = i_;
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+    if (s_[i_] == '0') {
+        ++i_;
+    } else {
+        while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+        ++i_;
+        if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+        while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+        ++i_;
+        if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+        if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+        while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    raw = s_.substr(start, i_ - start);
+    return true;
+}
+
+bool JsonScanner::value(std::string_view& raw, int depth) {
+    if (depth > kMaxDepth) return false;
+    skip_ws();
+    if (i_ >= s_.size()) return false;
+    const std::size_t start = i_;
+    const char c = s_[i_];
+    if (c == '"') return string(raw);
+    if (c == '-' || is_digit(c)) return number(raw);
+    if (c == '{' || c == '[') {
+        const char close = c == '{' ? '}' : ']';
+        ++i_;
+        if (!eat(close)) {
+            do {
+                std::string_view ignored;
+                if (c == '{' && (!string(ignored) || !eat(':'))) return false;
+                if (!value(ignored, depth + 1)) return false;
+            } while (eat(','));
+            if (!eat(close)) return false;
+        }
+        raw = s_.substr(start, i_ - start);
+        return true;
+    }
+    for (std::string_view lit : {"true", "false", "null"}) {
+        if (s_.substr(i_, lit.size()) == lit) {
+            i_ += lit.size();
+            raw = s_.substr(start, lit.size());
+            return true;
+        }
+    }
+    return false;
+}
 
 bool scan_flat_object(std::string_view text, std::vector<FlatMember>& members) {
-    return Scanner(text).object(members);
+    members.clear();
+    JsonScanner scanner(text);
+    bool flat = true;
+    const bool ok = scanner.object([&](std::string_view key, std::string_view raw) {
+        if (!flat) return;
+        FlatMember m;
+        m.key = key;
+        switch (raw.front()) {
+            case '"': {
+                m.kind = FlatMember::Kind::string;
+                m.raw = raw.substr(1, raw.size() - 2);
+                // The scanner checked the escape syntax; UTF-8 and surrogate pairing are
+                // checked here, only for the strings that need it (a plain token needs neither).
+                if (!utf8::valid(m.raw)) flat = false;
+                std::string scratch;
+                if (m.raw.find("\\u") != std::string_view::npos && !json_unescape(m.raw, scratch)) {
+                    flat = false;
+                }
+                break;
+            }
+            case '{':
+            case '[':
+                flat = false;  // nested: the full parser's job
+                break;
+            case 't':
+            case 'f':
+                m.kind = FlatMember::Kind::boolean;
+                m.boolean = raw.front() == 't';
+                m.raw = raw;
+                break;
+            case 'n':
+                m.kind = FlatMember::Kind::null;
+                m.raw = raw;
+                break;
+            default:
+                m.kind = FlatMember::Kind::number;
+                m.raw = raw;
+                break;
+        }
+        // An escaped key might spell another key; a key is held to UTF-8 like any string.
+        if (key.find('\\') != std::string_view::npos || !utf8::valid(key)) flat = false;
+        members.push_back(m);
+    });
+    return ok && flat && scanner.at_end();
 }
 
 bool json_unescape(std::string_view s, std::string& out) {
@@ -197,13 +202,9 @@ bool json_unescape(std::string_view s, std::string& out) {
         const char e = s[i++];
         switch (e) {
             case '"':
-                out += '"';
-                break;
             case '\\':
-                out += '\\';
-                break;
             case '/':
-                out += '/';
+                out += e;
                 break;
             case 'b':
                 out += '\b';
@@ -234,7 +235,7 @@ bool json_unescape(std::string_view s, std::string& out) {
                     i += 6;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }
-                append_utf8(out, cp);
+                utf8::append(out, cp);
                 break;
             }
             default:

@@ -1,8 +1,8 @@
 #include "harness/frame.hpp"
 
 #include <charconv>
-#include <optional>
 
+#include "common/json_scan.hpp"
 #include "common/utf8.hpp"
 
 namespace harness {
@@ -11,221 +11,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kMaxDepth = 64;
-
-// A strict JSON scanner over one frame: validates the grammar and hands out the raw text of
-// the values the fast path needs. It never allocates except to unescape a string.
-class Scanner {
-  public:
-    explicit Scanner(std::string_view s) : s_(s) {}
-
-    void skip_ws() {
-        while (i_ < s_.size() &&
-               (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
-            ++i_;
-        }
-    }
-    bool at_end() {
-        skip_ws();
-        return i_ == s_.size();
-    }
-    bool peek(char c) {
-        skip_ws();
-        return i_ < s_.size() && s_[i_] == c;
-    }
-    bool eat(char c) {
-        if (!peek(c)) return false;
-        ++i_;
-        return true;
-    }
-
-    // A string, quotes included in `raw`.
-    bool string(std::string_view& raw) {
-        skip_ws();
-        if (i_ >= s_.size() || s_[i_] != '"') return false;
-        const std::size_t start = i_++;
-        while (i_ < s_.size()) {
-            const auto c = static_cast<unsigned char>(s_[i_]);
-            if (c == '"') {
-                ++i_;
-                raw = s_.substr(start, i_ - start);
-                return true;
-            }
-            if (c < 0x20) return false;
-            if (c == '\\') {
-                if (++i_ >= s_.size()) return false;
-                const char e = s_[i_];
-                if (e == 'u') {
-                    for (int k = 0; k < 4; ++k) {
-                        if (++i_ >= s_.size() || !is_hex(s_[i_])) return false;
-                    }
-                } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' &&
-                           e != 'r' && e != 't') {
-                    return false;
-                }
-            }
-            ++i_;
-        }
-        return false;
-    }
-
-    bool number(std::string_view& raw) {
-        skip_ws();
-        const std::size_t start = i_;
-        if (i_ < s_.size() && s_[i_] == '-') ++i_;
-        if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
-        if (s_[i_] == '0') {
-            ++i_;
-        } else {
-            while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
-        }
-        if (i_ < s_.size() && s_[i_] == '.') {
-            ++i_;
-            if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
-            while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
-        }
-        if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
-            ++i_;
-            if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
-            if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
-            while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
-        }
-        raw = s_.substr(start, i_ - start);
-        return true;
-    }
-
-    // Any value; `raw` is its text without surrounding white space.
-    bool value(std::string_view& raw, int depth = 0) {
-        if (depth > kMaxDepth) return false;
-        skip_ws();
-        if (i_ >= s_.size()) return false;
-        const std::size_t start = i_;
-        const char c = s_[i_];
-        if (c == '"') return string(raw);
-        if (c == '-' || is_digit(c)) return number(raw);
-        if (c == '{' || c == '[') {
-            const char close = c == '{' ? '}' : ']';
-            ++i_;
-            if (!eat(close)) {
-                do {
-                    std::string_view ignored;
-                    if (c == '{' && (!string(ignored) || !eat(':'))) return false;
-                    if (!value(ignored, depth + 1)) return false;
-                } while (eat(','));
-                if (!eat(close)) return false;
-            }
-            raw = s_.substr(start, i_ - start);
-            return true;
-        }
-        for (std::string_view lit : {"true", "false", "null"}) {
-            if (s_.substr(i_, lit.size()) == lit) {
-                i_ += lit.size();
-                raw = s_.substr(start, lit.size());
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // An object, calling member(key_raw_without_quotes, value_raw) for each member.
-    template <typename Member>
-    bool object(Member&& member) {
-        if (!eat('{')) return false;
-        if (eat('}')) return true;
-        do {
-            std::string_view key, val;
-            if (!string(key) || !eat(':') || !value(val)) return false;
-            member(key.substr(1, key.size() - 2), val);
-        } while (eat(','));
-        return eat('}');
-    }
-
-  private:
-    static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-    static bool is_hex(char c) {
-        return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    std::string_view s_;
-    std::size_t i_ = 0;
-};
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-std::optional<std::uint32_t> hex4(std::string_view s) {
-    std::uint32_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + 4, v, 16);
-    if (ec != std::errc{} || end != s.data() + 4) return std::nullopt;
-    return v;
-}
+using common::JsonScanner;
 
 // Decodes a raw string already validated by the scanner (quotes included). False on a lone
 // surrogate, which a strict parser rejects too.
 bool unescape(std::string_view raw, std::string& out) {
     out.clear();
-    const std::string_view body = raw.substr(1, raw.size() - 2);
-    out.reserve(body.size());
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        const char c = body[i];
-        if (c != '\\') {
-            out += c;
-            continue;
-        }
-        const char e = body[++i];
-        switch (e) {
-            case 'b':
-                out += '\b';
-                break;
-            case 'f':
-                out += '\f';
-                break;
-            case 'n':
-                out += '\n';
-                break;
-            case 'r':
-                out += '\r';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case 'u': {
-                auto cp = hex4(body.substr(i + 1, 4));
-                i += 4;
-                if (!cp) return false;
-                if (*cp >= 0xD800 && *cp <= 0xDBFF) {
-                    if (body.substr(i + 1, 2) != "\\u") return false;
-                    const auto low = hex4(body.substr(i + 3, 4));
-                    if (!low || *low < 0xDC00 || *low > 0xDFFF) return false;
-                    i += 6;
-                    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
-                } else if (*cp >= 0xDC00 && *cp <= 0xDFFF) {
-                    return false;
-                }
-                append_utf8(out, *cp);
-                break;
-            }
-            default:
-                out += e;
-                break;  // " \ /
-        }
-    }
-    return true;
+    return common::json_unescape(raw.substr(1, raw.size() - 2), out);
 }
 
 // Raw id or token text usable as a route key as is: what dump() would write for it.
@@ -249,7 +41,7 @@ bool parse_number(std::string_view raw, T& out) {
 // The token frames of either form, without a DOM. False means "let the DOM decide", never
 // "invalid": the result is then exactly what the DOM path gives.
 bool parse_token_fast(std::string_view text, Frame& f) {
-    Scanner top(text);
+    JsonScanner top(text);
     std::string_view type, token, position, id, method, params;
     bool has_id = false, other = false;
     const bool ok = top.object([&](std::string_view key, std::string_view val) {
@@ -282,7 +74,7 @@ bool parse_token_fast(std::string_view text, Frame& f) {
     }
     if (method == "\"notifications/progress\"" && !has_id && !params.empty() &&
         params.front() == '{') {
-        Scanner p(params);
+        JsonScanner p(params);
         std::string_view ptoken, progress, message;
         bool p_other = false;
         if (!p.object([&](std::string_view key, std::string_view val) {

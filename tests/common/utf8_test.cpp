@@ -33,3 +33,19 @@ TEST(Utf8, SequenceLengthFromLeadByte) {
 }
 
 }  // namespace
+
+TEST(Utf8, AppendEncodesEachLengthAndRoundTripsThroughValid) {
+    std::string out;
+    for (const char32_t cp : {U'A', U'\u00e9', U'\u20ac', U'\U0001F600', U'\U0010FFFF'}) {
+        out.clear();
+        common::utf8::append(out, cp);
+        EXPECT_TRUE(common::utf8::valid(out));
+        EXPECT_EQ(common::utf8::code_points(out), 1u);
+    }
+    out.clear();
+    common::utf8::append(out, U'\u00e9');
+    EXPECT_EQ(out, "\xC3\xA9");
+    out.clear();
+    common::utf8::append(out, U'\U0001F600');
+    EXPECT_EQ(out, "\xF0\x9F\x98\x80");
+}

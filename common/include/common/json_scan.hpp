@@ -1,15 +1,50 @@
 #pragma once
-// Reading a flat JSON object (every member a string, number, true, false or null) without
-// building a DOM: the server's hot path, one Ollama NDJSON line per streamed token. It is
-// exact where it answers and declines the rest: anything nested, malformed, or with an
-// escaped key makes scan_flat_object return false, and the caller falls back to a full
-// parser (which then also gives the error message). So it can never accept what the full
-// parser would reject.
+// Reading JSON text without building a DOM, for the hot paths that see one small JSON text
+// per streamed token: the server reading Ollama's NDJSON lines, the harness reading the
+// server's token frames. The scanner is strict where it answers and declines the rest, and
+// its callers then fall back to a full parser (which also gives the error message); so a
+// fast path can never accept what the full parser would reject.
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace common {
+
+// A strict scanner over one JSON text: it validates the grammar (RFC 8259; strings are
+// checked for control characters and escape syntax, not for UTF-8 or surrogate pairing)
+// and hands out the raw text of values. It never allocates.
+class JsonScanner {
+  public:
+    explicit JsonScanner(std::string_view s) : s_(s) {}
+
+    void skip_ws();
+    bool at_end();  // only white space is left
+    bool peek(char c);
+    bool eat(char c);
+    // A string; `raw` has its quotes.
+    bool string(std::string_view& raw);
+    bool number(std::string_view& raw);
+    // Any value, nested up to 64 deep; `raw` is its text without surrounding white space.
+    bool value(std::string_view& raw, int depth = 0);
+
+    // An object, calling member(key, value_raw) for each member in order; `key` is the raw
+    // text between the key's quotes (still escaped).
+    template <typename Member>
+    bool object(Member&& member) {
+        if (!eat('{')) return false;
+        if (eat('}')) return true;
+        do {
+            std::string_view key, val;
+            if (!string(key) || !eat(':') || !value(val)) return false;
+            member(key.substr(1, key.size() - 2), val);
+        } while (eat(','));
+        return eat('}');
+    }
+
+  private:
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
 
 struct FlatMember {
     enum class Kind { string, number, boolean, null };
@@ -19,11 +54,12 @@ struct FlatMember {
     bool boolean = false;
 };
 
-// True when `text` (surrounding whitespace allowed) is exactly one JSON object whose members
-// are all scalars, with valid UTF-8 and valid escapes; `members` then holds them in order.
+// True when `text` (surrounding white space allowed) is exactly one JSON object whose
+// members are all scalars, with valid UTF-8 and valid escapes (surrogates paired); `members`
+// then holds them in order.
 bool scan_flat_object(std::string_view text, std::vector<FlatMember>& members);
 
-// Appends the decoded form of a string's escaped text (FlatMember::raw) to `out`.
+// Appends the decoded form of a string's escaped text (between its quotes) to `out`.
 // False on a bad escape or an unpaired surrogate.
 bool json_unescape(std::string_view escaped, std::string& out);
 
