@@ -1,4 +1,5 @@
 #include "mini_xml.hpp"
+#include "common/utf8.hpp"
 
 #include <cstdint>
 
@@ -38,24 +39,6 @@ namespace {
 bool is_xml_char(std::uint32_t cp) {
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 // Every byte of the document must be well-formed UTF-8 encoding an XML Char.
@@ -196,7 +179,7 @@ class Parser {
                 cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(v);
             }
             if (!is_xml_char(cp)) fail("character reference to a non-XML character");
-            append_utf8(out, cp);
+            common::utf8::append(out, cp);
         } else {
             fail("unknown entity &" + std::string(ref) + ";");
         }
