@@ -13,6 +13,8 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   libboost-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libre2-dev
+  clang libfuzzer-14-dev libclang-rt-14-dev
   curl python3 ca-certificates
 )
 

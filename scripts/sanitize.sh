@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The sanitizer stage of the test suite: builds everything with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer at -O1 into build-asan/ (with the libFuzzer targets of fuzz/),
+# runs the unit, integration and fuzz-corpus tests there, then each fuzz target for a
+# bounded time. Any sanitizer report fails the stage.
+#
+#   scripts/sanitize.sh                 build, tests, fuzz 60 s per target
+#   FUZZ_SECONDS=600 scripts/sanitize.sh   longer fuzzing
+#   scripts/sanitize.sh -R mock         extra arguments go to ctest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --no-build
+ASAN_DIR=${ASAN_DIR:-build-asan}
+if [[ ! -f "$ASAN_DIR/build.ninja" ]]; then
+  CC=clang CXX=clang++ cmake -S . -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DMSH_SANITIZE=ON -DMSH_BUILD_FUZZ=ON \
+    -DMSH_BUILD_BENCH=OFF >/dev/null
+fi
+cmake --build "$ASAN_DIR" -j "$(nproc)"
+# Leaks are reported too; a report makes the process exit non-zero, and the test fails.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$(nproc)" "$@"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
