@@ -1,10 +1,12 @@
 #include "core/file_ops.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <string>
 
 namespace core {
 
@@ -92,6 +94,87 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
     auto tmp = target;
     tmp += ".tmp-" + std::to_string(::getpid());
     return tmp;
+}
+
+bool is_temp_name_for(const std::filesystem::path& target, std::string_view file_name) {
+    const std::string prefix = target.filename().string() + ".tmp-";
+    if (file_name.size() <= prefix.size() || !file_name.starts_with(prefix)) return false;
+    file_name.remove_prefix(prefix.size());
+    return file_name.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+TempCleanup remove_temp_files(FileOps& ops, const std::filesystem::path& target) {
+    namespace fs = std::filesystem;
+    TempCleanup result;
+    auto dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const auto& path = it->path();
+        if (!is_temp_name_for(target, path.filename().string())) continue;
+        std::error_code type_ec;
+        // symlink_status: a link named like a temp file is not ours to follow or remove.
+        if (!fs::is_regular_file(fs::symlink_status(path, type_ec))) {
+            result.failures.push_back(path.string() + ": not a regular file; left in place");
+            continue;
+        }
+        const auto unlinked = ops.unlink(path);
+        if (!unlinked) {
+            ++result.removed;
+        } else if (unlinked != std::errc::no_such_file_or_directory) {
+            result.failures.push_back(path.string() + ": " + unlinked.message());
+        }
+    }
+    if (ec) result.failures.push_back(dir.string() + ": cannot list: " + ec.message());
+    return result;
+}
+
+std::filesystem::path WriterLock::path_for(const std::filesystem::path& target) {
+    auto lock = target;
+    lock += ".lock";
+    return lock;
+}
+
+WriterLock::WriterLock(const std::filesystem::path& target) {
+    const auto path = path_for(target);
+    do {
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    } while (fd_ < 0 && errno == EINTR);
+    if (fd_ < 0) throw std::system_error(last_error(), path.string() + ": cannot open the lock");
+    int rc = 0;
+    do {
+        rc = ::flock(fd_, LOCK_EX | LOCK_NB);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) {
+        const auto ec = last_error();
+        std::string message = target.string() + ": ";
+        if (ec == std::errc::resource_unavailable_try_again) {
+            // The holder writes its pid into the file; it names who to look for.
+            char pid[32] = {};
+            const ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+            std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
+            while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) {
+                holder.pop_back();
+            }
+            message += "in use by another writer (" +
+                       (holder.empty() ? std::string("a process") : "process " + holder) +
+                       " holds " + path.string() + ")";
+        } else {
+            message += "cannot lock " + path.string();
+        }
+        ::close(fd_);
+        throw std::system_error(ec, message);
+    }
+    // Best effort: the pid only makes a refusal message more helpful.
+    const auto pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+        [[maybe_unused]] const auto n = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+}
+
+WriterLock::~WriterLock() {
+    ::close(fd_);  // releases the lock
 }
 
 std::optional<WriteError> write_file_atomically(FileOps& ops, const std::filesystem::path& target,

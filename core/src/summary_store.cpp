@@ -17,7 +17,16 @@ namespace {
 
 constexpr std::array<std::string_view, 3> summary_columns = {"patient_id", "name", "summary"};
 
-std::vector<SummaryRow> parse_summaries(std::string_view text, const std::filesystem::path& file) {
+// Runs a completion callback; it is documented not to throw, and noexcept makes a throw
+// fail loudly instead of killing the writer thread quietly.
+void deliver(SummaryStore::Done& done, SaveResult result) noexcept {
+    if (done) done(std::move(result));
+}
+
+}  // namespace
+
+std::vector<SummaryRow> parse_summaries_csv(std::string_view text,
+                                            const std::filesystem::path& file) {
     detail::RecordReader reader(file, text);
     reader.expect_header(summary_columns);
     std::vector<SummaryRow> rows;
@@ -35,13 +44,9 @@ std::vector<SummaryRow> parse_summaries(std::string_view text, const std::filesy
     return rows;
 }
 
-// Runs a completion callback; it is documented not to throw, and noexcept makes a throw
-// fail loudly instead of killing the writer thread quietly.
-void deliver(SummaryStore::Done& done, SaveResult result) noexcept {
-    if (done) done(std::move(result));
+std::vector<SummaryRow> load_summaries_csv(const std::filesystem::path& file) {
+    return parse_summaries_csv(detail::read_data_file(file), file);
 }
-
-}  // namespace
 
 std::string_view to_string(SaveStatus status) {
     switch (status) {
@@ -58,13 +63,32 @@ std::string_view to_string(SaveStatus status) {
 SummaryStore::SummaryStore(std::filesystem::path file, const std::vector<Patient>& patients,
                            SummaryStoreOptions options)
     : file_(std::move(file)),
-      ops_(options.file_ops ? std::move(options.file_ops) : std::make_shared<PosixFileOps>()) {
+      ops_(options.file_ops ? std::move(options.file_ops) : std::make_shared<PosixFileOps>()),
+      lock_(file_) {
+    // Why removing is safe: every writer of this file holds lock_ while it lives, and a
+    // writer's temp files exist only while it lives (each write removes its own on failure).
+    // We hold the lock, so no other writer is alive: each "<file>.tmp-<pid>" was left by one
+    // killed mid-write, whatever its pid (a pid check alone would keep files whose pid was
+    // reused, and would be wrong for a process in another pid namespace sharing the
+    // folder). A second server on the same folder never gets here: it cannot take the lock,
+    // and so never removes the live server's temp file nor overwrites its saves.
+    const auto cleanup = remove_temp_files(*ops_, file_);
+    stale_temp_files_removed_ = cleanup.removed;
+    if (cleanup.removed > 0) {
+        options.log.info("removed " + std::to_string(cleanup.removed) + " stale temp file" +
+                         (cleanup.removed == 1 ? "" : "s") + " of " + file_.string() +
+                         " left by a crashed writer");
+    }
+    for (const auto& failure : cleanup.failures) {
+        // Not fatal: a leftover costs disk space, never correctness (the file is separate).
+        options.log.warn("cannot remove stale temp file " + failure);
+    }
     std::error_code ec;
     const bool exists = std::filesystem::exists(file_, ec);
     if (ec) throw std::system_error(ec, file_.string());
     if (exists) {
         durable_bytes_ = detail::read_data_file(file_);
-        rows_ = parse_summaries(durable_bytes_, file_);
+        rows_ = parse_summaries_csv(durable_bytes_, file_);
     } else {
         rows_.reserve(patients.size());
         for (const auto& p : patients) rows_.push_back({p.patient_id, p.name, {}});
@@ -128,7 +152,8 @@ void SummaryStore::flush() {
 }
 
 SummaryStore::Stats SummaryStore::stats() const {
-    return {saves_ok_.load(), saves_failed_.load(), commits_.load(), failed_commits_.load()};
+    return {saves_ok_.load(), saves_failed_.load(), commits_.load(), failed_commits_.load(),
+            stale_temp_files_removed_};
 }
 
 void SummaryStore::run() {

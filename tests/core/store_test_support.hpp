@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/summary_store.hpp"
@@ -16,6 +17,16 @@ inline core::SaveResult save_and_wait(core::SummaryStore& store, std::string id,
     store.save(std::move(id), std::move(text),
                [&outcome](core::SaveResult r) { outcome.set_value(std::move(r)); });
     return future.get();
+}
+
+// The summary of `id` as the file on disk holds it (read with the store's own format check,
+// without opening a second store, which the store's lock refuses); nullopt when no row.
+inline std::optional<std::string> summary_on_disk(const std::filesystem::path& file,
+                                                  const std::string& id) {
+    for (auto& row : core::load_summaries_csv(file)) {
+        if (row.patient_id == id) return std::move(row.summary);
+    }
+    return std::nullopt;
 }
 
 // A gate the writer thread can be parked on (from a save's callback), so that the saves

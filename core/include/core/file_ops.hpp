@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace core {
 
@@ -60,6 +61,38 @@ struct WriteError {
 
 // "<target>.tmp-<pid>": one writer per file per process.
 std::filesystem::path temp_path_for(const std::filesystem::path& target);
+
+// True when `file_name` is exactly what temp_path_for(target) gives for some process: the
+// target's file name, ".tmp-", then one or more decimal digits, nothing else.
+bool is_temp_name_for(const std::filesystem::path& target, std::string_view file_name);
+
+struct TempCleanup {
+    std::size_t removed = 0;
+    std::vector<std::string> failures;  // "<path>: <reason>", one per file left in place
+};
+
+// Removes every temp file of `target` (is_temp_name_for, regular files only) from its
+// directory through ops.unlink. Only safe while holding the target's WriterLock: then no
+// live writer of this target exists, so every such file is the leftover of a crash.
+TempCleanup remove_temp_files(FileOps& ops, const std::filesystem::path& target);
+
+// An exclusive advisory lock (flock) on "<target>.lock", held while the object lives, so
+// that one target has at most one writer across all processes. The kernel drops the lock
+// when the holder dies, even by kill -9; the lock file itself stays, harmless and reused.
+class WriterLock {
+  public:
+    // Throws std::system_error when the lock is held elsewhere (errc::resource_unavailable_
+    // try_again; the message names the holder's pid when known) or cannot be taken.
+    explicit WriterLock(const std::filesystem::path& target);
+    ~WriterLock();
+    WriterLock(const WriterLock&) = delete;
+    WriterLock& operator=(const WriterLock&) = delete;
+
+    static std::filesystem::path path_for(const std::filesystem::path& target);
+
+  private:
+    int fd_ = -1;
+};
 
 // Replaces `target` with `contents` so that a crash leaves either the old or the new file,
 // never a mix: write the temp file, fsync, close, rename over target, fsync the directory.

@@ -6,6 +6,10 @@
 // only then reports each save. One disk write serves a whole batch (group commit), so
 // many concurrent saves cost a few fsyncs, not one each. In memory the store only ever
 // holds what is durable on disk: a failed batch changes nothing and is reported failed.
+//
+// One store per file, across processes: the store holds the file's WriterLock
+// ("<file>.lock") while it lives. Holding it, the store knows that every "<file>.tmp-<pid>"
+// in the folder is a crashed writer's leftover, and removes them when it opens.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/log.hpp"
 #include "core/file_ops.hpp"
 #include "core/patients.hpp"
 
@@ -48,7 +53,17 @@ struct SummaryRow {
 struct SummaryStoreOptions {
     // Every file write goes through this; null means PosixFileOps. Tests inject faults here.
     std::shared_ptr<FileOps> file_ops;
+    // Where the store reports what it did at opening (stale temp files removed).
+    common::Logger log{"summary-store", common::LogLevel::info};
 };
+
+// The summaries file's format, checked as the store checks it when opening: the header
+// patient_id,name,summary, three fields a row, unique non-empty ids. Throws DataFileError
+// naming `file`, line and column. For readers other than the store (tests, tools).
+std::vector<SummaryRow> parse_summaries_csv(std::string_view text,
+                                            const std::filesystem::path& file);
+// Reads and parses `file`; DataFileError also when it cannot be read.
+std::vector<SummaryRow> load_summaries_csv(const std::filesystem::path& file);
 
 class SummaryStore {
   public:
@@ -60,15 +75,17 @@ class SummaryStore {
     struct Stats {
         std::uint64_t saves_ok = 0;
         std::uint64_t saves_failed = 0;
-        std::uint64_t commits = 0;         // whole-file writes that succeeded
-        std::uint64_t failed_commits = 0;  // whole-file writes that failed
+        std::uint64_t commits = 0;                   // whole-file writes that succeeded
+        std::uint64_t failed_commits = 0;            // whole-file writes that failed
+        std::uint64_t stale_temp_files_removed = 0;  // at opening: crashed writers' leftovers
     };
 
     // Opens `file`. If it does not exist, creates it durably with one row per patient and
     // empty summaries (throws std::system_error if that fails). If it exists it must be a
     // valid summaries file (header, three fields a row, unique non-empty ids), else
     // DataFileError naming file, line and column; a refused file is never written to.
-    // At most one store per file.
+    // At most one store per file: throws std::system_error if another store (in any
+    // process) holds the file's lock. Removes stale temp files of the file first.
     SummaryStore(std::filesystem::path file, const std::vector<Patient>& patients,
                  SummaryStoreOptions options = {});
     // Finishes every queued save (their callbacks run), then joins the writer thread.
@@ -106,6 +123,8 @@ class SummaryStore {
 
     const std::filesystem::path file_;
     const std::shared_ptr<FileOps> ops_;
+    const WriterLock lock_;  // before anything reads or writes the file
+    std::uint64_t stale_temp_files_removed_ = 0;
 
     // The durable table. Only the writer thread changes it (under an exclusive lock), so
     // the writer may read it without locking.

@@ -1,0 +1,153 @@
+// Temp files left by a writer killed mid-write ("<file>.tmp-<pid>") are removed when the
+// next store opens the file, and only those: the store's lock proves their writer is gone.
+// A second writer of the same file, in this process or another, is refused and touches
+// nothing.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "common/child_process.hpp"
+#include "core/summary_store.hpp"
+#include "faulty_file_ops.hpp"
+#include "store_test_support.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using core_test::read_file;
+using core_test::save_and_wait;
+using core_test::write_file;
+
+class SummaryStoreTempFiles : public ::testing::Test {
+  protected:
+    // A valid summaries file with one saved summary, written by a store that is gone.
+    void make_file() {
+        core::SummaryStore store(file, patients);
+        ASSERT_TRUE(save_and_wait(store, "P002", "kept, \"as is\"\n").ok());
+    }
+    fs::path temp(const std::string& suffix) const {
+        auto p = file;
+        p += ".tmp-" + suffix;
+        return p;
+    }
+    void half_written(const fs::path& p) const { write_file(p, "patient_id,name,summary\r\nP0"); }
+
+    core_test::TempDir dir;
+    fs::path file = dir / "patient_summaries.csv";
+    std::vector<core::Patient> patients = core::generate_patients(3, 42);
+};
+
+}  // namespace
+
+TEST_F(SummaryStoreTempFiles, RemovesEveryCrashedWritersTempFileAtOpening) {
+    make_file();
+    const auto before = read_file(file);
+    // Our own pid (a crashed predecessor that had it), a pid no process has, and pid 1,
+    // which is alive: whatever the pid, no other writer can hold the lock we hold.
+    for (const auto& pid :
+         {std::to_string(::getpid()), std::string("999999999"), std::string("1")}) {
+        half_written(temp(pid));
+    }
+    core::SummaryStore store(file, patients);
+    EXPECT_EQ(dir.temp_files(), "");
+    EXPECT_EQ(store.stats().stale_temp_files_removed, 3u);
+    EXPECT_EQ(read_file(file), before) << "opening must not rewrite the file";
+    EXPECT_EQ(store.summary("P002"), "kept, \"as is\"\n");
+    EXPECT_TRUE(save_and_wait(store, "P001", "after the cleanup").ok());
+    EXPECT_EQ(dir.temp_files(), "");
+}
+
+TEST_F(SummaryStoreTempFiles, RemovesThemAlsoWhenTheFileWasNeverCreated) {
+    // A crash during the very first write leaves a temp file and no summaries file.
+    half_written(temp("4242"));
+    core::SummaryStore store(file, patients);
+    EXPECT_EQ(dir.temp_files(), "");
+    EXPECT_EQ(store.stats().stale_temp_files_removed, 1u);
+    EXPECT_EQ(core::load_summaries_csv(file).size(), 3u);
+}
+
+TEST_F(SummaryStoreTempFiles, LeavesEveryOtherFileAlone) {
+    make_file();
+    const std::vector<std::string> others = {
+        "patient_summaries.csv.tmp-",        // no pid
+        "patient_summaries.csv.tmp-12a",     // not a number
+        "patient_summaries.csv.tmp-12.bak",  // something after the pid
+        "patient_summaries.csv.tmp--12",    "patient_summaries.csv.tmp-12 ",
+        "xpatient_summaries.csv.tmp-12",  // another file's temp files
+        "patient_summaries.csv.bak.tmp-12", "patients_data.csv.tmp-12",
+        "patient_summaries.csv.tmp",        "patient_summaries.csv.old",
+    };
+    for (const auto& name : others) write_file(dir / name, "not ours");
+    fs::create_directory(temp("77"));  // named like one, but a directory: not ours to remove
+    fs::create_symlink(dir / "patients_data.csv.tmp-12", temp("78"));
+    {
+        core::SummaryStore store(file, patients);
+        EXPECT_EQ(store.stats().stale_temp_files_removed, 0u);
+    }
+    for (const auto& name : others) {
+        EXPECT_TRUE(fs::exists(dir / name)) << name;
+        EXPECT_EQ(read_file(dir / name), "not ours") << name;
+    }
+    EXPECT_TRUE(fs::is_directory(temp("77")));
+    EXPECT_TRUE(fs::is_symlink(temp("78")));
+}
+
+TEST_F(SummaryStoreTempFiles, ASecondStoreOnTheSameFileIsRefusedAndTouchesNothing) {
+    make_file();
+    core::SummaryStore first(file, patients);
+    // Stands for the first store's write in progress: a second store must not remove it.
+    half_written(temp("12345"));
+    const auto before = read_file(file);
+    try {
+        core::SummaryStore second(file, patients);
+        ADD_FAILURE() << "a second writer of the same file was accepted";
+    } catch (const std::system_error& e) {
+        EXPECT_EQ(e.code(), std::errc::resource_unavailable_try_again);
+        EXPECT_EQ(std::string(e.what()), file.string() + ": in use by another writer (process " +
+                                             std::to_string(::getpid()) + " holds " +
+                                             file.string() + ".lock): " + e.code().message());
+    }
+    EXPECT_TRUE(fs::exists(temp("12345")));
+    EXPECT_EQ(read_file(file), before);
+    EXPECT_TRUE(save_and_wait(first, "P003", "the first store still works").ok());
+}
+
+TEST_F(SummaryStoreTempFiles, AWriterKilledWithSigkillReleasesTheFileToTheNext) {
+    make_file();
+    half_written(temp("31337"));
+    // Another process takes the lock, as a live server would, and is then killed with
+    // SIGKILL: the kernel releases its lock, so the next store opens and cleans up.
+    const auto lock = core::WriterLock::path_for(file);
+    common::ChildProcess holder({.argv = {"/bin/sh", "-c",
+                                          "exec 9>>'" + lock.string() +
+                                              "' && flock -x 9 && echo locked && exec sleep 60"}});
+    holder.wait_for_line("locked", std::chrono::seconds(10));
+    EXPECT_THROW(core::SummaryStore(file, patients), std::system_error);
+    EXPECT_TRUE(fs::exists(temp("31337"))) << "removed while its writer could be alive";
+
+    holder.signal(SIGKILL);
+    EXPECT_EQ(holder.wait_exit(std::chrono::seconds(10)), 128 + SIGKILL);
+    core::SummaryStore store(file, patients);
+    EXPECT_EQ(store.stats().stale_temp_files_removed, 1u);
+    EXPECT_EQ(dir.temp_files(), "");
+}
+
+TEST_F(SummaryStoreTempFiles, AFileThatCannotBeRemovedIsLeftAndTheStoreStillOpens) {
+    make_file();
+    half_written(temp("555"));
+    auto ops = std::make_shared<core_test::FaultyFileOps>();
+    ops->fail(core::FileOp::unlink, 0, EACCES);
+    core::SummaryStore store(file, patients, {ops});
+    EXPECT_EQ(ops->take_fired(), 1u);
+    EXPECT_EQ(store.stats().stale_temp_files_removed, 0u);
+    EXPECT_TRUE(fs::exists(temp("555")));
+    EXPECT_TRUE(save_and_wait(store, "P001", "saves still work").ok());
+}
