@@ -1,6 +1,7 @@
 #include "harness/frame.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include "common/json_scan.hpp"
 #include "common/utf8.hpp"
@@ -102,6 +103,32 @@ bool parse_token_fast(std::string_view text, Frame& f) {
     return false;
 }
 
+// Deepest nesting a frame may have. nlohmann parses without recursion, but dump() (route
+// keys, reports) recurses, so a hostile frame must not get into the DOM that deep.
+constexpr int kMaxFrameDepth = 256;
+
+// True when arrays and objects in `text` nest deeper than kMaxFrameDepth (strings skipped).
+bool nested_too_deep(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxFrameDepth) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 Frame invalid(std::string why) {
     Frame f;
     f.kind = FrameKind::invalid;
@@ -125,8 +152,20 @@ Frame classify(json j) {
         const auto pos = j.find("position");
         if (pos != j.end()) {
             if (!pos->is_number()) return invalid("stream_token 'position' is not a number");
-            f.position = pos->is_number_float() ? static_cast<std::int64_t>(pos->get<double>())
-                                                : pos->get<std::int64_t>();
+            // Converting a double outside int64's range is undefined behaviour; a huge
+            // unsigned would wrap to a negative position.
+            if (pos->is_number_float()) {
+                const double d = pos->get<double>();
+                if (!(d > -9.2e18 && d < 9.2e18)) {
+                    return invalid("stream_token 'position' is out of range");
+                }
+                f.position = static_cast<std::int64_t>(d);
+            } else if (pos->is_number_unsigned() &&
+                       pos->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+                return invalid("stream_token 'position' is out of range");
+            } else {
+                f.position = pos->get<std::int64_t>();
+            }
         }
         if (id != j.end()) f.route = route_key(*id);
         return f;
@@ -201,6 +240,9 @@ Frame parse_frame(std::string_view text) {
     if (common::utf8::valid(text)) {
         Frame fast;
         if (parse_token_fast(text, fast)) return fast;
+    }
+    if (nested_too_deep(text)) {
+        return invalid("nested deeper than " + std::to_string(kMaxFrameDepth) + " levels");
     }
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return invalid("not JSON");

@@ -4,18 +4,26 @@ namespace harness {
 
 namespace {
 
-// A recursive-descent walk that only remembers offsets; it never builds values.
+// A recursive-descent walk that only remembers offsets; it never builds values. Every step
+// consumes at least one byte or returns, and nesting past kMaxDepth ends the walk, so it
+// finishes on any input with bounded recursion.
 class Walker {
   public:
     Walker(std::string_view t, std::map<std::string, std::size_t>& values,
-           std::map<std::string, std::size_t>& keys)
-        : t_(t), values_(values), keys_(keys) {}
+           std::map<std::string, std::size_t>& keys, std::optional<std::size_t>& too_deep)
+        : t_(t), values_(values), keys_(keys), too_deep_(too_deep) {}
 
-    void value(const std::string& path, int depth) {
+    void value(int depth) {
         skip_ws();
-        if (i_ >= t_.size() || depth > 256) return;
-        values_[path] = i_;
+        if (i_ >= t_.size()) return;
         const char c = t_[i_];
+        // `depth` containers enclose this value; opening one more must stay within the limit.
+        if ((c == '{' || c == '[') && depth >= JsonLocator::kMaxDepth) {
+            too_deep_ = i_;
+            i_ = t_.size();  // stop: every enclosing loop sees the end and returns
+            return;
+        }
+        remember(values_, i_);
         if (c == '{') {
             ++i_;
             for (;;) {
@@ -35,11 +43,14 @@ class Walker {
                     continue;
                 }
                 const std::string key = string_text();
-                const std::string child = path + "/" + escape(key);
-                keys_[child] = key_at;
+                const std::size_t parent = path_.size();
+                path_ += '/';
+                append_escaped(key);
+                remember(keys_, key_at);
                 skip_ws();
                 if (i_ < t_.size() && t_[i_] == ':') ++i_;
-                value(child, depth + 1);
+                value(depth + 1);
+                path_.resize(parent);
             }
         } else if (c == '[') {
             ++i_;
@@ -55,7 +66,11 @@ class Walker {
                     ++i_;
                     continue;
                 }
-                value(path + "/" + std::to_string(index++), depth + 1);
+                const std::size_t parent = path_.size();
+                path_ += '/';
+                path_ += std::to_string(index++);
+                value(depth + 1);
+                path_.resize(parent);
             }
         } else if (c == '"') {
             string_text();
@@ -72,6 +87,15 @@ class Walker {
     }
 
   private:
+    // Positions past this many bytes of stored pointers are not kept (find() then answers
+    // with an ancestor): a file of n bytes could otherwise need n^2 bytes of pointers.
+    static constexpr std::size_t kPointerBudget = std::size_t{32} << 20;
+
+    void remember(std::map<std::string, std::size_t>& where, std::size_t offset) {
+        if (stored_ + path_.size() > kPointerBudget) return;
+        stored_ += path_.size();
+        where.insert_or_assign(path_, offset);  // a duplicate key: the last wins, as in nlohmann
+    }
     void skip_ws() {
         while (i_ < t_.size() &&
                (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t'))
@@ -91,29 +115,30 @@ class Walker {
         ++i_;
         return out;
     }
-    static std::string escape(const std::string& key) {  // JSON Pointer: ~ -> ~0, / -> ~1
-        std::string e;
+    void append_escaped(const std::string& key) {  // JSON Pointer: ~ -> ~0, / -> ~1
         for (char ch : key) {
             if (ch == '~')
-                e += "~0";
+                path_ += "~0";
             else if (ch == '/')
-                e += "~1";
+                path_ += "~1";
             else
-                e += ch;
+                path_ += ch;
         }
-        return e;
     }
 
     std::string_view t_;
     std::size_t i_ = 0;
+    std::string path_;  // the pointer of the value being walked
+    std::size_t stored_ = 0;
     std::map<std::string, std::size_t>& values_;
     std::map<std::string, std::size_t>& keys_;
+    std::optional<std::size_t>& too_deep_;
 };
 
 }  // namespace
 
 JsonLocator::JsonLocator(std::string_view text) : text_(text) {
-    Walker(text, values_, keys_).value("", 0);
+    Walker(text, values_, keys_, too_deep_).value(0);
 }
 
 TextPosition JsonLocator::at(std::size_t offset) const {

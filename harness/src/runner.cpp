@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "harness/mock_match.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/service_process.hpp"
+#include "mock_config.hpp"
 
 namespace harness {
 
@@ -56,17 +58,6 @@ void read_patients(const fs::path& file, std::vector<std::string>& ids,
     }
 }
 
-json pacing_json(const MockSettings& m) {
-    json j = json::object();
-    if (m.ttft_ms) j["ttft_ms"] = *m.ttft_ms;
-    if (m.tps) j["tps"] = *m.tps;
-    if (m.jitter) j["jitter"] = *m.jitter;
-    if (m.tokens) j["tokens"] = *m.tokens;
-    if (m.profile) j["profile"] = *m.profile;
-    if (m.hostile_rate) j["hostile_rate"] = *m.hostile_rate;
-    return j;
-}
-
 // Per-call faults and pacing become mock rules matching the patient's "Name:" line. When a
 // patient has any, every generate for that patient gets a rule (plain ones too), in step
 // order, so that each call takes its own rule.
@@ -79,9 +70,7 @@ void plan_calls(const std::vector<Step>& steps, std::size_t own_index,
                 std::vector<PlannedCall>& out) {
     for (const auto& s : steps) {
         if (s.kind == StepKind::generate) {
-            json o = pacing_json(s.pacing);
-            if (!s.fault.empty()) o["fault"] = s.fault;
-            out.push_back({resolve_patient(s.patient, own_index, ids, own), o});
+            out.push_back({resolve_patient(s.patient, own_index, ids, own), step_rule_json(s)});
         }
         plan_calls(s.steps, own_index, ids, own, out);
     }
@@ -122,10 +111,18 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
         if (o.on_progress) o.on_progress(sc.name + ": " + line);
     };
 
-    // A folder of its own for this run: data, logs.
-    fs::create_directories(o.work_dir);
+    // A folder of its own for this run: data, logs. Without one nothing can run; that is a
+    // harness error of this scenario, never an exception out of a worker thread.
+    std::error_code mkdir_error;
+    fs::create_directories(o.work_dir, mkdir_error);
     std::string pattern = (o.work_dir / "run-XXXXXX").string();
-    const fs::path dir = ::mkdtemp(pattern.data()) ? fs::path(pattern) : o.work_dir;
+    if (mkdir_error || ::mkdtemp(pattern.data()) == nullptr) {
+        run.harness_errors.push_back(
+            "cannot create a run folder in " + o.work_dir.string() + ": " +
+            (mkdir_error ? mkdir_error.message() : std::generic_category().message(errno)));
+        return out;
+    }
+    const fs::path dir = pattern;
     const fs::path data_dir = dir / "data";
 
     std::optional<ServiceProcess> mock, server;

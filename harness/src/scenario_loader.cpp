@@ -1,11 +1,16 @@
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <variant>
 
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
+#include "mock_config.hpp"
+#include "mock_ollama/fault.hpp"
+#include "mock_ollama/textgen.hpp"
 
 namespace harness {
 
@@ -100,11 +105,31 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
 
 namespace {
 
+// Bounds on counts whose value the harness turns into memory or processes: far above any
+// sensible scenario, far below what would exhaust the machine.
+constexpr std::uint64_t kMaxClients = 100'000;
+constexpr std::uint64_t kMaxPatients = 1'000'000;
+constexpr std::uint64_t kMaxOversizedBytes = std::uint64_t{1} << 30;
+
+// A key as one JSON Pointer token (~ -> ~0, / -> ~1), as the locator stores it.
+std::string pointer_token(const std::string& key) {
+    std::string e;
+    for (char ch : key) {
+        if (ch == '~')
+            e += "~0";
+        else if (ch == '/')
+            e += "~1";
+        else
+            e += ch;
+    }
+    return e;
+}
+
 // Reads one scenario document, turning every problem into a ScenarioError at its place.
 class Reader {
   public:
-    Reader(std::string_view text, std::filesystem::path file)
-        : locator_(text), file_(std::move(file)) {}
+    Reader(const JsonLocator& locator, std::filesystem::path file)
+        : locator_(locator), file_(std::move(file)) {}
 
     [[noreturn]] void fail(const std::string& pointer, const std::string& problem,
                            bool at_key = false) const {
@@ -120,7 +145,9 @@ class Reader {
             const auto next = pointer.find('/', i);
             const std::string part =
                 pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
-            const bool index = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
+            const bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+                return c >= '0' && c <= '9';
+            });
             if (index)
                 out += "[" + part + "]";
             else
@@ -138,7 +165,7 @@ class Reader {
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
             std::string all;
             for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
-            fail(ptr + "/" + key,
+            fail(ptr + "/" + pointer_token(key),
                  "unknown key '" + key + "' in " + where(ptr) + "; did you mean '" +
                      nearest(key, allowed) + "'? (valid: " + all + ")",
                  true);
@@ -159,19 +186,33 @@ class Reader {
         }
         return d;
     }
-    std::size_t count(const json& v, const std::string& ptr) const {
-        if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
+    // A non-negative integer up to `hi` (a number parsed from text is "unsigned" when
+    // positive, "integer" when negative).
+    std::uint64_t count(const json& v, const std::string& ptr,
+                        std::uint64_t hi = UINT64_MAX) const {
+        if (!v.is_number_unsigned()) {
+            if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.get<std::uint64_t>();
             fail(ptr, where(ptr) + ": expected a non-negative integer");
         }
-        return v.get<std::size_t>();
+        const auto n = v.get<std::uint64_t>();
+        if (n > hi) {
+            fail(ptr, where(ptr) + ": must be at most " + std::to_string(hi) + ", got " +
+                          std::to_string(n));
+        }
+        return n;
     }
     bool boolean(const json& v, const std::string& ptr) const {
         if (!v.is_boolean()) fail(ptr, where(ptr) + ": expected true or false");
         return v.get<bool>();
     }
 
-    MockSettings mock(const json& m, const std::string& ptr) const {
-        keys(m, ptr, {"ttft_ms", "tps", "jitter", "tokens", "profile", "hostile_rate", "seed"});
+    // The scenario's mock settings (`per_call` false) or one generate step's: a step's pacing
+    // becomes a mock rule, which has no seed and no hostile_rate.
+    MockSettings mock(const json& m, const std::string& ptr, bool per_call) const {
+        if (per_call)
+            keys(m, ptr, {"ttft_ms", "tps", "jitter", "tokens", "profile"});
+        else
+            keys(m, ptr, {"ttft_ms", "tps", "jitter", "tokens", "profile", "hostile_rate", "seed"});
         MockSettings s;
         if (m.contains("ttft_ms")) s.ttft_ms = num(m["ttft_ms"], ptr + "/ttft_ms", 0, 86'400'000);
         if (m.contains("tps")) s.tps = num(m["tps"], ptr + "/tps", 0.001, 1e9);
@@ -183,7 +224,7 @@ class Reader {
         if (m.contains("seed")) s.seed = count(m["seed"], ptr + "/seed");
         if (m.contains("profile")) {
             s.profile = str(m["profile"], ptr + "/profile");
-            if (*s.profile != "clinical" && *s.profile != "hostile" && *s.profile != "plain") {
+            if (!mock_ollama::parse_text_profile(*s.profile)) {
                 fail(ptr + "/profile",
                      where(ptr + "/profile") + ": must be clinical, hostile or plain");
             }
@@ -210,7 +251,8 @@ class Reader {
             s.max_message = count(m["max_message"], ptr + "/max_message");
         if (m.contains("queue_limit"))
             s.queue_limit = count(m["queue_limit"], ptr + "/queue_limit");
-        if (m.contains("patients")) s.patients = count(m["patients"], ptr + "/patients");
+        if (m.contains("patients"))
+            s.patients = count(m["patients"], ptr + "/patients", kMaxPatients);
         return s;
     }
 
@@ -279,19 +321,32 @@ class Reader {
             st.stream_upstream = boolean(s["stream_upstream"], ptr + "/stream_upstream");
         }
         if (s.contains("form")) st.form = form(s["form"], ptr + "/form");
-        if (s.contains("fault")) st.fault = str(s["fault"], ptr + "/fault");
-        if (s.contains("mock")) st.pacing = mock(s["mock"], ptr + "/mock");
+        if (s.contains("fault")) {
+            // The mock's own parser: a fault it would refuse at run time is refused here.
+            st.fault = str(s["fault"], ptr + "/fault");
+            const auto parsed = mock_ollama::parse_fault(st.fault);
+            if (const auto* problem = std::get_if<std::string>(&parsed)) {
+                fail(ptr + "/fault", where(ptr + "/fault") + ": " + *problem);
+            }
+        }
+        if (s.contains("mock")) st.pacing = mock(s["mock"], ptr + "/mock", true);
         if (s.contains("as")) st.label = str(s["as"], ptr + "/as");
         if (s.contains("call")) st.target = str(s["call"], ptr + "/call");
         if (s.contains("after_tokens"))
             st.after_tokens = count(s["after_tokens"], ptr + "/after_tokens");
         if (s.contains("frame")) st.frame = str(s["frame"], ptr + "/frame");
-        if (s.contains("bytes")) st.bytes = count(s["bytes"], ptr + "/bytes");
+        if (s.contains("bytes")) st.bytes = count(s["bytes"], ptr + "/bytes", kMaxOversizedBytes);
         if (s.contains("ms")) st.ms = num(s["ms"], ptr + "/ms", 0, 86'400'000);
         if (s.contains("expect_code")) {
-            if (!s["expect_code"].is_number_integer())
-                fail(ptr + "/expect_code", where(ptr + "/expect_code") + ": expected an integer");
-            st.expect_code = s["expect_code"].get<int>();
+            const json& code = s["expect_code"];
+            const bool fits = code.is_number_unsigned() ? code.get<std::uint64_t>() <= INT32_MAX
+                                                        : code.is_number_integer() &&
+                                                              code.get<std::int64_t>() >= INT32_MIN;
+            if (!fits) {
+                fail(ptr + "/expect_code",
+                     where(ptr + "/expect_code") + ": expected an integer that fits 32 bits");
+            }
+            st.expect_code = code.get<int>();
         }
         if (s.contains("expect_text")) st.expect_text = str(s["expect_text"], ptr + "/expect_text");
         if (s.contains("expect")) {
@@ -322,6 +377,7 @@ class Reader {
             fail(ptr, where(ptr) + ": raw needs \"frame\"");
         if (st.kind == StepKind::oversized && st.bytes == 0)
             fail(ptr, where(ptr) + ": oversized needs \"bytes\"");
+        if (st.kind == StepKind::generate) mock_accepts(step_rule_json(st), ptr, true);
         if (st.kind == StepKind::parallel) {
             if (!s.contains("steps") || !s["steps"].is_array() || s["steps"].empty()) {
                 fail(ptr, where(ptr) + ": parallel needs a non-empty \"steps\" array");
@@ -356,12 +412,20 @@ class Reader {
             }
             sc.checks.push_back(id);
         }
-        if (doc.contains("mock")) sc.mock = mock(doc["mock"], "/mock");
+        if (doc.contains("mock")) {
+            sc.mock = mock(doc["mock"], "/mock", false);
+            json config = pacing_json(sc.mock);
+            if (sc.mock.seed) config["seed"] = *sc.mock.seed;
+            mock_accepts(config, "/mock", false);
+        }
         if (doc.contains("server")) sc.server = server(doc["server"], "/server");
         if (doc.contains("clients")) {
-            sc.clients = count(doc["clients"], "/clients");
-            if (sc.clients == 0 || sc.clients > 100'000)
-                fail("/clients", "clients: must be 1..100000");
+            const auto n = count(doc["clients"], "/clients");
+            if (n == 0 || n > kMaxClients) {
+                fail("/clients", "clients: must be 1.." + std::to_string(kMaxClients) + ", got " +
+                                     std::to_string(n));
+            }
+            sc.clients = n;
         }
         if (doc.contains("form")) sc.form = form(doc["form"], "/form");
         if (doc.contains("ttft_tolerance_ms"))
@@ -402,28 +466,70 @@ class Reader {
     }
 
   private:
-    JsonLocator locator_;
+    // Asks the mock's config parser about what the runner will send it (`doc` as the config,
+    // or as its only rule when `as_rule`): whatever passed the checks above but the mock
+    // would refuse is refused here, with the mock's words.
+    void mock_accepts(const json& doc, const std::string& ptr, bool as_rule) const {
+        try {
+            check_mock_config(as_rule ? json{{"rules", json::array({doc})}} : doc);
+        } catch (const std::exception& e) {
+            fail(ptr, where(ptr) + ": mock-ollama would refuse it: " + e.what());
+        }
+    }
+
+    const JsonLocator& locator_;
     std::filesystem::path file_;
 };
 
 }  // namespace
 
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file) {
+    // The locator's scan comes first: it ends on any bytes and stops at the depth limit, so
+    // nothing below (the parser, the reader's recursion into parallel steps) goes deeper.
+    const JsonLocator locator(text);
+    if (const auto deep = locator.too_deep()) {
+        const auto p = locator.at(*deep);
+        throw ScenarioError(file, p.line, p.column,
+                            "nested deeper than " + std::to_string(JsonLocator::kMaxDepth) +
+                                " levels (arrays and objects)");
+    }
     json doc;
     try {
         doc = json::parse(text);
     } catch (const json::parse_error& e) {
-        const auto p = JsonLocator(text).at(e.byte > 0 ? e.byte - 1 : 0);
+        const auto p = locator.at(e.byte > 0 ? e.byte - 1 : 0);
         std::string what = e.what();
         const auto colon = what.find(": ", what.find("parse error"));
         throw ScenarioError(
             file, p.line, p.column,
             "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    } catch (const json::exception& e) {
+        // A number too large for a double ("number overflow parsing '1e400'"): nlohmann gives
+        // no offset, but it quotes the number, which places it.
+        std::string what = e.what();
+        const auto open = what.find('\'');
+        const auto close = what.rfind('\'');
+        std::size_t at = 0;
+        if (open != std::string::npos && close > open) {
+            const auto found = text.find(what.substr(open + 1, close - open - 1));
+            if (found != std::string_view::npos) at = found;
+        }
+        const auto p = locator.at(at);
+        const auto bracket = what.find("] ");
+        throw ScenarioError(
+            file, p.line, p.column,
+            "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     }
-    return Reader(text, file).scenario(doc);
+    return Reader(locator, file).scenario(doc);
 }
 
 Scenario load_scenario(const std::filesystem::path& file) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto status = fs::status(file, ec);
+    if (!fs::exists(status)) throw ScenarioError(file, 1, 1, "no such file");
+    // A folder, a FIFO or a device is no scenario (and opening a FIFO would block forever).
+    if (!fs::is_regular_file(status)) throw ScenarioError(file, 1, 1, "not a regular file");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw ScenarioError(file, 1, 1, "cannot open the file");
     std::stringstream ss;
@@ -432,27 +538,41 @@ Scenario load_scenario(const std::filesystem::path& file) {
 }
 
 std::vector<Scenario> load_scenarios(const std::vector<std::filesystem::path>& paths) {
-    std::vector<std::filesystem::path> files;
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+    std::string errors;
+    const auto add_error = [&errors](const std::string& e) {
+        errors += std::string(errors.empty() ? "" : "\n") + e;
+    };
     for (const auto& p : paths) {
-        if (std::filesystem::is_directory(p)) {
-            std::vector<std::filesystem::path> found;
-            for (const auto& e : std::filesystem::recursive_directory_iterator(p)) {
+        std::error_code ec;
+        if (!fs::is_directory(p, ec)) {
+            files.push_back(p);
+            continue;
+        }
+        std::vector<fs::path> found;
+        try {
+            for (const auto& e : fs::recursive_directory_iterator(p)) {
                 if (e.is_regular_file() && e.path().extension() == ".json")
                     found.push_back(e.path());
             }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(p);
+        } catch (const fs::filesystem_error& e) {
+            add_error(p.string() + ": cannot list the folder: " + e.code().message());
+            continue;
         }
+        // An empty folder is a mistake (a wrong path, a missing checkout), not a pass.
+        if (found.empty()) {
+            add_error(p.string() + ": no scenario files (*.json, searched recursively)");
+        }
+        std::sort(found.begin(), found.end());
+        files.insert(files.end(), found.begin(), found.end());
     }
     std::vector<Scenario> out;
-    std::string errors;
     for (const auto& f : files) {
         try {
             out.push_back(load_scenario(f));
         } catch (const ScenarioError& e) {
-            errors += std::string(errors.empty() ? "" : "\n") + e.what();
+            add_error(e.what());
         }
     }
     if (!errors.empty()) throw std::runtime_error(errors);
