@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "common/clock.hpp"
 #include "harness/checks.hpp"
 #include "harness/metrics.hpp"
+#include "harness/output_folder.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
@@ -54,10 +56,18 @@ std::vector<fs::path> scenario_paths(const std::vector<std::string>& given) {
     return paths;
 }
 
-void write_file(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + p.string());
+// The run's options that name files and services, checked before anything starts.
+void check_run_options(const RunArgs& a) {
+    if (!a.server_url.empty() && a.ollama_url.empty()) {
+        throw std::invalid_argument(
+            "--server-url needs --ollama-url: the mock-ollama that server uses (its admin API "
+            "decides the stream checks)");
+    }
+    // The summaries file may not exist yet (the server creates it); the patients must.
+    std::error_code ec;
+    if (!a.patients_csv.empty() && !fs::is_regular_file(a.patients_csv, ec)) {
+        throw std::invalid_argument("--patients-csv: " + a.patients_csv + " is not a file");
+    }
 }
 
 std::set<std::string> split_formats(const std::string& s) {
@@ -74,14 +84,15 @@ std::set<std::string> split_formats(const std::string& s) {
     return out;
 }
 
-// Writes the chosen formats into `out`, and the checklist to $GITHUB_STEP_SUMMARY.
+// Writes the chosen formats into `out`, and the checklist to $GITHUB_STEP_SUMMARY. Throws
+// std::runtime_error with a message on any I/O failure.
 void write_reports(const reports::RunReport& report, const fs::path& out,
                    const std::set<std::string>& formats) {
-    fs::create_directories(out);
+    ensure_writable_folder(out);
     const std::string md = reports::render_markdown(report);
-    if (formats.count("md")) write_file(out / "checklist.md", md);
-    if (formats.count("junit")) write_file(out / "junit.xml", reports::render_junit(report));
-    if (formats.count("json")) write_file(out / "report.json", reports::render_json(report));
+    if (formats.count("md")) write_text_file(out / "checklist.md", md);
+    if (formats.count("junit")) write_text_file(out / "junit.xml", reports::render_junit(report));
+    if (formats.count("json")) write_text_file(out / "report.json", reports::render_json(report));
     if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
         std::ofstream(summary, std::ios::app) << md << '\n';
     }
@@ -182,11 +193,22 @@ int run_command(const RunArgs& a, const char* argv0) {
         std::cerr << "mcp-harness: no scenario to run (paths or --filter matched nothing)\n";
         return kHarnessError;
     }
+    // Every option that can be checked without running is checked now: a mistake in one
+    // must not cost a whole run before it is reported.
     std::set<std::string> formats;
+    std::optional<reports::Baseline> baseline;
     try {
         formats = split_formats(a.formats);
+        check_run_options(a);
+        if (!a.baseline.empty()) baseline = reports::load_baseline(a.baseline);
     } catch (const std::exception& e) {
         std::cerr << "mcp-harness: " << e.what() << '\n';
+        return kHarnessError;
+    }
+    try {
+        ensure_writable_folder(a.out);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: --out: " << e.what() << '\n';
         return kHarnessError;
     }
 
@@ -249,8 +271,16 @@ int run_command(const RunArgs& a, const char* argv0) {
                           "] " + scenarios[i].name;
                 std::cout << current << " ..." << (tty ? "" : "\n") << std::flush;
             }
-            const auto out = run_scenario(scenarios[i], o);
-            report.scenarios[i] = decide(scenarios[i], out);
+            ScenarioOutput out;
+            try {
+                out = run_scenario(scenarios[i], o);
+                report.scenarios[i] = decide(scenarios[i], out);
+            } catch (const std::exception& e) {
+                // On a worker thread an escaping exception would abort the whole run.
+                report.scenarios[i].name = scenarios[i].name;
+                report.scenarios[i].file = scenarios[i].file.string();
+                report.scenarios[i].harness_error = e.what();
+            }
             const auto counts = report.scenarios[i].counts();
             std::lock_guard lock(print);
             if (tty) std::cout << "\r\033[K";
@@ -274,14 +304,7 @@ int run_command(const RunArgs& a, const char* argv0) {
     if (ticker.joinable()) ticker.join();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    if (!a.baseline.empty()) {
-        try {
-            reports::apply_baseline(report, reports::load_baseline(a.baseline));
-        } catch (const std::exception& e) {
-            std::cerr << "mcp-harness: --baseline: " << e.what() << '\n';
-            return kHarnessError;
-        }
-    }
+    if (baseline) reports::apply_baseline(report, *baseline);
     // The harness's own cost, so that its figures can be trusted at 1,000 clients.
     const auto cpu = self_cpu();
     std::uint64_t tokens = 0;
