@@ -1,11 +1,16 @@
 #pragma once
 // Accepts TCP connections and reads the first HTTP request of each (bounded in size and
 // time): a WebSocket upgrade at /mcp becomes a WsSession; anything else gets a clear HTTP
-// error and is closed.
+// error and is closed. Above --max-connections a connection is answered 503 and closed; when
+// the process is out of file descriptors, accepting pauses (--accept-backoff) instead of
+// spinning, and the failure is logged once per pause, not once per attempt.
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/server_state.hpp"
 
@@ -22,11 +27,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   private:
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+    void pause_after(const boost::system::error_code& ec);
+    void refuse(boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& io_;
-    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::ip::tcp::acceptor acceptor_;  // on its own strand, with the timer
+    boost::asio::steady_timer backoff_;
     ServerState& state_;
     SessionRegistry& registry_;
+    std::uint64_t failures_since_log_ = 0;
+    std::chrono::steady_clock::time_point last_failure_log_{};
 };
 
 }  // namespace core

@@ -25,7 +25,11 @@ nlohmann::json ServerStats::to_json() const {
             {"saves_active", saves_active.load()},
             {"upstream_errors", upstream_errors.load()},
             {"cancelled", cancelled.load()},
-            {"slow_clients_dropped", slow_clients_dropped.load()}};
+            {"slow_clients_dropped", slow_clients_dropped.load()},
+            {"internal_errors", internal_errors.load()},
+            {"calls_refused", calls_refused.load()},
+            {"connections_refused", connections_refused.load()},
+            {"budgets_exceeded", budgets_exceeded.load()}};
 }
 
 McpServer::McpServer(ServerConfig config)
@@ -77,8 +81,14 @@ unsigned McpServer::thread_count() const {
 
 net::ip::tcp::endpoint McpServer::listen() {
     listener_ = std::make_shared<Listener>(io_, *state_, *registry_);
-    const auto bound =
-        listener_->open(net::ip::tcp::endpoint(net::ip::make_address(config_.host), config_.port));
+    const auto address = net::ip::make_address(config_.host);
+    const auto bound = listener_->open(net::ip::tcp::endpoint(address, config_.port));
+    if (!address.is_loopback()) {
+        log_.warn("listening on " + config_.host +
+                  ": reachable from other machines. mcp-server has no authentication and no "
+                  "TLS; anyone who can connect can read patients and write summaries. Bind "
+                  "127.0.0.1 (the default) unless a proxy in front of it handles both.");
+    }
     listener_->accept();
     return bound;
 }
@@ -96,10 +106,24 @@ void McpServer::stop_on_signals() {
     });
 }
 
+void McpServer::run_loop() {
+    // Handlers catch what they expect; anything else is a bug, but one connection's bug
+    // must not end everyone's service: it is logged, counted, and the loop goes on.
+    for (;;) {
+        try {
+            io_.run();
+            return;
+        } catch (const std::exception& e) {
+            stats_.internal_errors.fetch_add(1, std::memory_order_relaxed);
+            log_.error(std::string("uncaught exception in an I/O handler: ") + e.what());
+        }
+    }
+}
+
 void McpServer::run() {
     const unsigned n = thread_count();
-    for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
-    io_.run();
+    for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { run_loop(); });
+    run_loop();
     for (auto& t : threads_) t.join();
     threads_.clear();
     store_->flush();  // off the loop: every acknowledged save is on disk
@@ -107,7 +131,7 @@ void McpServer::run() {
 }
 
 void McpServer::start_background() {
-    for (unsigned i = 0; i < thread_count(); ++i) threads_.emplace_back([this] { io_.run(); });
+    for (unsigned i = 0; i < thread_count(); ++i) threads_.emplace_back([this] { run_loop(); });
 }
 
 void McpServer::shutdown() {

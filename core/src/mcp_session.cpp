@@ -5,6 +5,7 @@
 
 #include "common/json_text.hpp"
 #include "common/utf8.hpp"
+#include "core/csv_formulas.hpp"
 #include "core/tools.hpp"
 
 namespace core {
@@ -21,6 +22,12 @@ constexpr std::size_t kMaxUnrelayedBytes = 256 * 1024;
 // Newest first: an unknown version is answered with the first.
 constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
 
+// `object[key]` when it is a string, else `fallback` (absent, null, a number, ...).
+std::string string_or(const json& object, const char* key, std::string fallback) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
+}
+
 }  // namespace
 
 struct McpSession::Call {
@@ -33,8 +40,10 @@ struct McpSession::Call {
     std::string progress_token;  // JSON text; empty: legacy stream_token frames
     std::shared_ptr<OllamaCall> upstream;
     bool cancelled = false;
+    bool over_budget = false;  // stopped for streaming more than the per-call budget
     std::size_t tokens = 0;
     std::size_t code_points = 0;
+    std::size_t bytes = 0;
 };
 
 McpSession::McpSession(ServerState& state, net::any_io_executor strand, Send send, std::string peer)
@@ -44,8 +53,22 @@ void McpSession::on_message(std::string_view frame) {
     if (closed_) return;
     state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     const Incoming in = parse_message(frame);
-    if (const auto* r = std::get_if<Request>(&in)) return on_request(*r);
-    if (const auto* n = std::get_if<Notification>(&in)) return on_notification(*n);
+    // A message must never take the server down: whatever a handler throws on input it did
+    // not foresee becomes an internal error for this request, and the connection goes on.
+    try {
+        if (const auto* r = std::get_if<Request>(&in)) return on_request(*r);
+        if (const auto* n = std::get_if<Notification>(&in)) return on_notification(*n);
+    } catch (const std::exception& e) {
+        state_.stats.internal_errors.fetch_add(1, std::memory_order_relaxed);
+        const auto* r = std::get_if<Request>(&in);
+        state_.log.error(peer_ + ": internal error handling " +
+                         (r ? "'" + r->method + "' (id " + r->id.dump() + ")" : "a notification") +
+                         ": " + e.what());
+        if (r)
+            reply_error(r->id,
+                        {RpcCode::internal_error, "Internal error: " + std::string(e.what())});
+        return;
+    }
     if (const auto* bad = std::get_if<Invalid>(&in)) {
         state_.log.info(peer_ + ": " + bad->error.message);
         return reply_error(bad->id, bad->error);
@@ -77,9 +100,10 @@ void McpSession::initialize(const Request& r) {
         if (v == asked) chosen = v;
     }
     initialized_ = true;
+    // clientInfo is only logged: a client that sends it malformed is not refused for that.
     std::string client = "unknown client";
-    if (p.contains("clientInfo") && p["clientInfo"].is_object()) {
-        client = p["clientInfo"].value("name", client) + " " + p["clientInfo"].value("version", "");
+    if (const auto info = p.find("clientInfo"); info != p.end() && info->is_object()) {
+        client = string_or(*info, "name", client) + " " + string_or(*info, "version", "");
     }
     state_.log.info(peer_ + ": initialize from " + client + ", protocol " + std::string(chosen));
     send_(
@@ -120,12 +144,25 @@ void McpSession::tools_call(const Request& r) {
     state_.stats.tool_calls.fetch_add(1, std::memory_order_relaxed);
     const std::string key = r.id.dump();
     if (calls_.count(key) != 0) {
-        return reply_error(r.id, {RpcCode::invalid_request,
-                                  "Request id " + key + " is already in use by a call in flight"});
+        // Answered with a null id: an error carrying this id would be taken by the client as
+        // the answer to the call in flight that owns it (JSON-RPC: null when the request's id
+        // cannot be used).
+        return reply_error(nullptr, {RpcCode::invalid_request,
+                                     "Invalid Request: id " + key +
+                                         " is already in use by a call in flight on this "
+                                         "connection; request ids must be unique"});
+    }
+    if (calls_.size() >= state_.config.max_calls_per_connection) {
+        state_.stats.calls_refused.fetch_add(1, std::memory_order_relaxed);
+        return reply_error(
+            r.id, {RpcCode::server_busy,
+                   "Too many calls in flight on this connection: " + std::to_string(calls_.size()) +
+                       " (limit " + std::to_string(state_.config.max_calls_per_connection) +
+                       "); wait for one to finish"});
     }
     state_.log.info(peer_ + ": tools/call " + name + " " + args.dump() + " (id " + key + ")");
 
-    if (name == "search_patients_by_disease") {
+    if (name == tool_search_patients) {
         return send_(result_message(
             r.id, text_result(search_patients(state_.patients,
                                               args["disease_keyword"].get<std::string>()))));
@@ -135,9 +172,39 @@ void McpSession::tools_call(const Request& r) {
     if (patient == nullptr) {
         return send_(result_message(r.id, text_result(patient_not_found_text(id), true)));
     }
-    if (name == "get_patient_summary") {
+    if (name == tool_get_summary) {
         return send_(result_message(r.id, text_result(patient_summary_text(
                                               *patient, state_.store.summary(id).value_or("")))));
+    }
+
+    // Refused before the call exists: nothing to cancel or erase afterwards.
+    std::string progress_token;
+    if (const auto meta = p.find("_meta"); meta != p.end() && meta->is_object()) {
+        if (const auto token = meta->find("progressToken"); token != meta->end()) {
+            if (!token->is_string() && !token->is_number_integer()) {
+                return reply_error(r.id, {RpcCode::invalid_params,
+                                          "'_meta.progressToken' must be a string or an "
+                                          "integer, got " +
+                                              describe_type(*token)});
+            }
+            progress_token = token->dump();
+        }
+    }
+    std::string summary;  // update_patient_summary: what will be stored
+    if (name == tool_update_summary) {
+        summary = args["summary"].get<std::string>();
+        if (trim_summary(summary).empty()) {
+            // The store keeps "no summary" as an empty field: a blank one would be
+            // acknowledged as saved and then read back as never generated.
+            return reply_error(r.id, {RpcCode::invalid_params,
+                                      "Argument 'summary' of tool 'update_patient_summary' "
+                                      "must contain text; it is empty or white space only"});
+        }
+        if (auto why = apply_formula_policy(state_.config.csv_formulas, summary)) {
+            return reply_error(r.id,
+                               {RpcCode::invalid_params,
+                                "Argument 'summary' of tool 'update_patient_summary': " + *why});
+        }
     }
 
     auto call = std::make_shared<Call>();
@@ -146,8 +213,7 @@ void McpSession::tools_call(const Request& r) {
     call->tool = name;
     call->patient = patient;
     calls_[key] = call;
-    if (name == "update_patient_summary") {
-        auto summary = args["summary"].get<std::string>();
+    if (name == tool_update_summary) {
         const std::string text = updated_summary_text(*patient, summary);
         return save(call, std::move(summary), [this, call, text](SaveResult saved) {
             if (saved.ok()) return reply(call, text_result(text));
@@ -162,9 +228,7 @@ void McpSession::tools_call(const Request& r) {
     };
     call->save = flag("save", false);
     call->stream_upstream = flag("stream", state_.config.stream_upstream);
-    if (p.contains("_meta") && p["_meta"].is_object() && p["_meta"].contains("progressToken")) {
-        call->progress_token = p["_meta"]["progressToken"].dump();
-    }
+    call->progress_token = std::move(progress_token);
     generate(call);
 }
 
@@ -197,8 +261,18 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
 
 void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token) {
     state_.ollama.consumed(call->upstream, token.size());
-    if (closed_ || call->cancelled) return;
+    if (closed_ || call->cancelled || call->over_budget) return;
+    if (call->tokens + 1 > state_.config.max_tokens_per_call ||
+        call->bytes + token.size() > state_.config.max_summary_bytes) {
+        // An upstream that never stops (or sends huge tokens) must not hold the call, the
+        // connection and our memory forever: stop it; generated() answers the client.
+        call->over_budget = true;
+        state_.stats.budgets_exceeded.fetch_add(1, std::memory_order_relaxed);
+        state_.ollama.cancel(call->upstream);
+        return;
+    }
     ++call->tokens;
+    call->bytes += token.size();
     call->code_points += common::utf8::code_points(token);
     state_.stats.tokens_relayed.fetch_add(1, std::memory_order_relaxed);
     std::string frame;
@@ -233,6 +307,17 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
         --generating_;
         state_.stats.generations_active.fetch_sub(1, std::memory_order_relaxed);
     };
+    if (result.ok() && result.text.size() > state_.config.max_summary_bytes) {
+        call->over_budget = true;  // a non-streamed answer is measured whole
+        state_.stats.budgets_exceeded.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (call->over_budget) {
+        result.error = OllamaError::cancelled;
+        result.message = "Generation stopped: Ollama sent more than the per-call budget of " +
+                         std::to_string(state_.config.max_tokens_per_call) + " tokens or " +
+                         std::to_string(state_.config.max_summary_bytes) +
+                         " bytes (--max-tokens-per-call, --max-summary-bytes); nothing saved";
+    }
     std::string summary = result.ok() ? trim_summary(result.text) : std::string();
     if (!(call->save && !closed_ && !call->cancelled && !summary.empty())) finished();
     if (closed_ || call->cancelled) return;  // nothing is saved or sent for a cancelled call
@@ -250,6 +335,10 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
                     std::to_string(summary.size()) + " bytes");
     const std::string text = generated_summary_text(*call->patient, summary);
     if (!call->save) return reply(call, text_result(text));
+    if (auto why = apply_formula_policy(state_.config.csv_formulas, summary)) {
+        finished();
+        return reply(call, text_result("Summary generated but not saved: " + *why, true));
+    }
     save(call, std::move(summary), [this, call, text, finished](SaveResult saved) {
         finished();  // runs even when the connection closed meanwhile (reply then sends nothing)
         if (saved.ok()) return reply(call, text_result(text));

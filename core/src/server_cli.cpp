@@ -66,7 +66,19 @@ void apply_config_file(const std::string& file, ServerConfig& c) {
                 c.max_message = v.get<std::size_t>();
             else if (key == "queue_limit")
                 c.queue_limit = v.get<std::size_t>();
-            else if (key == "ping_interval")
+            else if (key == "max_connections")
+                c.max_connections = v.get<std::size_t>();
+            else if (key == "max_calls_per_connection")
+                c.max_calls_per_connection = v.get<std::size_t>();
+            else if (key == "max_tokens_per_call")
+                c.max_tokens_per_call = v.get<std::size_t>();
+            else if (key == "max_summary_bytes")
+                c.max_summary_bytes = v.get<std::size_t>();
+            else if (key == "csv_formulas") {
+                const auto p = parse_formula_policy(v.get<std::string>());
+                if (!p) throw std::invalid_argument("valid: keep, escape, refuse");
+                c.csv_formulas = *p;
+            } else if (key == "ping_interval")
                 c.ping_interval = seconds(v.get<double>());
             else if (key == "pong_timeout")
                 c.pong_timeout = seconds(v.get<double>());
@@ -80,8 +92,9 @@ void apply_config_file(const std::string& file, ServerConfig& c) {
                 throw std::invalid_argument(
                     "unknown key; valid: host, port, threads, data_dir, ollama_url, model, "
                     "ollama_timeout, ollama_deadline, connect_timeout, stream_upstream, "
-                    "max_message, queue_limit, ping_interval, pong_timeout, time_scale, "
-                    "log_level");
+                    "max_message, queue_limit, max_connections, max_calls_per_connection, "
+                    "max_tokens_per_call, max_summary_bytes, csv_formulas, ping_interval, "
+                    "pong_timeout, time_scale, log_level");
             }
         } catch (const nlohmann::json::exception& e) {
             throw std::invalid_argument(file + ": " + key + ": wrong type (" + e.what() + ")");
@@ -108,7 +121,7 @@ int run_mcp_server(int argc, char** argv) {
         "ws://HOST:PORT/mcp). generate_summary streams Ollama tokens to the client as "
         "they arrive and saves complete summaries to patient_summaries.csv."};
     ServerConfig c;
-    std::string config_file, ollama_url, log_level = "info";
+    std::string config_file, ollama_url, log_level = "info", csv_formulas = "keep";
     double ollama_timeout = 120, ollama_deadline = 0, connect_timeout = 10, ping = 30, pong = 120;
     bool no_stream = false;
     app.add_option("--config", config_file, "JSON config file (keys as the long flags)")
@@ -135,6 +148,23 @@ int run_mcp_server(int argc, char** argv) {
     app.add_option("--max-message", c.max_message, "Largest client message, bytes (default 1 MiB)");
     app.add_option("--queue-limit", c.queue_limit,
                    "Bytes queued for one client before it is dropped as too slow (default 8 MiB)");
+    app.add_option("--max-connections", c.max_connections,
+                   "Connections open at once; more are answered 503 (default 4096)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-calls-per-connection", c.max_calls_per_connection,
+                   "tools/call requests in flight on one connection; more get JSON-RPC error "
+                   "-32000 and the connection stays (default 32)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-tokens-per-call", c.max_tokens_per_call,
+                   "Tokens one generation may stream before it is stopped (default 100000)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-summary-bytes", c.max_summary_bytes,
+                   "Bytes one generated summary may have before it is stopped (default 4 MiB)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--csv-formulas", csv_formulas,
+                   "Summaries starting with = + - @ (CSV injection): keep (default), escape "
+                   "(store with a leading '), refuse")
+        ->check(CLI::IsMember({"keep", "escape", "refuse"}));
     app.add_option("--ping-interval", ping, "Seconds between keep-alive pings (default 30)");
     app.add_option("--pong-timeout", pong,
                    "Seconds without an answer before an idle client is dropped (default 120)");
@@ -182,6 +212,14 @@ int run_mcp_server(int argc, char** argv) {
         if (!given("--model")) c.ollama.model = base.ollama.model;
         if (!given("--max-message")) c.max_message = base.max_message;
         if (!given("--queue-limit")) c.queue_limit = base.queue_limit;
+        if (!given("--max-connections")) c.max_connections = base.max_connections;
+        if (!given("--max-calls-per-connection")) {
+            c.max_calls_per_connection = base.max_calls_per_connection;
+        }
+        if (!given("--max-tokens-per-call")) c.max_tokens_per_call = base.max_tokens_per_call;
+        if (!given("--max-summary-bytes")) c.max_summary_bytes = base.max_summary_bytes;
+        c.csv_formulas =
+            given("--csv-formulas") ? *parse_formula_policy(csv_formulas) : base.csv_formulas;
         if (!given("--time-scale")) c.time_scale = base.time_scale;
         c.ollama.inactivity_timeout =
             given("--ollama-timeout") ? seconds(ollama_timeout) : base.ollama.inactivity_timeout;

@@ -6,6 +6,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "core/jsonrpc.hpp"
 #include "session_registry.hpp"
 
 namespace core {
@@ -132,7 +133,18 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     if (!ws_.is_message_done()) return do_read();
     const std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    mcp_->on_message(frame);
+    if (ws_.got_binary()) {
+        // MCP over WebSocket is one UTF-8 text frame per message; binary bytes are not
+        // guessed at. The connection stays: the next text frame is served as usual.
+        state_.log.info(peer_ + ": binary frame of " + std::to_string(frame.size()) +
+                        " bytes refused");
+        send(error_message(nullptr, {RpcCode::invalid_request,
+                                     "Invalid Request: binary WebSocket frames are not "
+                                     "accepted; send each JSON-RPC message as one UTF-8 text "
+                                     "frame"}));
+    } else {
+        mcp_->on_message(frame);
+    }
     if (!done_) do_read();
 }
 

@@ -204,3 +204,54 @@ TEST_F(McpSessionTest, AfterCloseNothingIsSent) {
 }
 
 }  // namespace
+
+// Hostile input into the session (bad-input table: docs/bad-input.md).
+
+TEST_F(McpSessionTest, InitializeWithMistypedClientInfoIsAnswered) {
+    // Once an uncaught type_error: clientInfo is only logged, so its types do not matter.
+    for (const json& info : {json{{"name", 123}}, json{{"name", "x"}, {"version", nullptr}},
+                             json{{"version", json::object()}}, json("a string")}) {
+        const auto r =
+            call("initialize", {{"protocolVersion", "2025-11-25"}, {"clientInfo", info}});
+        EXPECT_EQ(r["result"]["protocolVersion"], "2025-11-25") << info.dump() << " " << r.dump();
+    }
+    EXPECT_EQ(stats_.internal_errors.load(), 0u);
+}
+
+TEST_F(McpSessionTest, ProgressTokenOfTheWrongTypeIsInvalidParams) {
+    for (const json& token : {json::object(), json::array({1}), json(1.5), json(true), json()}) {
+        send(json{{"jsonrpc", "2.0"},
+                  {"id", 9},
+                  {"method", "tools/call"},
+                  {"params",
+                   {{"name", "generate_summary"},
+                    {"arguments", {{"patient_id", "P001"}}},
+                    {"_meta", {{"progressToken", token}}}}}});
+        const auto r = next();
+        EXPECT_EQ(r["error"]["code"], -32602) << token.dump() << " " << r.dump();
+        EXPECT_THAT(r["error"]["message"].get<std::string>(), HasSubstr("progressToken"));
+    }
+}
+
+TEST_F(McpSessionTest, CallLimitPerConnectionAnswersServerBusyAndKeepsServing) {
+    config_.max_calls_per_connection = 1;
+    // Saves are queued on the store's writer: the first is still in flight when the second
+    // arrives (both are posted to the strand before either completes).
+    const json update = {{"jsonrpc", "2.0"},
+                         {"method", "tools/call"},
+                         {"params",
+                          {{"name", "update_patient_summary"},
+                           {"arguments", {{"patient_id", "P001"}, {"summary", "s"}}}}}};
+    json a = update, b = update;
+    a["id"] = 1;
+    b["id"] = 2;
+    net::post(strand_, [s = session_, x = a.dump(), y = b.dump()] {
+        s->on_message(x);
+        s->on_message(y);
+    });
+    const auto first = next(), second = next();
+    const auto& refused = first["id"] == 2 ? first : second;
+    EXPECT_EQ(refused["error"]["code"], -32000) << first.dump() << second.dump();
+    EXPECT_EQ(stats_.calls_refused.load(), 1u);
+    EXPECT_EQ(call("ping", json::object(), 3)["result"], json::object());
+}

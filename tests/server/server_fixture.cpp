@@ -1,6 +1,7 @@
 #include "server_fixture.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -18,6 +19,13 @@ void ServerTest::start(std::vector<std::string> mock_args, std::vector<std::stri
     start_server(std::move(server_args));
 }
 
+std::string server_binary() {
+    // MSH_MCP_SERVER_BIN runs these tests against another build (an older one, to see a
+    // regression test fail before its fix; a sanitizer build).
+    const char* other = std::getenv("MSH_MCP_SERVER_BIN");
+    return other != nullptr && *other != '\0' ? other : MCP_SERVER_BIN;
+}
+
 void ServerTest::start_mock(std::vector<std::string> args) {
     mock_ = std::make_unique<test_support::MockProcess>(MOCK_OLLAMA_BIN, std::move(args));
 }
@@ -28,7 +36,7 @@ void ServerTest::start_server(std::vector<std::string> args) {
         args.insert(args.end(), {"--ollama-url", mock_->base_url()});
     }
     server_args_ = args;
-    server_ = std::make_unique<test_support::ServerProcess>(MCP_SERVER_BIN, data_.path(),
+    server_ = std::make_unique<test_support::ServerProcess>(server_binary(), data_.path(),
                                                             std::move(args));
     if (patients_.empty()) patients_ = core::load_patients_csv(data_.path() / "patients_data.csv");
 }

@@ -31,6 +31,9 @@ using namespace std::chrono_literals;
 inline const std::vector<std::string> kFastMock = {"--ttft", "20",       "--tps",
                                                    "200",    "--tokens", "20"};
 
+// The mcp-server under test: $MSH_MCP_SERVER_BIN when set, else this build's.
+std::string server_binary();
+
 class ServerTest : public ::testing::Test {
   protected:
     // A mock with `mock_args`, then a server pointed at it with `server_args` (unless those

@@ -268,13 +268,22 @@ std::size_t McpClient::pings_received() const {
 }
 
 bool McpClient::send_text(const std::string& text, std::chrono::milliseconds timeout) {
+    return send_frame(text, true, timeout);
+}
+
+bool McpClient::send_binary(const std::string& bytes, std::chrono::milliseconds timeout) {
+    return send_frame(bytes, false, timeout);
+}
+
+bool McpClient::send_frame(const std::string& text, bool as_text,
+                           std::chrono::milliseconds timeout) {
     if (impl_->ended) {
         impl_->last_error = "connection already ended";
         return false;
     }
     auto st = std::make_shared<OpState>();
     st->data = text;
-    impl_->ws.text(true);
+    impl_->ws.text(as_text);
     impl_->ws.async_write(net::buffer(st->data), [st](beast::error_code ec, std::size_t) {
         st->ec = ec;
         st->done = true;

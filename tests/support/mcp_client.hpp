@@ -92,6 +92,9 @@ class McpClient {
               std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         return send_text(message.dump(), timeout);
     }
+    // Sends one binary frame (MCP has none: for tests of what the server does with one).
+    bool send_binary(const std::string& bytes,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
     const std::string& last_error() const;
 
     // The next frame, waiting at most `timeout`. After the connection ended, one closed/failed
@@ -137,6 +140,8 @@ class McpClient {
     void abort();
 
   private:
+    bool send_frame(const std::string& data, bool as_text, std::chrono::milliseconds timeout);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::int64_t next_id_ = 1;

@@ -18,6 +18,9 @@ enum class RpcCode : int {
     method_not_found = -32601,
     invalid_params = -32602,
     internal_error = -32603,
+    // Implementation-defined server error (JSON-RPC reserves -32000..-32099): a limit of this
+    // server was reached; the same request may succeed later.
+    server_busy = -32000,
 };
 
 struct RpcError {

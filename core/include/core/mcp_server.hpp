@@ -43,15 +43,20 @@ class McpServer {
     void shutdown_step();
     unsigned thread_count() const;
 
+    void run_loop();  // one I/O thread: io_.run(), surviving a handler's exception
+
+    // Declaration order is destruction order, reversed: what a connection refers to
+    // (state_, registry_, the store) is declared before io_, so it outlives the connections
+    // that io_'s pending handlers still own when it is destroyed.
     ServerConfig config_;  // scaled
     common::Logger log_;
     ServerStats stats_;
     std::unique_ptr<PatientIndex> patients_;
     std::unique_ptr<SummaryStore> store_;
-    boost::asio::io_context io_;
-    std::unique_ptr<OllamaClient> ollama_;
     std::unique_ptr<ServerState> state_;
     std::unique_ptr<SessionRegistry> registry_;
+    boost::asio::io_context io_;
+    std::unique_ptr<OllamaClient> ollama_;
     std::shared_ptr<Listener> listener_;
     std::optional<boost::asio::signal_set> signals_;
     boost::asio::steady_timer shutdown_timer_;

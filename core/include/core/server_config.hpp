@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/log.hpp"
+#include "core/csv_formulas.hpp"
 #include "core/ollama_client.hpp"
 
 namespace core {
@@ -22,6 +23,13 @@ struct ServerConfig {
     bool stream_upstream = true;        // false: ask Ollama with "stream": false
     std::size_t max_message = 1 << 20;  // larger frames: close 1009
     std::size_t queue_limit = 8 << 20;  // bytes queued for one client
+    // Limits against hostile or broken peers; docs/limits.md has the table.
+    std::size_t max_connections = 4096;                // open at once; more are answered 503
+    std::size_t max_calls_per_connection = 32;         // tools/call in flight; more: error -32000
+    std::size_t max_tokens_per_call = 100'000;         // a generation streaming more is stopped
+    std::size_t max_summary_bytes = 4 << 20;           // ... and so is one longer than this
+    std::chrono::milliseconds accept_backoff{250};     // wait after EMFILE/ENFILE before accepting
+    FormulaPolicy csv_formulas = FormulaPolicy::keep;  // summaries starting with = + - @
     std::chrono::milliseconds ping_interval{30'000};
     std::chrono::milliseconds pong_timeout{120'000};
     std::chrono::milliseconds shutdown_grace{10'000};  // in-flight calls may finish

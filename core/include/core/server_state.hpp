@@ -25,6 +25,11 @@ struct ServerStats {
     std::atomic<std::uint64_t> upstream_errors{0};
     std::atomic<std::uint64_t> cancelled{0};
     std::atomic<std::uint64_t> slow_clients_dropped{0};
+    std::atomic<std::uint64_t> internal_errors{0};      // handler exceptions caught
+    std::atomic<std::uint64_t> calls_refused{0};        // --max-calls-per-connection
+    std::atomic<std::uint64_t> connections_refused{0};  // --max-connections
+    std::atomic<std::uint64_t> budgets_exceeded{0};     // --max-tokens-per-call, ...bytes
+    std::atomic<std::int64_t> http_connections{0};      // accepted, before the WebSocket upgrade
     nlohmann::json to_json() const;
 };
 

@@ -1,0 +1,45 @@
+#include "core/csv_formulas.hpp"
+
+namespace core {
+
+std::optional<FormulaPolicy> parse_formula_policy(std::string_view name) {
+    if (name == "keep") return FormulaPolicy::keep;
+    if (name == "escape") return FormulaPolicy::escape;
+    if (name == "refuse") return FormulaPolicy::refuse;
+    return std::nullopt;
+}
+
+std::string_view to_string(FormulaPolicy policy) {
+    switch (policy) {
+        case FormulaPolicy::keep:
+            return "keep";
+        case FormulaPolicy::escape:
+            return "escape";
+        case FormulaPolicy::refuse:
+            return "refuse";
+    }
+    return "keep";
+}
+
+bool looks_like_formula(std::string_view text) {
+    if (text.empty()) return false;
+    // OWASP's list for CSV injection.
+    const char c = text.front();
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+std::optional<std::string> apply_formula_policy(FormulaPolicy policy, std::string& summary) {
+    if (policy == FormulaPolicy::keep || !looks_like_formula(summary)) return std::nullopt;
+    if (policy == FormulaPolicy::escape) {
+        summary.insert(0, 1, '\'');
+        return std::nullopt;
+    }
+    return "the summary starts with '" +
+           std::string(summary.front() == '\t'   ? "\\t"
+                       : summary.front() == '\r' ? "\\r"
+                                                 : summary.substr(0, 1)) +
+           "', which a spreadsheet would run as a formula, and this server refuses such "
+           "summaries (--csv-formulas refuse)";
+}
+
+}  // namespace core

@@ -1,0 +1,242 @@
+// What a hostile or broken client gets from a real mcp-server process: a clear error for
+// each bad input, and the server (and, where the protocol allows, the connection) keeps
+// serving. Each test reproduces a way the server once failed or misbehaved.
+#include <gmock/gmock.h>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "server_fixture.hpp"
+
+namespace server_test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Streams long enough (40 tokens at 20/s: 2 s) to still be running when the next request
+// arrives.
+const std::vector<std::string> kSlowMock = {"--ttft", "20", "--tps", "20", "--tokens", "40"};
+
+// One raw TCP exchange: sends `bytes`, then reads until the server closes or `timeout`.
+std::string raw_exchange(unsigned short port, const std::string& bytes,
+                         std::chrono::milliseconds timeout = 5s) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return "<connect failed>";
+    }
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        const auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+    }
+    std::string got;
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0) break;
+        char buf[4096];
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return got;
+}
+
+class ServerHostileInput : public ServerTest {};
+
+TEST_F(ServerHostileInput, InitializeWithMistypedClientInfoIsAnsweredAndTheServerLives) {
+    // Once: clientInfo.name = 123 aborted the process (an uncaught type_error), and
+    // clientInfo.version = null ended it (and freed the server under its connections).
+    start();
+    const std::vector<json> infos = {{{"name", 123}, {"version", "1"}},
+                                     {{"name", "x"}, {"version", nullptr}},
+                                     {{"name", json::object()}, {"version", json::array()}},
+                                     json::array({1, 2})};
+    for (const auto& info : infos) {
+        McpClient c(server().ws_url());
+        const auto r = c.call("initialize", {{"protocolVersion", "2025-11-25"},
+                                             {"capabilities", json::object()},
+                                             {"clientInfo", info}});
+        ASSERT_TRUE(r.has_result()) << info.dump() << ": " << r.describe();
+        EXPECT_EQ(r.result().value("protocolVersion", ""), "2025-11-25");
+        const auto ping = c.call("ping");
+        EXPECT_TRUE(ping.has_result()) << info.dump() << ": " << ping.describe();
+    }
+    ASSERT_TRUE(server().running()) << server().stderr_tail();
+    auto c = connect();
+    EXPECT_TRUE(c->call("tools/list").has_result());
+}
+
+TEST_F(ServerHostileInput, BinaryFrameIsRefusedWithAClearErrorAndTheConnectionStays) {
+    start();
+    auto c = connect();
+    const json ping = {{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}};
+    ASSERT_TRUE(c->send_binary(ping.dump()));
+    const auto f = c->recv(5s);
+    ASSERT_TRUE(f && f->is_message()) << (f ? f->describe() : "nothing");
+    // Not served as if it were text: an error, with a null id (the frame was not read).
+    EXPECT_EQ(f->json["id"], nullptr) << f->describe();
+    EXPECT_EQ(f->json["error"].value("code", 0), -32600) << f->describe();
+    EXPECT_THAT(f->json["error"].value("message", ""), HasSubstr("binary")) << f->describe();
+    EXPECT_TRUE(c->call("ping").has_result());
+}
+
+TEST_F(ServerHostileInput, ReusedIdInFlightGetsAnErrorWithANullIdAndTheLiveCallFinishes) {
+    start(kSlowMock);
+    auto c = connect();
+    ASSERT_TRUE(c->start_call(
+        7, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "P001"}})));
+    ASSERT_TRUE(c->start_call(
+        7, "tools/call", McpClient::tool_params("get_patient_summary", {{"patient_id", "P002"}})));
+    // The first frame answering anything is the refusal, with id null: a client must not
+    // take it for the answer of the generation that owns id 7.
+    std::optional<Frame> refusal;
+    const auto deadline = Clock::now() + 5s;
+    while (!refusal && Clock::now() < deadline) {
+        auto f = c->recv(1s);
+        if (f && f->is_message() && f->json.contains("error")) refusal = f;
+        ASSERT_FALSE(f && f->is_response_to(7))
+            << "answered with the live call's id: " << f->describe();
+    }
+    ASSERT_TRUE(refusal) << "no error for the reused id";
+    EXPECT_EQ(refusal->json["id"], nullptr) << refusal->describe();
+    EXPECT_EQ(refusal->json["error"].value("code", 0), -32600) << refusal->describe();
+    EXPECT_THAT(refusal->json["error"].value("message", ""), HasSubstr("already in use"));
+    const auto live = c->await_response(7, 10s);
+    ASSERT_TRUE(live.ok) << live.describe();
+    EXPECT_FALSE(live.is_tool_error()) << live.describe();
+    EXPECT_THAT(live.text(), StartsWith("Generated Summary for")) << live.describe();
+}
+
+TEST_F(ServerHostileInput, CallsPerConnectionAreCappedAndTheConnectionStays) {
+    // Once: 1,000 generate_summary calls on one connection made 1,000 upstream requests.
+    start(kSlowMock, {"--max-calls-per-connection", "2"});
+    auto c = connect();
+    const auto gen = [](const char* id) {
+        return McpClient::tool_params("generate_summary", {{"patient_id", id}});
+    };
+    ASSERT_TRUE(c->start_call(1, "tools/call", gen("P001")));
+    ASSERT_TRUE(c->start_call(2, "tools/call", gen("P002")));
+    const auto third = c->call_with_id(3, "tools/call", gen("P003"), 5s);
+    ASSERT_TRUE(third.ok) << third.describe();
+    EXPECT_EQ(third.error().value("code", 0), -32000) << third.describe();
+    EXPECT_THAT(third.error().value("message", ""), HasSubstr("limit 2")) << third.describe();
+    EXPECT_TRUE(c->call("ping").has_result());
+    const auto both = c->await_responses({1, 2}, 10s);
+    ASSERT_TRUE(both.ok) << both.failure;
+    // With the two done, a third call is accepted again.
+    const auto again = c->tool("get_patient_summary", {{"patient_id", "P003"}});
+    EXPECT_TRUE(again.has_result()) << again.describe();
+    // The mock saw two generations, not three.
+    EXPECT_EQ(mock().requests(false).size(), 2u) << mock().requests(false).dump();
+}
+
+TEST_F(ServerHostileInput, ConnectionsAboveTheLimitAreAnswered503) {
+    start(kFastMock, {"--max-connections", "2"});
+    auto a = connect();
+    auto b = connect();
+    const auto answer =
+        raw_exchange(server().port(),
+                     "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\n\r\n");
+    EXPECT_THAT(answer, StartsWith("HTTP/1.1 503")) << answer;
+    EXPECT_THAT(answer, HasSubstr("--max-connections")) << answer;
+    EXPECT_TRUE(a->call("ping").has_result());
+    // A connection that ends frees its place.
+    b->close();
+    std::unique_ptr<McpClient> c;
+    for (int i = 0; i < 50 && !c; ++i) {
+        try {
+            c = connect();
+        } catch (const std::exception&) {
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    ASSERT_TRUE(c) << server().stderr_tail();
+    EXPECT_TRUE(c->call("ping").has_result());
+}
+
+TEST_F(ServerHostileInput, GarbageBytesGet400AndOversizedHeadersGet431) {
+    start();
+    const auto garbage =
+        raw_exchange(server().port(),
+                     std::string("\x16\x03\x01\x02\x00\x01\x00\xfc\x03\x03 garbage\r\n\r\n", 25));
+    EXPECT_THAT(garbage, StartsWith("HTTP/1.1 400")) << garbage;
+    const auto big = raw_exchange(server().port(), "GET /mcp HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                                       std::string(20'000, 'a') + "\r\n\r\n");
+    EXPECT_THAT(big, StartsWith("HTTP/1.1 431")) << big;
+    ASSERT_TRUE(server().running());
+    EXPECT_TRUE(connect()->call("ping").has_result());
+}
+
+TEST_F(ServerHostileInput, BlankSummaryIsRefusedAndNothingIsSaved) {
+    // Once: acknowledged as saved, then read back as "no summary".
+    start();
+    auto c = connect();
+    for (const std::string blank : {"", "   ", " \n\t\r "}) {
+        const auto r =
+            c->tool("update_patient_summary", {{"patient_id", "P001"}, {"summary", blank}});
+        ASSERT_TRUE(r.ok) << r.describe();
+        EXPECT_EQ(r.error().value("code", 0), -32602) << r.describe();
+        EXPECT_THAT(r.error().value("message", ""), HasSubstr("white space")) << r.describe();
+    }
+    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>(""));
+}
+
+TEST_F(ServerHostileInput, GenerationOverTheTokenBudgetIsStoppedAndNotSaved) {
+    start(kFastMock, {"--max-tokens-per-call", "5"});
+    auto c = connect();
+    const auto r = c->tool("generate_summary", {{"patient_id", "P001"}, {"save", true}});
+    ASSERT_TRUE(r.ok) << r.describe();
+    EXPECT_TRUE(r.is_tool_error()) << r.describe();
+    EXPECT_THAT(r.text(), HasSubstr("per-call budget")) << r.describe();
+    EXPECT_LE(token_texts(r.frames, StreamForm::legacy).size(), 5u) << r.describe();
+    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>(""));
+    EXPECT_TRUE(c->call("ping").has_result());
+}
+
+TEST_F(ServerHostileInput, FormulaSummariesFollowTheDocumentedPolicy) {
+    start(kFastMock);  // keep: stored exactly
+    {
+        auto c = connect();
+        EXPECT_FALSE(
+            c->tool("update_patient_summary", {{"patient_id", "P001"}, {"summary", "=1+1"}})
+                .is_tool_error());
+    }
+    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>("=1+1"));
+    restart_server({"--csv-formulas", "escape"});
+    {
+        auto c = connect();
+        EXPECT_FALSE(
+            c->tool("update_patient_summary", {{"patient_id", "P002"}, {"summary", "@SUM(A1)"}})
+                .is_tool_error());
+    }
+    EXPECT_EQ(saved_summary("P002"), std::optional<std::string>("'@SUM(A1)"));
+    restart_server({"--csv-formulas", "refuse"});
+    auto c = connect();
+    const auto r = c->tool("update_patient_summary",
+                           {{"patient_id", "P003"}, {"summary", "+cmd|' /C calc'!A0"}});
+    EXPECT_EQ(r.error().value("code", 0), -32602) << r.describe();
+    EXPECT_THAT(r.error().value("message", ""), HasSubstr("formula")) << r.describe();
+    EXPECT_EQ(saved_summary("P003"), std::optional<std::string>(""));
+    EXPECT_FALSE(c->tool("update_patient_summary", {{"patient_id", "P003"}, {"summary", "fine"}})
+                     .is_tool_error());
+}
+
+}  // namespace
+}  // namespace server_test
