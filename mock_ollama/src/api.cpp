@@ -7,8 +7,11 @@
 
 #include "common/clock.hpp"
 #include "common/rng.hpp"
+#include "mock_ollama/admin_guard.hpp"
 #include "mock_ollama/embedding.hpp"
+#include "mock_ollama/handler_guard.hpp"
 #include "request_json.hpp"
+#include "safe_text.hpp"
 
 namespace mock_ollama {
 
@@ -24,7 +27,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 Reply json_reply(const json& body, int status = 200) {
-    return {http_response(status, "application/json; charset=utf-8", body.dump()), false};
+    return {http_response(status, "application/json; charset=utf-8", dump_json(body)), false};
 }
 
 std::string digest_of(std::string_view name) {
@@ -93,7 +96,7 @@ Api::Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger
 
 Outcome Api::handle(const HttpRequest& request, std::int64_t received_wall_us) {
     stats_.request();
-    Outcome out = route(request, received_wall_us);
+    Outcome out = guard_handler(request, logger_, [&] { return route(request, received_wall_us); });
     if (auto* reply = std::get_if<Reply>(&out)) {
         // The status code sits at a fixed place in "HTTP/1.1 NNN".
         if (reply->bytes.size() > 9 && reply->bytes[9] == '4') stats_.bad_request();
@@ -154,6 +157,10 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
     if (path == "/v1/models") {
         if (auto r = only(get, "GET")) return *r;
         return openai_models();
+    }
+    if (path.starts_with("/_mock/")) {
+        // Before the method check and the 404: a web page learns nothing about the admin API.
+        if (auto refused = check_admin_request(req, config_.admin_token)) return *refused;
     }
     if (path == "/_mock/stats") {
         if (auto r = only(get, "GET")) return *r;
@@ -333,11 +340,11 @@ Reply Api::mock_config(const HttpRequest& req) {
         if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
         try {
             std::lock_guard lock(mutex_);
-            apply_config_json(body, config_.runtime, nullptr);
+            apply_config_json(body, config_.runtime, nullptr, config_.scripts_dir);
         } catch (const std::invalid_argument& e) {
             return Reply{http_error(400, e.what()), false};
         }
-        logger_.info("run-time config changed: " + req.body);
+        logger_.info("run-time config changed: " + escape_invalid_utf8(req.body));
     }
     std::lock_guard lock(mutex_);
     json j = runtime_to_json(config_.runtime);

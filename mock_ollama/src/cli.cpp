@@ -37,6 +37,12 @@ void setup_cli(CLI::App& app, CliOptions& o) {
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--scripts", o.scripts_file, "JSON file of scripted responses")
         ->check(CLI::ExistingFile);
+    app.add_option("--scripts-dir", c.scripts_dir,
+                   "Directory whose files POST /_mock/config may load as scripts (default: none; "
+                   "run-time file paths are refused)")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("--admin-token", c.admin_token,
+                   "Require 'Authorization: Bearer TOKEN' on /_mock/* (default: no token)");
     app.add_option("--fault", o.fault, "Fault for every generation request, e.g. stall:after=5");
     app.add_option("--time-scale", c.time_scale,
                    "Multiply every duration by this factor (0.01 = a hundred times faster)")
@@ -84,9 +90,18 @@ MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_
             std::chrono::milliseconds(app.get_option("--header-timeout-ms")->as<long>());
     }
     if (given("--log-level")) c.log_level = *common::parse_log_level(o.log_level);
+    if (given("--scripts-dir")) c.scripts_dir = f.scripts_dir;
+    if (given("--admin-token")) {
+        if (f.admin_token.empty()) throw std::invalid_argument("--admin-token: must not be empty");
+        c.admin_token = f.admin_token;
+    }
+    // The start-up scripts file is the operator's choice: read as given (size-limited), not
+    // confined to --scripts-dir as run-time paths are.
+    if (!o.scripts_file.empty()) {
+        c.runtime.scripts = std::make_shared<const ScriptBook>(ScriptBook::load(o.scripts_file));
+    }
     nlohmann::json extra = nlohmann::json::object();
     if (!o.profile.empty()) extra["profile"] = o.profile;
-    if (!o.scripts_file.empty()) extra["scripts"] = o.scripts_file;
     if (!o.fault.empty()) extra["fault"] = o.fault;
     if (!extra.empty()) {
         try {

@@ -84,6 +84,24 @@ std::uint64_t unsigned_integer(const json& v, const std::string& where) {
     return v.get<std::uint64_t>();
 }
 
+std::uint64_t at_most(std::uint64_t n, std::uint64_t max, const std::string& where) {
+    if (n > max) {
+        fail(where, "must be at most " + std::to_string(max) + ", got " + std::to_string(n));
+    }
+    return n;
+}
+
+// An array of at most `max` elements.
+const json& bounded_array(const json& v, const std::string& where, std::size_t max,
+                          const char* what) {
+    if (!v.is_array()) fail(where, std::string("expected an array of ") + what);
+    if (v.size() > max) {
+        fail(where,
+             "at most " + std::to_string(max) + " " + what + ", got " + std::to_string(v.size()));
+    }
+    return v;
+}
+
 std::string string(const json& v, const std::string& where) {
     if (!v.is_string()) fail(where, "expected a string, got " + std::string(v.type_name()));
     return v.get<std::string>();
@@ -100,7 +118,7 @@ bool pacing_key(const std::string& key, const json& v, const std::string& where,
     } else if (key == "jitter") {
         p.jitter = number(v, where, 0, 1);
     } else if (key == "tokens") {
-        p.tokens = unsigned_integer(v, where);
+        p.tokens = at_most(unsigned_integer(v, where), kMaxTokensPerResponse, where);
     } else {
         return false;
     }
@@ -177,7 +195,45 @@ Rule rule_from(const json& v, const std::string& where) {
 
 }  // namespace
 
-void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* config_out) {
+std::filesystem::path resolve_inside(const std::filesystem::path& dir, std::string_view requested) {
+    namespace fs = std::filesystem;
+    const auto outside = [&] {
+        return std::invalid_argument("'" + std::string(requested) +
+                                     "' is outside the scripts directory " + dir.string());
+    };
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+    if (ec) throw std::invalid_argument("scripts directory " + dir.string() + ": " + ec.message());
+    // weakly_canonical resolves every symlink that exists: a link inside that points out ends
+    // up outside, and is refused like "../x".
+    const fs::path full = fs::weakly_canonical(base / fs::path(requested), ec);
+    if (ec) throw outside();
+    auto b = base.begin();
+    auto f = full.begin();
+    for (; b != base.end(); ++b, ++f) {
+        if (b->empty()) continue;  // a trailing separator
+        if (f == full.end() || *b != *f) throw outside();
+    }
+    if (f == full.end() || f->empty()) throw outside();  // the directory itself
+    return full;
+}
+
+namespace {
+ScriptBook load_scripts(const std::string& path, bool at_start,
+                        const std::filesystem::path& scripts_dir) {
+    if (at_start) return ScriptBook::load(path);
+    if (scripts_dir.empty()) {
+        throw std::invalid_argument(
+            "a file path is accepted at run time only when mock-ollama runs with "
+            "--scripts-dir DIR (config key scripts_dir), and only for files under DIR; post the "
+            "scripts inline instead, as an array of entries");
+    }
+    return ScriptBook::load(resolve_inside(scripts_dir, path));
+}
+}  // namespace
+
+void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* config_out,
+                       const std::filesystem::path& scripts_dir) {
     if (!doc.is_object()) throw std::invalid_argument("config: expected a JSON object");
     RuntimeConfig rt = runtime_out;  // edit a copy: on error nothing changes
     MockConfig cfg = config_out ? *config_out : MockConfig{};
@@ -194,13 +250,13 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
         } else if (key == "hostile_rate") {
             rt.text.hostile_rate = number(value, key, 0, 1);
         } else if (key == "models") {
-            if (!value.is_array()) fail(key, "expected an array of models");
+            bounded_array(value, key, kMaxModels, "models");
             rt.models.clear();
             for (std::size_t i = 0; i < value.size(); ++i) {
                 rt.models.push_back(model_from(value[i], "models[" + std::to_string(i) + "]"));
             }
         } else if (key == "rules") {
-            if (!value.is_array()) fail(key, "expected an array of rules");
+            bounded_array(value, key, kMaxRules, "rules");
             rt.rules.clear();
             for (std::size_t i = 0; i < value.size(); ++i) {
                 rt.rules.push_back(rule_from(value[i], "rules[" + std::to_string(i) + "]"));
@@ -211,8 +267,12 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
             fault_count = unsigned_integer(value, key);
         } else if (key == "scripts") {
             if (value.is_string()) {
-                rt.scripts =
-                    std::make_shared<const ScriptBook>(ScriptBook::load(value.get<std::string>()));
+                try {
+                    rt.scripts = std::make_shared<const ScriptBook>(
+                        load_scripts(value.get<std::string>(), config_out != nullptr, scripts_dir));
+                } catch (const std::invalid_argument& e) {
+                    fail(key, e.what());
+                }
             } else if (value.is_null()) {
                 rt.scripts.reset();
             } else {
@@ -225,7 +285,8 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
         } else if (config_out == nullptr &&
                    (key == "host" || key == "port" || key == "threads" || key == "time_scale" ||
                     key == "body_limit" || key == "header_timeout_ms" ||
-                    key == "request_log_limit" || key == "log_level")) {
+                    key == "request_log_limit" || key == "log_level" || key == "admin_token" ||
+                    key == "scripts_dir")) {
             fail(key, "can only be set at start (command line or config file)");
         } else if (key == "host") {
             cfg.host = string(value, key);
@@ -243,6 +304,11 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
             cfg.header_timeout = std::chrono::milliseconds(unsigned_integer(value, key));
         } else if (key == "request_log_limit") {
             cfg.request_log_limit = unsigned_integer(value, key);
+        } else if (key == "admin_token") {
+            cfg.admin_token = string(value, key);
+            if (cfg.admin_token.empty()) fail(key, "must not be empty");
+        } else if (key == "scripts_dir") {
+            cfg.scripts_dir = string(value, key);
         } else if (key == "log_level") {
             const auto l = common::parse_log_level(string(value, key));
             if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
@@ -253,7 +319,8 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
                  "hostile_rate, models, rules, fault, fault_count, scripts" +
                      std::string(config_out ? ", host, port, threads, time_scale, "
                                               "body_limit, header_timeout_ms, "
-                                              "request_log_limit, log_level"
+                                              "request_log_limit, log_level, admin_token, "
+                                              "scripts_dir"
                                             : ""));
         }
     }

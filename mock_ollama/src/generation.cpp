@@ -9,6 +9,7 @@
 #include "mock_ollama/scripts.hpp"
 #include "mock_ollama/textgen.hpp"
 #include "request_json.hpp"
+#include "safe_text.hpp"
 
 namespace mock_ollama {
 
@@ -87,6 +88,9 @@ std::optional<std::string> read_mock_key(std::string_view key, const json& v, Pa
         p.pacing.jitter = *d;
     } else if (key == "mock_tokens") {
         if (!v.is_number_unsigned()) return "mock_tokens must be a non-negative integer";
+        if (v.get<std::uint64_t>() > kMaxTokensPerResponse) {
+            return "mock_tokens must be at most " + std::to_string(kMaxTokensPerResponse);
+        }
         p.pacing.tokens = v.get<std::size_t>();
     } else if (key == "mock_profile") {
         const auto prof = v.is_string() ? parse_text_profile(v.get<std::string>()) : std::nullopt;
@@ -188,7 +192,13 @@ std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) 
             if (auto err = read_stop(body["stop"], p.stop)) return err;
         }
         if (body.contains("stream_options") && body["stream_options"].is_object()) {
-            p.include_usage = body["stream_options"].value("include_usage", false);
+            const auto& so = body["stream_options"];
+            if (so.contains("include_usage") && !so["include_usage"].is_null()) {
+                if (!so["include_usage"].is_boolean()) {
+                    return "stream_options.include_usage must be a boolean";
+                }
+                p.include_usage = so["include_usage"].get<bool>();
+            }
         }
     }
     if (body.contains("options") && !body["options"].is_null()) {
@@ -336,7 +346,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
         } else {
             r["response"] = "";
         }
-        return Reply{http_response(200, "application/json; charset=utf-8", r.dump()), false};
+        return Reply{http_response(200, "application/json; charset=utf-8", dump_json(r)), false};
     }
 
     // The record goes into the log before any fault, so that faults are visible there too.

@@ -7,6 +7,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "http_session.hpp"
+#include "mock_ollama/handler_guard.hpp"
 
 namespace mock_ollama {
 
@@ -98,15 +99,19 @@ void MockServer::stop_on_signals() {
 
 void MockServer::run() {
     const unsigned n = thread_count();
-    for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
-    io_.run();
+    for (unsigned i = 1; i < n; ++i) {
+        threads_.emplace_back([this] { run_event_loop(io_, logger_); });
+    }
+    run_event_loop(io_, logger_);
     for (auto& t : threads_) t.join();
     threads_.clear();
 }
 
 void MockServer::start_background() {
     const unsigned n = thread_count();
-    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (unsigned i = 0; i < n; ++i) {
+        threads_.emplace_back([this] { run_event_loop(io_, logger_); });
+    }
 }
 
 void MockServer::stop() {

@@ -9,6 +9,7 @@
 
 #include "common/clock.hpp"
 #include "mock_ollama/wire.hpp"
+#include "request_reader.hpp"
 #include "stream.hpp"
 
 namespace mock_ollama {
@@ -18,7 +19,6 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 namespace {
-constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kWatchChunk = 4096;
 constexpr std::size_t kWatchLimit = 64 * 1024;  // pipelined bytes held while streaming
 }  // namespace
@@ -66,8 +66,7 @@ void HttpSession::on_first_bytes(beast::error_code ec, std::size_t n) {
 
 void HttpSession::read_request() {
     parser_.emplace();
-    parser_->body_limit(ctx_.config.body_limit);
-    parser_->header_limit(kHeaderLimit);
+    configure_request_parser(*parser_, ctx_.config);
     stream_.expires_after(ctx_.config.header_timeout);
     // Headers first: a client that sent "Expect: 100-continue" (curl does for large bodies)
     // waits for our interim answer before it sends the body, as Ollama's Go server gives it.
@@ -97,39 +96,22 @@ void HttpSession::read_body() {
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) {
-        return close(false);
-    }
-    if (ec == beast::error::timeout) {
-        ctx_.log.info("request not complete within " +
-                      std::to_string(ctx_.config.header_timeout.count()) +
-                      " ms; connection closed");
-        ctx_.stats.bad_request();
-        return close(false);
-    }
-    if (ec == http::error::body_limit) {
-        return reply_and_close(
-            413, "request body larger than " + std::to_string(ctx_.config.body_limit) + " bytes");
-    }
-    if (ec == http::error::header_limit) {
-        return reply_and_close(
-            431, "request headers larger than " + std::to_string(kHeaderLimit) + " bytes");
-    }
     if (ec) {
-        if (ec == net::error::connection_reset || ec == net::error::eof) return close(false);
-        return reply_and_close(400, "malformed HTTP request: " + ec.message());
+        const auto failure = classify_read_error(ec, ctx_.config);
+        switch (failure.action) {
+            case ReadFailure::Action::close:
+                return close(false);
+            case ReadFailure::Action::timeout:
+                ctx_.log.info(failure.message);
+                ctx_.stats.bad_request();
+                return close(false);
+            case ReadFailure::Action::reply:
+                return reply_and_close(failure.status, failure.message);
+        }
     }
     stream_.expires_never();  // responses may stream for minutes; the queue limit bounds them
 
-    auto& msg = parser_->get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    req.keep_alive = msg.keep_alive();
-    for (const auto& field : msg) {
-        req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    }
-    req.body = std::move(msg.body());
+    HttpRequest req = take_request(*parser_);
     parser_.reset();
     serve(std::move(req));
 }

@@ -1,8 +1,26 @@
 #include "request_json.hpp"
 
+#include <algorithm>
+
+#include "safe_text.hpp"
+
 namespace mock_ollama {
 
 namespace {
+// "line L, column C" of the 1-based byte offset `byte` (as nlohmann counts it).
+std::string line_and_column(std::string_view text, std::size_t byte) {
+    const std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
+    std::size_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t k = 0; k < pos; ++k) {
+        if (text[k] == '\n') {
+            ++line;
+            line_start = k + 1;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(pos - line_start + 1);
+}
+
 std::string_view go_kind(const nlohmann::json& v) {
     if (v.is_string()) return "string";
     if (v.is_number()) return "number";
@@ -21,10 +39,15 @@ std::optional<std::string> parse_body(std::string_view body, nlohmann::json& out
         out = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
         // nlohmann says where: "parse error at line 1, column 9: syntax error ...".
-        std::string what = e.what();
+        const std::string what = e.what();
+        if (what.find("ill-formed UTF-8") != std::string::npos) {
+            // Its text quotes the bad bytes themselves; say plainly what and where instead.
+            return "invalid JSON in request body: invalid UTF-8 byte at " +
+                   line_and_column(body, e.byte);
+        }
         const auto at = what.find("parse error");
         return "invalid JSON in request body: " +
-               (at == std::string::npos ? what : what.substr(at));
+               escape_invalid_utf8(at == std::string::npos ? what : what.substr(at));
     }
     if (!out.is_object()) {
         return "json: cannot unmarshal " + std::string(go_kind(out)) +

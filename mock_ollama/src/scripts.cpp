@@ -1,19 +1,20 @@
 #include "mock_ollama/scripts.hpp"
 
-#include <fstream>
-#include <iterator>
+#include <algorithm>
+#include <memory>
 #include <optional>
-#include <regex>
-#include <sstream>
 #include <stdexcept>
 
+#include <re2/re2.h>
 #include <nlohmann/json.hpp>
+
+#include "file_read.hpp"
 
 namespace mock_ollama {
 
 struct ScriptBook::Entry {
     std::string pattern;
-    std::regex re;
+    std::shared_ptr<const RE2> re;     // immutable and thread-safe: copies of a book share it
     std::optional<std::string> model;  // normalised
     ScriptedResponse response;
 };
@@ -21,6 +22,21 @@ struct ScriptBook::Entry {
 namespace {
 
 using nlohmann::json;
+
+// RE2 runs in time linear in the prompt whatever the pattern: a script cannot pin a worker
+// the way a backtracking engine (std::regex) can with "(a+)+$".
+std::shared_ptr<const RE2> compile(const std::string& pattern, const std::string& where) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(kMaxPatternMemory);
+    auto re = std::make_shared<const RE2>(pattern, options);
+    if (!re->ok()) {
+        throw std::invalid_argument(where + ": invalid regular expression \"" + pattern +
+                                    "\": " + re->error() +
+                                    " (the syntax is RE2 syntax: no backreferences or lookaround)");
+    }
+    return re;
+}
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
     throw std::invalid_argument(where + ": " + what);
@@ -99,6 +115,10 @@ ScriptBook ScriptBook::parse(const json& doc) {
                  type_name(doc));
     }
 
+    if (list->size() > kMaxScriptEntries) {
+        fail("scripts", "at most " + std::to_string(kMaxScriptEntries) + " entries, got " +
+                            std::to_string(list->size()));
+    }
     ScriptBook book;
     book.entries_.reserve(list->size());
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -116,12 +136,7 @@ ScriptBook ScriptBook::parse(const json& doc) {
         if (m == e.end()) fail(where, "missing key \"match\"");
         if (!m->is_string()) fail(where + ".match", "expected a string, got " + type_name(*m));
         entry.pattern = m->get<std::string>();
-        try {
-            entry.re = std::regex(entry.pattern, std::regex::ECMAScript);
-        } catch (const std::regex_error& err) {
-            fail(where + ".match",
-                 "invalid regular expression \"" + entry.pattern + "\": " + err.what());
-        }
+        entry.re = compile(entry.pattern, where + ".match");
         const auto model = e.find("model");
         if (model != e.end()) {
             if (!model->is_string()) {
@@ -139,10 +154,7 @@ ScriptBook ScriptBook::parse(const json& doc) {
 
 ScriptBook ScriptBook::load(const std::filesystem::path& file) {
     const std::string path = file.string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::invalid_argument(path + ": cannot open file");
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw std::invalid_argument(path + ": read error");
+    const std::string text = read_regular_file(file, kMaxScriptsFileBytes, "a scripts file");
 
     json doc;
     try {
@@ -159,9 +171,16 @@ ScriptBook ScriptBook::load(const std::filesystem::path& file) {
                 line_start = k + 1;
             }
         }
+        // nlohmann's text ends with "; last read: '<bytes of the file>'": cut that, an error
+        // reply must not disclose a file's content.
+        std::string what = err.what();
+        const auto at = what.find("parse error");
+        if (at != std::string::npos) what.erase(0, at);
+        const auto quoted = what.find("; last read");
+        if (quoted != std::string::npos) what.erase(quoted);
         throw std::invalid_argument(path + ":" + std::to_string(line) + ":" +
                                     std::to_string(pos - line_start + 1) +
-                                    ": invalid JSON: " + err.what());
+                                    ": invalid JSON: " + what);
     }
     try {
         return parse(doc);
@@ -177,7 +196,7 @@ const ScriptedResponse* ScriptBook::match(std::string_view model, std::string_vi
             if (wanted.empty()) wanted = normalize_model_name(model);
             if (*e.model != wanted) continue;
         }
-        if (std::regex_search(prompt.begin(), prompt.end(), e.re)) return &e.response;
+        if (RE2::PartialMatch(prompt, *e.re)) return &e.response;
     }
     return nullptr;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_session.hpp"
+#include "safe_text.hpp"
 
 namespace mock_ollama {
 
@@ -237,7 +238,7 @@ void GenerationRun::finish_stream() {
     } else {
         const auto j = final_object(gen_.kind, gen_.model, created, "", gen_.done_reason, metrics(),
                                     gen_.kind == ApiKind::generate ? &gen_.context : nullptr);
-        send_body(j.dump() + "\n");
+        send_body(dump_json(j) + "\n");
     }
     if (done_) return;  // a cut fault struck inside the final chunk
     session_->send(kLastChunk);
@@ -292,17 +293,14 @@ void GenerationRun::respond_whole() {
     }
     std::string body;
     if (gen_.kind == ApiKind::openai) {
-        body =
-            openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, text,
-                              gen_.done_reason == "length" ? "length" : "stop",
-                              gen_.prompt_eval_count, static_cast<std::int64_t>(gen_.tokens.size()))
-                .dump();
+        body = dump_json(openai_completion(
+            gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, text,
+            gen_.done_reason == "length" ? "length" : "stop", gen_.prompt_eval_count,
+            static_cast<std::int64_t>(gen_.tokens.size())));
     } else {
-        body =
-            final_object(gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()),
-                         text, gen_.done_reason, metrics(),
-                         gen_.kind == ApiKind::generate ? &gen_.context : nullptr)
-                .dump();
+        body = dump_json(final_object(
+            gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()), text,
+            gen_.done_reason, metrics(), gen_.kind == ApiKind::generate ? &gen_.context : nullptr));
     }
     if (gen_.fault.kind == FaultKind::malformed_line) body.resize(body.size() / 2);
     std::string reply = http_response(200, "application/json; charset=utf-8", body, {}, close);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_text.hpp"
+#include "safe_text.hpp"
 
 namespace mock_ollama {
 
@@ -18,6 +19,10 @@ std::string_view reason_phrase(int status) {
             return "OK";
         case 400:
             return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
         case 404:
             return "Not Found";
         case 405:
@@ -26,6 +31,8 @@ std::string_view reason_phrase(int status) {
             return "Request Timeout";
         case 413:
             return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
         case 429:
             return "Too Many Requests";
         case 431:
@@ -91,20 +98,22 @@ std::string http_response(int status, std::string_view content_type, std::string
     return r;
 }
 
+// Error texts quote client bytes (a header value, a fault message): they are escaped so that
+// the reply is valid UTF-8 JSON whatever was sent.
 std::string http_error(int status, std::string_view message, bool close,
                        const std::vector<Header>& extra) {
-    return http_response(status, "application/json; charset=utf-8", json{{"error", message}}.dump(),
-                         extra, close);
+    return http_response(status, "application/json; charset=utf-8",
+                         dump_json(json{{"error", escape_invalid_utf8(message)}}), extra, close);
 }
 
 std::string http_openai_error(int status, std::string_view message, bool close,
                               const std::vector<Header>& extra) {
     const json body = {{"error",
-                        {{"message", message},
+                        {{"message", escape_invalid_utf8(message)},
                          {"type", status >= 500 ? "api_error" : "invalid_request_error"},
                          {"param", nullptr},
                          {"code", nullptr}}}};
-    return http_response(status, "application/json", body.dump(), extra, close);
+    return http_response(status, "application/json", dump_json(body), extra, close);
 }
 
 void append_chunk(std::string& out, std::string_view data) {
@@ -186,7 +195,7 @@ nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
 }
 
 std::string ndjson_error(std::string_view message) {
-    return json{{"error", message}}.dump() + "\n";
+    return dump_json(json{{"error", escape_invalid_utf8(message)}}) + "\n";
 }
 
 std::string malformed_line(ApiKind kind, std::string_view model) {
@@ -240,10 +249,12 @@ std::string sse_usage(std::string_view id, std::int64_t created, std::string_vie
 }
 
 std::string sse_error(std::string_view message) {
-    const json body = {
-        {"error",
-         {{"message", message}, {"type", "api_error"}, {"param", nullptr}, {"code", nullptr}}}};
-    return "data: " + body.dump() + "\n\n";
+    const json body = {{"error",
+                        {{"message", escape_invalid_utf8(message)},
+                         {"type", "api_error"},
+                         {"param", nullptr},
+                         {"code", nullptr}}}};
+    return "data: " + dump_json(body) + "\n\n";
 }
 
 json openai_completion(std::string_view id, std::int64_t created, std::string_view model,

@@ -14,21 +14,6 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// A normal streamed generation on a fresh connection, checked against the mock's own log.
-void expect_serves_a_normal_request(const MockProcess& mock) {
-    auto http = mock.client();
-    const auto r = http.post("/api/generate", generate_body("still alive?"));
-    ASSERT_TRUE(r.ok() && r.status == 200) << r.describe();
-    const auto objects = parse_records(r.lines());
-    ASSERT_FALSE(objects.empty());
-    EXPECT_EQ(objects.back()["done"], true) << r.body;
-    std::string text;
-    for (std::size_t i = 0; i + 1 < objects.size(); ++i) text += objects[i]["response"];
-    const auto logged = mock.last_request();
-    EXPECT_EQ(logged["prompt"], "still alive?");
-    EXPECT_EQ(text, logged["text"]);
-}
-
 struct BadRequest {
     std::string name;
     std::string path;

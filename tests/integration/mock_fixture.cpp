@@ -110,4 +110,18 @@ bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds ti
     }
 }
 
+void expect_serves_a_normal_request(const MockProcess& mock) {
+    auto http = mock.client();
+    const auto r = http.post("/api/generate", generate_body("still alive?"));
+    ASSERT_TRUE(r.ok() && r.status == 200) << r.describe();
+    const auto objects = parse_records(r.lines());
+    ASSERT_FALSE(objects.empty());
+    EXPECT_EQ(objects.back()["done"], true) << r.body;
+    std::string text;
+    for (std::size_t i = 0; i + 1 < objects.size(); ++i) text += objects[i]["response"];
+    const auto logged = mock.last_request();
+    EXPECT_EQ(logged["prompt"], "still alive?");
+    EXPECT_EQ(text, logged["text"]);
+}
+
 }  // namespace mock_test

@@ -70,6 +70,10 @@ std::vector<nlohmann::json> parse_records(const std::vector<Record>& records);
 // is meant to be an HTTP round trip to the mock, which paces the loop.
 bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout);
 
+// A normal streamed generation on a fresh connection, checked against the mock's own log: the
+// proof, after bad input, that the same process still serves.
+void expect_serves_a_normal_request(const MockProcess& mock);
+
 // Microseconds between two steady instants.
 inline std::int64_t micros(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();

@@ -126,6 +126,67 @@ TEST(Config, FileLoadsStartKeysAndNamesItselfInErrors) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Config, ARunTimeScriptsPathNeedsAScriptsDir) {
+    const std::string message = apply_error(json{{"scripts", "/etc/passwd"}});
+    EXPECT_EQ(message,
+              "scripts: a file path is accepted at run time only when mock-ollama runs with "
+              "--scripts-dir DIR (config key scripts_dir), and only for files under DIR; "
+              "post the scripts inline instead, as an array of entries");
+}
+
+TEST(Config, ARunTimeScriptsPathStaysInTheScriptsDir) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("mock_sdir_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir / "in");
+    std::ofstream(dir / "in" / "a.json") << R"([{"match":"x","tokens":["y"]}])";
+    std::ofstream(dir / "b.json") << R"([{"match":"x","tokens":["y"]}])";
+    RuntimeConfig rt;
+    apply_config_json(json{{"scripts", "a.json"}}, rt, nullptr, dir / "in");
+    ASSERT_TRUE(rt.scripts);
+    EXPECT_EQ(rt.scripts->size(), 1u);
+    // The directory given with a trailing slash or through "..": the same directory.
+    apply_config_json(json{{"scripts", (dir / "in" / "a.json").string()}}, rt, nullptr,
+                      dir / "in" / ".." / "in" / "");
+    for (const auto* path : {"../b.json", "/etc/passwd", "", "."}) {
+        try {
+            apply_config_json(json{{"scripts", path}}, rt, nullptr, dir / "in");
+            ADD_FAILURE() << path << " accepted";
+        } catch (const std::invalid_argument& e) {
+            EXPECT_THAT(e.what(), HasSubstr("is outside the scripts directory")) << path;
+        }
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, AdminKeysAreStartOnly) {
+    MockConfig c;
+    apply_config_json(json{{"admin_token", "t0k"}, {"scripts_dir", "/srv/scripts"}}, c.runtime, &c);
+    EXPECT_EQ(c.admin_token, "t0k");
+    EXPECT_EQ(c.scripts_dir, "/srv/scripts");
+    EXPECT_THAT(apply_error(json{{"admin_token", "x"}}),
+                HasSubstr("admin_token: can only be set at start"));
+    EXPECT_THAT(apply_error(json{{"scripts_dir", "/"}}),
+                HasSubstr("scripts_dir: can only be set at start"));
+    EXPECT_THAT(apply_error(json{{"admin_token", ""}}, true),
+                HasSubstr("admin_token: must not be empty"));
+}
+
+TEST(Config, SizesAreCapped) {
+    EXPECT_EQ(apply_error(json{{"tokens", 1'000'001}}),
+              "tokens: must be at most 1000000, got 1000001");
+    EXPECT_EQ(apply_error(json{{"models", {{{"name", "a"}, {"tokens", 2'000'000}}}}}),
+              "models[0].tokens: must be at most 1000000, got 2000000");
+    json models = json::array();
+    for (int i = 0; i < 1001; ++i) models.push_back({{"name", "m" + std::to_string(i)}});
+    EXPECT_EQ(apply_error(json{{"models", models}}), "models: at most 1000 models, got 1001");
+    json rules = json::array();
+    for (int i = 0; i < 10'001; ++i) rules.push_back({{"match", "x"}});
+    EXPECT_EQ(apply_error(json{{"rules", rules}}), "rules: at most 10000 rules, got 10001");
+    RuntimeConfig rt;
+    apply_config_json(json{{"tokens", 1'000'000}}, rt, nullptr);
+    EXPECT_EQ(rt.pacing.tokens, 1'000'000u);
+}
+
 TEST(Config, HostPortParsingFollowsOllamaHost) {
     std::string host = "127.0.0.1";
     unsigned short port = 11434;

@@ -18,6 +18,13 @@
 
 namespace mock_ollama {
 
+// Caps on what a client (admin API, config, a request's options or X-Mock-* headers) can make
+// the mock allocate: a generation holds its tokens in memory, models and rules are scanned per
+// request.
+inline constexpr std::size_t kMaxTokensPerResponse = 1'000'000;
+inline constexpr std::size_t kMaxModels = 1000;
+inline constexpr std::size_t kMaxRules = 10'000;
+
 // How a generation is paced. Durations are at real scale; `time_scale` applies on top.
 struct Pacing {
     std::chrono::nanoseconds ttft = std::chrono::milliseconds(200);  // before the first token
@@ -81,6 +88,10 @@ struct MockConfig {
     // instead, see GenerationRun::tick); past it the connection is closed.
     std::size_t write_queue_limit = 1 << 20;
     common::LogLevel log_level = common::LogLevel::info;
+    // When not empty, /_mock/* needs "Authorization: Bearer <admin_token>".
+    std::string admin_token;
+    // The only directory whose files POST /_mock/config may load as scripts; empty: none.
+    std::filesystem::path scripts_dir;
     RuntimeConfig runtime;
 };
 
@@ -92,7 +103,15 @@ bool parse_host_port(std::string_view value, std::string& host, unsigned short& 
 // start-only keys when non-null). Throws std::invalid_argument naming the offending key; on
 // error nothing is changed. Keys: seed, ttft_ms, tps, jitter, tokens, profile, hostile_rate,
 // models, rules, scripts (path or inline), fault (+ fault_count).
-void apply_config_json(const nlohmann::json& doc, RuntimeConfig& runtime, MockConfig* config);
+// A scripts path in a config file (`config` non-null) is the file's author's choice and read
+// as given; at run time (`config` null) it must lie under `scripts_dir` (relative paths are
+// taken from there), and without a scripts_dir it is refused.
+void apply_config_json(const nlohmann::json& doc, RuntimeConfig& runtime, MockConfig* config,
+                       const std::filesystem::path& scripts_dir = {});
+
+// `requested` resolved (symlinks and "..", relative to `dir`) when the result lies strictly
+// inside `dir`; throws std::invalid_argument otherwise.
+std::filesystem::path resolve_inside(const std::filesystem::path& dir, std::string_view requested);
 
 // Loads a config file (JSON). Errors name the file (and line/column for syntax errors).
 void load_config_file(const std::filesystem::path& file, MockConfig& config);

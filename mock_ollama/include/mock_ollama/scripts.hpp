@@ -2,7 +2,7 @@
 // Scripted responses: a JSON file maps prompt patterns (and optionally a model) to exact
 // tokens, for tests that need byte-exact output instead of generated text.
 //
-//   {"scripts": [{"match": "chest pain",          // ECMAScript regex, searched in the prompt
+//   {"scripts": [{"match": "chest pain",          // RE2 regex, searched in the prompt
 //                 "model": "phi",                 // optional; "phi" also matches "phi:latest"
 //                 "tokens": ["Hello", " world"],
 //                 "delays_ms": [120, 20]}]}       // optional; one per token, unscaled
@@ -10,6 +10,7 @@
 // A top-level array of entries is accepted too. Entries are named "scripts[i]" in error
 // messages in both forms.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -19,6 +20,12 @@
 #include <nlohmann/json_fwd.hpp>
 
 namespace mock_ollama {
+
+// Limits on what a scripts document may make the mock hold: the file read, the entries, and
+// each compiled pattern (RE2 refuses patterns that need more memory than this).
+inline constexpr std::size_t kMaxScriptsFileBytes = 4 << 20;
+inline constexpr std::size_t kMaxScriptEntries = 1000;
+inline constexpr std::int64_t kMaxPatternMemory = 1 << 20;
 
 struct ScriptedResponse {
     std::vector<std::string> tokens;
@@ -39,7 +46,8 @@ class ScriptBook {
     // "scripts[2].tokens: expected an array of strings".
     static ScriptBook parse(const nlohmann::json& doc);
     // Throws std::invalid_argument; the message starts with the file path, and JSON syntax
-    // errors give line and column ("<path>:3:14: invalid JSON: ...").
+    // errors give line and column ("<path>:3:14: invalid JSON: ...") but never quote the file.
+    // Only a regular file of at most kMaxScriptsFileBytes is read.
     static ScriptBook load(const std::filesystem::path& file);
 
     // First matching entry in file order, or nullptr. The pointer lives as long as the book.
@@ -47,7 +55,7 @@ class ScriptBook {
     std::size_t size() const;
 
   private:
-    struct Entry;  // holds a compiled std::regex; kept out of the header to spare its includers
+    struct Entry;  // holds a compiled RE2; kept out of the header to spare its includers
     std::vector<Entry> entries_;
 };
 
