@@ -1,5 +1,9 @@
 #include "common/json_scan.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
 #include "common/utf8.hpp"
 
 namespace common {
@@ -176,10 +180,20 @@ bool scan_flat_object(std::string_view text, std::vector<FlatMember>& members) {
                 m.kind = FlatMember::Kind::null;
                 m.raw = raw;
                 break;
-            default:
+            default: {
                 m.kind = FlatMember::Kind::number;
                 m.raw = raw;
+                // The grammar is not enough: the full parser rejects a number whose value
+                // overflows a double (1e400, or 400 digits), so the scanner must too. Found
+                // by common_ndjson_fuzz. (An underflow is declined as well: harmless.)
+                double value = 0;
+                const char* end = raw.data() + raw.size();
+                const auto parsed = std::from_chars(raw.data(), end, value);
+                if (parsed.ec != std::errc{} || parsed.ptr != end || !std::isfinite(value)) {
+                    flat = false;
+                }
                 break;
+            }
         }
         // An escaped key might spell another key; a key is held to UTF-8 like any string.
         if (key.find('\\') != std::string_view::npos || !utf8::valid(key)) flat = false;
