@@ -52,7 +52,9 @@ TEST(JunitOutcomes, ErrorAndSkipped) {
 }
 
 TEST(JunitOutcomes, PassedCheckIsAnEmptyTestcase) {
-    const auto* tc = testcase(junit_tree(one_failure()), "stream.upstream_streaming");
+    // The tree must outlive `tc`, which points into it.
+    const auto root = junit_tree(one_failure());
+    const auto* tc = testcase(root, "stream.upstream_streaming");
     ASSERT_NE(tc, nullptr);
     EXPECT_TRUE(tc->children.empty());
 }
