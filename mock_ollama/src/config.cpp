@@ -349,7 +349,7 @@ void load_config_file(const std::filesystem::path& file, MockConfig& config) {
     json doc;
     try {
         doc = json::parse(ss.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a syntax error, or a number beyond double
         throw std::invalid_argument(file.string() + ": " + e.what());
     }
     try {

@@ -181,6 +181,9 @@ ScriptBook ScriptBook::load(const std::filesystem::path& file) {
         throw std::invalid_argument(path + ":" + std::to_string(line) + ":" +
                                     std::to_string(pos - line_start + 1) +
                                     ": invalid JSON: " + what);
+    } catch (const json::exception& err) {
+        // A number beyond double ("1e999"): its text quotes the number only.
+        throw std::invalid_argument(path + ": invalid JSON: " + std::string(err.what()));
     }
     try {
         return parse(doc);

@@ -89,6 +89,17 @@ TEST_F(MockBadBytes, OtherSyntaxErrorsEscapeTheBytesTheyQuote) {
     EXPECT_THAT(a.error(), HasSubstr("\\xFF")) << "the bad byte, escaped";
 }
 
+// Found by mock_request_fuzz (seed fuzz/corpus/mock_request_fuzz/crash_number_overflow):
+// nlohmann throws out_of_range, not parse_error, for a number beyond double.
+TEST_F(MockBadBytes, ANumberBeyondDoubleIs400) {
+    for (const char* path : {"/api/generate", "/v1/chat/completions", "/_mock/config"}) {
+        const auto a = reply("POST", path, R"({"model":"phi","messages":1e999})");
+        EXPECT_EQ(a.status, 400) << path << ": " << a.body;
+        EXPECT_EQ(a.error(), "invalid JSON in request body: number overflow parsing '1e999'")
+            << path;
+    }
+}
+
 TEST_F(MockBadBytes, InvalidUtf8InMockHeadersIs400) {
     const std::string body = R"({"model":"phi","prompt":"hi"})";
     const auto tps = reply("POST", "/api/generate", body, {{"X-Mock-TPS", "\xff"}});

@@ -298,6 +298,11 @@ TEST(ScriptBookLoad, SyntaxErrorsDoNotQuoteTheFile) {
     EXPECT_THAT(message, Not(HasSubstr("last read")));
 }
 
+TEST(ScriptBookLoad, ANumberBeyondDoubleIsAnInvalidArgument) {
+    const TempFile file(R"([{"match": "a", "tokens": ["x"], "delays_ms": [1e999]}])");
+    EXPECT_THAT(load_error(file.path()), StartsWith(file.path().string() + ": invalid JSON: "));
+}
+
 TEST(ScriptBookLoad, AFifoIsRefusedWithoutBlocking) {
     const auto fifo = std::filesystem::path(::testing::TempDir()) / "scripts_test_fifo.json";
     std::filesystem::remove(fifo);
