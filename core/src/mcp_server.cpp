@@ -54,7 +54,10 @@ McpServer::McpServer(ServerConfig config)
     }
     patients_ = std::make_unique<PatientIndex>(std::move(patients));
     const bool had_summaries = fs::exists(config_.summaries_file());
-    store_ = std::make_unique<SummaryStore>(config_.summaries_file(), patients_->all());
+    SummaryStoreOptions store_options;
+    store_options.log = log_;  // its start-up report follows --log-level
+    store_ = std::make_unique<SummaryStore>(config_.summaries_file(), patients_->all(),
+                                            std::move(store_options));
     if (!had_summaries) {
         log_.info("no summaries file: created " + config_.summaries_file().string() +
                   " with an empty summary for each patient");
