@@ -96,7 +96,13 @@ Api::Api(const MockConfig& config, Stats& stats, RequestLog& log, common::Logger
 
 Outcome Api::handle(const HttpRequest& request, std::int64_t received_wall_us) {
     stats_.request();
-    Outcome out = guard_handler(request, logger_, [&] { return route(request, received_wall_us); });
+    bool threw = true;
+    Outcome out = guard_handler(request, logger_, [&] {
+        Outcome o = route(request, received_wall_us);
+        threw = false;
+        return o;
+    });
+    if (threw) internal_errors_.fetch_add(1, std::memory_order_relaxed);
     if (auto* reply = std::get_if<Reply>(&out)) {
         // The status code sits at a fixed place in "HTTP/1.1 NNN".
         if (reply->bytes.size() > 9 && reply->bytes[9] == '4') stats_.bad_request();

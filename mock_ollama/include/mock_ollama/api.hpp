@@ -2,6 +2,7 @@
 // The mock's HTTP API, independent of sockets: a request goes in, and either a complete reply
 // (bytes) or a generation plan (tokens, schedule, fault) comes out. The session layer then
 // writes the reply or plays the plan on its timers. Unit tests drive this directly.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -69,6 +70,11 @@ class Api {
     Outcome handle(const HttpRequest& request, std::int64_t received_wall_us);
 
     const MockConfig& config() const { return config_; }
+    // Requests whose handler threw (answered 500 by the guard): a bug each; the fuzz targets
+    // require it to stay 0.
+    std::uint64_t internal_errors() const {
+        return internal_errors_.load(std::memory_order_relaxed);
+    }
 
   private:
     Outcome route(const HttpRequest& request, std::int64_t received_wall_us);
@@ -93,6 +99,7 @@ class Api {
 
     mutable std::mutex mutex_;                    // guards config_.runtime and loaded_
     std::map<std::string, std::int64_t> loaded_;  // model -> last use (wall us), for /api/ps
+    std::atomic<std::uint64_t> internal_errors_{0};
 };
 
 }  // namespace mock_ollama
