@@ -73,6 +73,13 @@ void check_visits(const std::string& text, const detail::RecordReader& reader) {
         reader.fail(c_visits, "invalid visit_history JSON at byte " + std::to_string(e.byte) +
                                   " of the field: " +
                                   (cause == std::string::npos ? what : what.substr(cause + 2)));
+    } catch (const nlohmann::json::exception& e) {
+        // Valid syntax the library still cannot hold, such as a number beyond double
+        // (out_of_range 406): as much a bad field as a syntax error.
+        const std::string what = e.what();
+        const auto tag_end = what.find("] ");
+        reader.fail(c_visits, "invalid visit_history JSON: " +
+                                  (tag_end == std::string::npos ? what : what.substr(tag_end + 2)));
     }
     if (!visits.is_array()) reader.fail(c_visits, "visit_history is not a JSON array");
 }

@@ -108,6 +108,14 @@ TEST(PatientsLoadErrors, InvalidVisitHistoryJson) {
                                                 "JSON at byte 10 of the field: syntax error"));
 }
 
+TEST(PatientsLoadErrors, VisitHistoryNumberBeyondDoubleIsADataFileError) {
+    // Found by store_summaries_fuzz: valid JSON syntax that nlohmann cannot hold threw
+    // out_of_range past the loader, so the server said neither file, line nor column.
+    expect_error(header + row("P001", "54", "[2E2222]"), 2, 73,
+                 "f.csv: line 2, column 73: invalid visit_history JSON: number overflow parsing "
+                 "'2E2222'");
+}
+
 TEST(PatientsLoadErrors, VisitHistoryNotAnArray) {
     expect_error(header + row("P001", "54", "\"{}\""), 2, 73,
                  "f.csv: line 2, column 73: visit_history is not a JSON array");
