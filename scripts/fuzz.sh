@@ -31,7 +31,7 @@ run_one() {
   mkdir -p "$work/corpus" "$work/artifacts"
   local dict=()
   [[ -n "${dicts[$t]:-}" ]] && dict=(-dict="${dicts[$t]}")
-  if "$ASAN_DIR/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if "$ASAN_DIR/fuzz/$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
        -print_final_stats=1 "${dict[@]}" -artifact_prefix="$work/artifacts/" \
        "$work/corpus" "fuzz/corpus/$t" >"$work/log" 2>&1; then
     local execs cov corp

@@ -19,7 +19,6 @@ using ::testing::StartsWith;
 // time scale 0.2: first token after 10 ms, then one every 0.2 ms; 6 tokens.
 const std::vector<std::string> kFaultArgs = {"--time-scale", "0.2",  "--ttft",   "50",
                                              "--tps",        "1000", "--tokens", "6"};
-constexpr double kScale = 0.2;
 constexpr std::string_view kProbe = "fault-probe\nName: Fay\nSymptoms: cough";
 
 enum class Route { header, option, rule };
