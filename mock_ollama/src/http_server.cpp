@@ -1,5 +1,6 @@
 #include "mock_ollama/http_server.hpp"
 
+#include <atomic>
 #include <csignal>
 
 #include <boost/asio/dispatch.hpp>
@@ -8,6 +9,7 @@
 
 #include "http_session.hpp"
 #include "mock_ollama/handler_guard.hpp"
+#include "session_registry.hpp"
 
 namespace mock_ollama {
 
@@ -64,7 +66,8 @@ MockServer::MockServer(MockConfig config)
       logger_("mock-ollama", config_.log_level),
       log_(config_.request_log_limit),
       api_(config_, stats_, log_, logger_),
-      context_{config_, api_, stats_, logger_},
+      sessions_(std::make_unique<SessionRegistry>()),
+      context_{config_, api_, stats_, logger_, *sessions_},
       io_(static_cast<int>(thread_count())) {}
 
 MockServer::~MockServer() {
@@ -72,6 +75,7 @@ MockServer::~MockServer() {
     for (auto& t : threads_) {
         if (t.joinable()) t.join();
     }
+    release_sessions();
 }
 
 unsigned MockServer::thread_count() const {
@@ -105,6 +109,7 @@ void MockServer::run() {
     run_event_loop(io_, logger_);
     for (auto& t : threads_) t.join();
     threads_.clear();
+    release_sessions();
 }
 
 void MockServer::start_background() {
@@ -116,7 +121,38 @@ void MockServer::start_background() {
 
 void MockServer::stop() {
     if (listener_) listener_->stop();
-    io_.stop();
+    // Each connection shuts down on its own strand, and the loop stops only once the last
+    // one has: stopping it at once would drop those handlers unrun, and a session whose
+    // generation never ends (a stall) would stay in a cycle with it and leak.
+    const auto live = sessions_->live();
+    if (live.empty()) {
+        io_.stop();
+        return;
+    }
+    auto pending = std::make_shared<std::atomic<std::size_t>>(live.size());
+    for (const auto& session : live) {
+        net::post(session->executor(), [session, pending, &io = io_] {
+            // Counted down even if shutdown() throws, so that the loop always ends. A handler
+            // destroyed unrun (the loop already stopped) counts nothing: release_sessions()
+            // then does its work.
+            struct Countdown {
+                std::atomic<std::size_t>& left;
+                boost::asio::io_context& io;
+                ~Countdown() {
+                    if (left.fetch_sub(1) == 1) io.stop();
+                }
+            } countdown{*pending, io};
+            session->shutdown();
+        });
+    }
+}
+
+void MockServer::release_sessions() {
+    // No thread runs the loop any more, so nothing else can touch a session: calling it off
+    // its strand is safe here. These are the sessions stop() did not reach: accepted while it
+    // ran, or stopped while no loop was running. Their pending handlers are destroyed with
+    // the io_context.
+    for (const auto& session : sessions_->live()) session->shutdown();
 }
 
 }  // namespace mock_ollama

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "mock_ollama/wire.hpp"
 #include "request_reader.hpp"
+#include "session_registry.hpp"
 #include "stream.hpp"
 
 namespace mock_ollama {
@@ -29,10 +30,14 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
 }
 
 HttpSession::~HttpSession() {
+    ctx_.sessions.remove(this);
     ctx_.stats.connection_closed();
 }
 
 void HttpSession::start() {
+    // Listed for the server's stop, which must end this session even if it never ends by
+    // itself (a stalled stream holds it, and is held by it, for ever).
+    ctx_.sessions.add(shared_from_this());
     // For the direct writes of flush(); asynchronous operations are unaffected.
     beast::error_code ignored;
     stream_.socket().non_blocking(true, ignored);
@@ -273,6 +278,17 @@ void HttpSession::client_gone(std::string_view why) {
         run->abort(why);
     }
     close(true);
+}
+
+void HttpSession::shutdown() {
+    if (run_) {
+        // Ended here, before close() would, so that the log says why it ended. Breaking the
+        // session <-> generation cycle is what lets both be freed.
+        auto run = std::move(run_);
+        run->abort("server_stopped");
+    }
+    // An orderly close, as the exit of the process would give.
+    close(false);
 }
 
 void HttpSession::close(bool reset) {

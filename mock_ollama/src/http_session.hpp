@@ -41,6 +41,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     bool write_in_flight() const { return write_in_flight_; }
     void close(bool reset);
     bool closed() const { return closed_; }
+    // The server is stopping: a generation in progress ends (outcome "server_stopped") and
+    // the connection closes. On the session's strand, or once no thread runs the loop.
+    void shutdown();
     // What the connection does once the generation's bytes are all written.
     enum class After { keep_alive, close, reset };
     void generation_finished(After after);

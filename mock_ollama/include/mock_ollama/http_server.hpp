@@ -19,6 +19,7 @@
 namespace mock_ollama {
 
 class Listener;
+class SessionRegistry;
 
 // Everything a session needs, shared by all sessions of one server.
 struct ServerContext {
@@ -26,6 +27,7 @@ struct ServerContext {
     Api& api;
     Stats& stats;
     common::Logger& log;
+    SessionRegistry& sessions;  // every session registers itself, for stop()
 };
 
 class MockServer {
@@ -46,8 +48,9 @@ class MockServer {
     void run();
     // Runs the event loop on background threads and returns at once (tests).
     void start_background();
-    // Stops accepting and ends the event loop; safe from any thread or a signal handler's
-    // posted callback.
+    // Stops accepting, shuts every connection down (a stream in progress ends, outcome
+    // "server_stopped") and then ends the event loop; safe from any thread or a signal
+    // handler's posted callback. Returns at once: the loop ends shortly after.
     void stop();
 
     Stats& stats() { return stats_; }
@@ -56,12 +59,16 @@ class MockServer {
 
   private:
     unsigned thread_count() const;
+    // Once no thread runs the loop: shuts down the sessions stop() did not reach.
+    void release_sessions();
 
     MockConfig config_;
     common::Logger logger_;
     Stats stats_;
     RequestLog log_;
     Api api_;
+    // Before io_: sessions destroyed with the io_context's pending handlers unregister here.
+    std::unique_ptr<SessionRegistry> sessions_;
     ServerContext context_;
     boost::asio::io_context io_;
     std::shared_ptr<Listener> listener_;
