@@ -44,6 +44,13 @@ int connect_to(unsigned short port) {
 }
 
 TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) {
+#ifdef MSH_SANITIZE
+    // UndefinedBehaviorSanitizer's vptr check probes memory through a pipe; a process with
+    // no descriptor left cannot make one, and the check then reports valid objects as
+    // having an invalid vptr (and cannot symbolize, so no suppression matches). This test
+    // runs in the plain build.
+    GTEST_SKIP() << "not meaningful under UBSan: its checks need file descriptors";
+#endif
     test_support::TempDir data("msh-it-fds");
     test_support::LoggedChild server(
         "mcp-server", {"/usr/bin/prlimit", "--nofile=64:64", server_binary(), "--host", "127.0.0.1",

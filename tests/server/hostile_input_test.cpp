@@ -57,6 +57,9 @@ std::string raw_exchange(unsigned short port, const std::string& bytes,
     return got;
 }
 
+// The start of a TLS ClientHello, then text: what a client that speaks HTTPS sends.
+constexpr char kTlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\xfc\x03\x03 garbage\r\n\r\n";
+
 class ServerHostileInput : public ServerTest {};
 
 TEST_F(ServerHostileInput, InitializeWithMistypedClientInfoIsAnsweredAndTheServerLives) {
@@ -174,8 +177,7 @@ TEST_F(ServerHostileInput, ConnectionsAboveTheLimitAreAnswered503) {
 TEST_F(ServerHostileInput, GarbageBytesGet400AndOversizedHeadersGet431) {
     start();
     const auto garbage =
-        raw_exchange(server().port(),
-                     std::string("\x16\x03\x01\x02\x00\x01\x00\xfc\x03\x03 garbage\r\n\r\n", 25));
+        raw_exchange(server().port(), std::string(kTlsHello, sizeof kTlsHello - 1));
     EXPECT_THAT(garbage, StartsWith("HTTP/1.1 400")) << garbage;
     const auto big = raw_exchange(server().port(), "GET /mcp HTTP/1.1\r\nHost: x\r\nX-Big: " +
                                                        std::string(20'000, 'a') + "\r\n\r\n");
