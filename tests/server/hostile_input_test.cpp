@@ -17,6 +17,7 @@ namespace server_test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // Streams long enough (40 tokens at 20/s: 2 s) to still be running when the next request
@@ -238,6 +239,29 @@ TEST_F(ServerHostileInput, FormulaSummariesFollowTheDocumentedPolicy) {
     EXPECT_EQ(saved_summary("P003"), std::optional<std::string>(""));
     EXPECT_FALSE(c->tool("update_patient_summary", {{"patient_id", "P003"}, {"summary", "fine"}})
                      .is_tool_error());
+}
+
+}  // namespace
+}  // namespace server_test
+
+namespace server_test {
+namespace {
+
+TEST(ServerExposure, ANonLoopbackHostIsWarnedAbout) {
+    // Listening on every interface exposes patients to the network without authentication:
+    // the operator is told, once, at start.
+    test_support::TempDir data("msh-it-host");
+    test_support::LoggedChild server(
+        "mcp-server", {server_binary(), "--host", "0.0.0.0", "--port", "0", "--data-dir",
+                       data.path().string(), "--ollama-url", "http://127.0.0.1:9"});
+    server.process().wait_for_line("mcp-server listening on", 10s);
+    EXPECT_THAT(server.stderr_text(), HasSubstr("no authentication and no TLS"));
+    test_support::TempDir data2("msh-it-host");
+    test_support::LoggedChild local(
+        "mcp-server", {server_binary(), "--host", "127.0.0.1", "--port", "0", "--data-dir",
+                       data2.path().string(), "--ollama-url", "http://127.0.0.1:9"});
+    local.process().wait_for_line("mcp-server listening on", 10s);
+    EXPECT_THAT(local.stderr_text(), Not(HasSubstr("no authentication")));
 }
 
 }  // namespace
