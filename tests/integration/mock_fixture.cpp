@@ -39,7 +39,9 @@ MockProcess::MockProcess(std::vector<std::string> args)
 }
 
 MockProcess::~MockProcess() {
-    child_.stop(std::chrono::seconds(5));
+    // Every test proves a clean exit, whatever it left open: under the sanitizers a leak or
+    // any other report makes the status non-zero, and would otherwise go unseen.
+    EXPECT_EQ(child_.stop(std::chrono::seconds(5)), 0) << "mock-ollama did not exit cleanly";
     if (::testing::Test::HasFailure()) {
         std::cerr << "---- mock-ollama stderr (" << stderr_path_.string() << ") ----\n"
                   << child_.stderr_tail(3000) << "\n----\n";

@@ -1,6 +1,7 @@
 #pragma once
 // A real mock-ollama process for one test: started on port 0 with its stderr in a temporary
-// file, ready once it printed its ready line (bounded wait), stopped with SIGTERM at the end.
+// file, ready once it printed its ready line (bounded wait), stopped with SIGTERM at the end,
+// where it must exit with status 0 (a sanitizer report, a leak included, fails the test).
 // When the test failed, the tail of the mock's stderr is printed to help find the cause.
 #include <chrono>
 #include <filesystem>

@@ -1,5 +1,7 @@
 // The mock as a process: one ready line with an ephemeral port, flags checked at start,
-// OLLAMA_HOST honoured, and a clean exit on SIGTERM even with a stream left hanging.
+// OLLAMA_HOST honoured, and a clean exit on SIGTERM even with streams left hanging.
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -51,6 +53,37 @@ TEST(MockProcessLifecycle, SigtermExitsCleanlyWithAStalledStreamOpen) {
     EXPECT_EQ(mock.stop(), 0);
     const auto after = raw.read(std::chrono::seconds(5));
     EXPECT_NE(after.end, RawConnection::End::timeout) << "connection left open after exit";
+}
+
+// Every kind of live connection at once, on several I/O threads: each session is shut down
+// on its own strand, its generation ended, and nothing is left for LeakSanitizer.
+TEST(MockProcessLifecycle, SigtermExitsCleanlyWithConnectionsInEveryState) {
+    MockProcess mock({"--threads", "4", "--ttft", "0", "--tps", "1000000", "--tokens", "6"});
+    auto request = [](std::string_view headers, const nlohmann::json& body) {
+        const std::string text = body.dump();
+        return "POST /api/generate HTTP/1.1\r\nHost: x\r\n" + std::string(headers) +
+               "Content-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text;
+    };
+    RawConnection idle(mock.port());
+    RawConnection half_sent(mock.port());  // a request whose body never comes
+    half_sent.send("POST /api/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+    RawConnection stalled(mock.port());
+    stalled.send(request("X-Mock-Fault: stall:after=1\r\n", generate_body("a")));
+    RawConnection stalled_whole(mock.port());  // not streamed: the reply is never sent
+    stalled_whole.send(
+        request("X-Mock-Fault: stall:after=1\r\n", generate_body("b", {{"stream", false}})));
+    // A client that reads nothing while a long fast stream fills its small receive buffer:
+    // the stop comes with a write in flight.
+    RawConnection not_reading(mock.port(), 4096);
+    not_reading.send(request("X-Mock-Tokens: 200000\r\n", generate_body("c")));
+    ASSERT_EQ(stalled.read(std::chrono::seconds(5), "\"done\":false}\n").end,
+              RawConnection::End::marker);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the others get going
+    EXPECT_EQ(mock.stop(), 0);
+    for (auto* c : {&idle, &half_sent, &stalled, &stalled_whole}) {
+        EXPECT_NE(c->read(std::chrono::seconds(5)).end, RawConnection::End::timeout)
+            << "connection left open after exit";
+    }
 }
 
 TEST(MockProcessLifecycle, ABadFlagStopsTheStartWithAMessage) {
