@@ -260,10 +260,14 @@ void McpClient::start_call(std::string id, std::string text, CallRecord record,
             }
         });
         deadlines_[id] = std::move(timer);
-        on_done = [self = shared_from_this(), id, user = std::move(on_done)](CallRecord r) {
-            if (auto it = self->deadlines_.find(id); it != self->deadlines_.end()) {
-                it->second->cancel();
-                self->deadlines_.erase(it);
+        // The router (ours) keeps this until the call ends, which may be never if the loop
+        // stops first: a strong reference would make the client own itself and outlive it.
+        on_done = [weak = weak_from_this(), id, user = std::move(on_done)](CallRecord r) {
+            if (auto self = weak.lock()) {
+                if (auto it = self->deadlines_.find(id); it != self->deadlines_.end()) {
+                    it->second->cancel();
+                    self->deadlines_.erase(it);
+                }
             }
             if (user) user(std::move(r));
         };
@@ -277,9 +281,10 @@ void McpClient::initialize(std::string protocol_version, json client_info, DoneH
     json params = {{"protocolVersion", std::move(protocol_version)},
                    {"capabilities", json::object()},
                    {"clientInfo", std::move(client_info)}};
+    // Weak for the reason given in start_call(): our router keeps this until the answer.
     call("initialize", std::move(params),
-         [self = shared_from_this(), user = std::move(on_done)](CallRecord r) {
-             if (r.ok()) self->notify("notifications/initialized");
+         [weak = weak_from_this(), user = std::move(on_done)](CallRecord r) {
+             if (auto self = weak.lock(); self && r.ok()) self->notify("notifications/initialized");
              if (user) user(std::move(r));
          });
 }

@@ -286,5 +286,34 @@ TEST(McpClient, SendRawAndNotifyGoOutAsTextFrames) {
     EXPECT_FALSE(client->is_open());
 }
 
+TEST(McpClient, IsReleasedWhenItsLoopStopsWithCallsInFlight) {
+    // A run that overruns its deadline stops the loop with calls unanswered: what the client
+    // keeps for them (a deadline's handler, initialize's follow-up) must not keep it alive.
+    std::promise<void> asked;
+    auto asked_f = asked.get_future();
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    ScriptedServer server([&asked, released](WsStream& ws) {
+        test::read_text(ws);  // initialize, never answered
+        test::read_text(ws);  // the call with a deadline, never answered
+        asked.set_value();
+        released.wait_for(10s);
+    });
+    std::weak_ptr<McpClient> weak;
+    {
+        EventLoop loop;
+        auto client = connected(loop, server.url());
+        weak = client;
+        client->initialize("2025-06-18", {{"name", "t"}}, [](CallRecord) {});
+        RequestOptions ro;
+        ro.timeout = 60s;
+        call(*client, "tools/call", {{"name", "slow"}}, ro);
+        ASSERT_EQ(asked_f.wait_for(5s), std::future_status::ready);
+        loop.stop();
+    }
+    EXPECT_TRUE(weak.expired()) << "the client outlived its event loop";
+    release.set_value();
+}
+
 }  // namespace
 }  // namespace harness

@@ -7,6 +7,12 @@
 //
 // Public functions may be called from any thread; they post to the strand. Callbacks run on
 // the strand. Errors are reported to callbacks, never thrown across the event loop.
+//
+// Lifetime: the client keeps the handlers given to it (on_other's for its whole life, a
+// call's until the call ends), so a handler must not own whoever owns the client: hold that
+// weakly. The client holds no strong reference to itself in its own members; pending
+// operations do, and destroying the io_context drops them, so a client whose loop is gone
+// is released with its last outside owner.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
