@@ -47,14 +47,19 @@ void ClientScript::start(const std::string& url, ClientOptions options,
                          std::function<void()> done) {
     done_ = std::move(done);
     client_ = McpClient::create(io_);
-    auto self = shared_from_this();
-    client_->on_other(
-        [self](const Frame& f) { net::post(self->strand_, [self, f] { self->on_frame(f); }); });
-    client_->on_close([self](const ClientError& e) {
-        net::post(self->strand_, [self, e] { self->on_closed(e); });
+    // Every handler the client keeps holds the script weakly (see the header); once posted
+    // to our strand it holds it strongly, as the loop drops what it has not run yet.
+    const std::weak_ptr<ClientScript> weak = weak_from_this();
+    client_->on_other([weak](const Frame& f) {
+        if (auto self = weak.lock()) net::post(self->strand_, [self, f] { self->on_frame(f); });
     });
-    client_->connect(url, options, [self](const ClientError& e) {
-        net::post(self->strand_, [self, e] {
+    client_->on_close([weak](const ClientError& e) {
+        if (auto self = weak.lock()) net::post(self->strand_, [self, e] { self->on_closed(e); });
+    });
+    client_->connect(url, options, [weak](const ClientError& e) {
+        auto self = weak.lock();
+        if (!self) return;
+        net::post(self->strand_, [self, weak, e] {
             if (e) {
                 StepRecord rec;
                 rec.client = self->ctx_.client;
@@ -66,14 +71,17 @@ void ClientScript::start(const std::string& url, ClientOptions options,
                 self->records_.push_back(std::move(rec));
                 return self->finish_all();
             }
-            self->run_list(&self->ctx_.scenario->steps, 0, "steps", [self] { self->finish_all(); });
+            self->run_list(&self->ctx_.scenario->steps, 0, "steps", [weak] {
+                if (auto s = weak.lock()) s->finish_all();
+            });
         });
     });
 }
 
 void ClientScript::finish_all() {
-    auto self = shared_from_this();
-    client_->close([self](const ClientError&) {
+    client_->close([weak = weak_from_this()](const ClientError&) {
+        auto self = weak.lock();
+        if (!self) return;
         net::post(self->strand_, [self] {
             if (auto d = std::move(self->done_)) d();
         });
@@ -90,15 +98,16 @@ void ClientScript::run_list(const std::vector<Step>* steps, std::size_t i, std::
                             Next next) {
     if (i >= steps->size()) return next();
     const std::string path = base + "[" + std::to_string(i) + "]";
-    auto self = shared_from_this();
-    run_step((*steps)[i], path, [self, steps, i, base, next] {
+    // A continuation may be kept by the client or in our own members: weak (see the header).
+    run_step((*steps)[i], path, [weak = weak_from_this(), steps, i, base, next] {
+        auto self = weak.lock();
+        if (!self) return;
         net::post(self->strand_,
                   [self, steps, i, base, next] { self->run_list(steps, i + 1, base, next); });
     });
 }
 
 void ClientScript::run_step(const Step& step, const std::string& path, Next next) {
-    auto self = shared_from_this();
     if (step.kind == StepKind::parallel) {
         // Every sub-step at once on this connection; done when the last one is.
         auto left = std::make_shared<std::size_t>(step.steps.size());
@@ -132,7 +141,9 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
             rec.is_call = true;
             rec.call.method = "initialize";
             client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", "0.1.0"}},
-                                [self, &rec, next](CallRecord c) {
+                                [weak = weak_from_this(), &rec, next](CallRecord c) {
+                                    auto self = weak.lock();
+                                    if (!self) return;
                                     net::post(self->strand_, [self, &rec, next, c = std::move(c)] {
                                         rec.call = std::move(c);
                                         next();
@@ -181,11 +192,13 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
 void ClientScript::call(StepRecord& rec, std::string method, json params, RequestOptions opts,
                         bool background, Next next) {
     rec.is_call = true;
-    auto self = shared_from_this();
+    const std::weak_ptr<ClientScript> weak = weak_from_this();
     if (opts.timeout.count() < 0) opts.timeout = ctx_.call_timeout;
     StepRecord* r = &rec;
     const std::string label = rec.label;
-    auto on_token = [self, label](const CallRecord&, const TokenArrival&) {
+    auto on_token = [weak, label](const CallRecord&, const TokenArrival&) {
+        auto self = weak.lock();
+        if (!self) return;
         if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
         if (label.empty()) return;
         net::post(self->strand_, [self, label] {
@@ -198,7 +211,9 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
             }
         });
     };
-    auto on_done = [self, r, background, next](CallRecord c) {
+    auto on_done = [weak, r, background, next](CallRecord c) {
+        auto self = weak.lock();
+        if (!self) return;
         if (self->ctx_.calls_done) self->ctx_.calls_done->fetch_add(1, std::memory_order_relaxed);
         net::post(self->strand_, [self, r, background, next, c = std::move(c)]() mutable {
             r->call = std::move(c);
@@ -241,12 +256,14 @@ void ClientScript::cancel(const Step& step, StepRecord& rec, Next next) {
         return next();
     }
     StepRecord* target = it->second;
-    auto self = shared_from_this();
+    // send_cancel is kept in token_waiters_ (ours): weak (see the header).
+    const std::weak_ptr<ClientScript> weak = weak_from_this();
     const std::string label = step.target;
     const std::size_t wanted = step.after_tokens;
     auto fire = std::make_shared<bool>(false);
-    auto send_cancel = [self, target, &rec, label, fire, next] {
-        if (*fire) return;
+    auto send_cancel = [weak, target, &rec, label, fire, next] {
+        auto self = weak.lock();
+        if (!self || *fire) return;
         *fire = true;
         self->token_waiters_.erase(label);
         if (target->call.responded() || !target->call.error.empty()) {
@@ -264,8 +281,9 @@ void ClientScript::cancel(const Step& step, StepRecord& rec, Next next) {
                     next);
     };
     if (tokens_seen_[label] >= wanted) return send_cancel();
-    token_waiters_[label] = [self, label, wanted, send_cancel] {
-        if (self->tokens_seen_[label] >= wanted) send_cancel();
+    // Our own map keeps this and only our strand calls it: `this` is alive whenever it runs.
+    token_waiters_[label] = [this, label, wanted, send_cancel] {
+        if (tokens_seen_[label] >= wanted) send_cancel();
     };
     // A call that ends before enough tokens came must not leave the script waiting.
     after(ctx_.call_timeout, [send_cancel] { send_cancel(); });

@@ -2,6 +2,14 @@
 // One client's part of a scenario: its steps, run in order (parallel groups at once) on one
 // connection, each recorded as a StepRecord. Callbacks from the McpClient arrive on its
 // strand and are moved onto this script's own strand, so the script's state has one owner.
+//
+// Lifetime: whoever starts a script keeps it until `done` (or until the loop is stopped and
+// destroyed). The script owns its client, so every handler the client keeps (frame, close,
+// call and close-waiter handlers) and every continuation the script keeps in its own members
+// holds the script weakly: a strong one would be a cycle that outlives the run whenever the
+// loop stops with it still pending (a scenario past its deadline), and the client's frame
+// handler is kept for the client's whole life. Handlers queued on the loop (posted, timers)
+// hold it strongly; destroying the loop drops them.
 #include <atomic>
 #include <deque>
 #include <functional>
