@@ -40,10 +40,17 @@ const StepRecord* close_during(const ScenarioRun& run, const StepRecord& step) {
     return nullptr;
 }
 
-// When the last token reached the client (wall µs); without tokens, when the upstream
-// request started (the mock received it), else when the call was sent.
+// When the server's upstream timeout started counting (wall µs): when the mock wrote the last
+// token (the server cannot have read it earlier; it starts its inactivity timer when it
+// does). Without the mock's record, when the last token reached the client; without tokens,
+// when the upstream request started (the mock received it), else when the call was sent.
+// Not the client's arrival when the mock says: a token relayed late (a loaded machine) would
+// make the server's timeout look early by that relay lag.
 std::int64_t last_token_wall_us(const StepRecord& step, const MockRequest* mock) {
     const CallRecord& c = step.call;
+    if (mock != nullptr && !mock->tokens.empty() && mock->tokens.back().t_us != 0) {
+        return mock->tokens.back().t_us;
+    }
     if (!c.tokens.empty()) return c.tokens.back().wall_us;
     if (c.token_count > 0 && c.last_token_steady_us != 0) {
         return c.sent_wall_us + (c.last_token_steady_us - c.sent_steady_us);

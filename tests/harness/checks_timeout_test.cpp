@@ -62,18 +62,22 @@ struct Stall {
     RunBuilder b;
     StepRecord* stalled = nullptr;
 
-    explicit Stall(double error_after_ms, bool save = false) {
+    // `error_after_ms` after the mock wrote the last token (the server's inactivity timer
+    // starts when it reads it); the client got each token `relay_ms` after that.
+    explicit Stall(double error_after_ms, bool save = false, double relay_ms = 1) {
         b.record().time_scale = 0.01;
         b.record().ollama_timeout_ms = 1200;
         Generate g;
         g.tokens = {"Patient", " is", " stable"};
         g.save = save;
+        g.relay_ms = relay_ms;
         auto& s = b.generate(g);
         s.fault = "stall:after=3";
         s.expect = Expect::tool_error;
         b.record().mock_requests[0].outcome = "in_progress";
         const double last_ms =
-            static_cast<double>(s.call.tokens.back().wall_us - kWallOrigin) / 1000;
+            static_cast<double>(b.record().mock_requests[0].tokens.back().t_us - kWallOrigin) /
+            1000;
         respond(s.call, result_response("1", "Ollama timed out after 120 s", true),
                 last_ms + error_after_ms);
         RunBuilder::set_summary(b.after, "P001", "");  // nothing saved
@@ -110,6 +114,15 @@ TEST(ChecksUpstreamStall, FailsOnAnEarlyTimeout) {
     ASSERT_EQ(r.evidence.size(), 1u);
     EXPECT_EQ(r.evidence[0].got, "tool error 500.0 ms after the last token");
     EXPECT_EQ(r.evidence[0].detail, "the tool error came early: the upstream timeout is 1200.0 ms");
+}
+
+TEST(ChecksUpstreamStall, ALateRelayOfTheLastTokenDoesNotMakeTheTimeoutLookEarly) {
+    // Seen on a loaded machine: the last token reached the client 40 ms after the mock wrote
+    // it, and the tool error came 1,195 ms after the mock wrote it, 1,155 ms after the
+    // client got it. The server's timer started when it read the token, so this is on time.
+    Stall s(1195, false, 40);
+    const auto r = evaluate_check("timeout.upstream_stall", s.b.run());
+    EXPECT_EQ(r.status, Status::passed) << (r.evidence.empty() ? "" : r.evidence[0].detail);
 }
 
 TEST(ChecksUpstreamStall, FailsWhenThePartialStreamWasSaved) {
