@@ -6,19 +6,25 @@
 
 namespace mock_ollama {
 
-namespace {
-// "line L, column C" of the 1-based byte offset `byte` (as nlohmann counts it).
-std::string line_and_column(std::string_view text, std::size_t byte) {
+TextPosition position_of(std::string_view text, std::size_t byte) {
     const std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
-    std::size_t line = 1;
+    TextPosition at;
     std::size_t line_start = 0;
     for (std::size_t k = 0; k < pos; ++k) {
         if (text[k] == '\n') {
-            ++line;
+            ++at.line;
             line_start = k + 1;
         }
     }
-    return "line " + std::to_string(line) + ", column " + std::to_string(pos - line_start + 1);
+    at.column = pos - line_start + 1;
+    return at;
+}
+
+namespace {
+// "line L, column C" of the 1-based byte offset `byte` (as nlohmann counts it).
+std::string line_and_column(std::string_view text, std::size_t byte) {
+    const auto at = position_of(text, byte);
+    return "line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
 }
 
 std::string_view go_kind(const nlohmann::json& v) {

@@ -9,6 +9,13 @@
 
 namespace mock_ollama {
 
+// Where nlohmann's 1-based byte offset `byte` (a parse_error's) falls in `text`.
+struct TextPosition {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t byte);
+
 // Parses a JSON object body; on failure returns the error message (for a 400).
 std::optional<std::string> parse_body(std::string_view body, nlohmann::json& out);
 

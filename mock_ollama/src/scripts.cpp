@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "file_read.hpp"
+#include "request_json.hpp"
 
 namespace mock_ollama {
 
@@ -161,16 +162,7 @@ ScriptBook ScriptBook::load(const std::filesystem::path& file) {
         doc = json::parse(text);
     } catch (const json::parse_error& err) {
         // err.byte counts from 1 and points at the offending character (or one past the end).
-        const std::size_t pos =
-            std::min<std::size_t>(err.byte == 0 ? 0 : err.byte - 1, text.size());
-        std::size_t line = 1;
-        std::size_t line_start = 0;
-        for (std::size_t k = 0; k < pos; ++k) {
-            if (text[k] == '\n') {
-                ++line;
-                line_start = k + 1;
-            }
-        }
+        const auto where = position_of(text, err.byte);
         // nlohmann's text ends with "; last read: '<bytes of the file>'": cut that, an error
         // reply must not disclose a file's content.
         std::string what = err.what();
@@ -178,9 +170,8 @@ ScriptBook ScriptBook::load(const std::filesystem::path& file) {
         if (at != std::string::npos) what.erase(0, at);
         const auto quoted = what.find("; last read");
         if (quoted != std::string::npos) what.erase(quoted);
-        throw std::invalid_argument(path + ":" + std::to_string(line) + ":" +
-                                    std::to_string(pos - line_start + 1) +
-                                    ": invalid JSON: " + what);
+        throw std::invalid_argument(path + ":" + std::to_string(where.line) + ":" +
+                                    std::to_string(where.column) + ": invalid JSON: " + what);
     } catch (const json::exception& err) {
         // A number beyond double ("1e999"): its text quotes the number only.
         throw std::invalid_argument(path + ": invalid JSON: " + std::string(err.what()));
