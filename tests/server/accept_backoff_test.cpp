@@ -3,8 +3,6 @@
 // and wrote 2.3 million "accept failed" lines (119 MB) in 5 s.
 #include <gmock/gmock.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include "server_fixture.hpp"
+#include "support/raw_tcp.hpp"
 
 namespace server_test {
 namespace {
@@ -28,19 +27,6 @@ double cpu_seconds(pid_t pid) {
     long utime = 0, stime = 0;
     fields >> utime >> stime;
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-int connect_to(unsigned short port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) {
@@ -62,7 +48,8 @@ TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) 
 
     std::vector<int> fds;
     for (int i = 0; i < 100; ++i) {
-        const int fd = connect_to(port);  // the kernel completes it; the server may not accept
+        const int fd = test_support::connect_loopback(
+            port);  // the kernel completes it; the server may not accept
         if (fd >= 0) fds.push_back(fd);
     }
     ASSERT_EQ(fds.size(), 100u);

@@ -3,15 +3,11 @@
 // serving. Each test reproduces a way the server once failed or misbehaved.
 #include <gmock/gmock.h>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "server_fixture.hpp"
+#include "support/raw_tcp.hpp"
 
 namespace server_test {
 namespace {
@@ -24,39 +20,7 @@ using ::testing::StartsWith;
 // arrives.
 const std::vector<std::string> kSlowMock = {"--ttft", "20", "--tps", "20", "--tokens", "40"};
 
-// One raw TCP exchange: sends `bytes`, then reads until the server closes or `timeout`.
-std::string raw_exchange(unsigned short port, const std::string& bytes,
-                         std::chrono::milliseconds timeout = 5s) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return "<connect failed>";
-    }
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-        const auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<std::size_t>(n);
-    }
-    std::string got;
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-        pollfd p{fd, POLLIN, 0};
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0) break;
-        char buf[4096];
-        const auto n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return got;
-}
+using test_support::raw_exchange;
 
 // The start of a TLS ClientHello, then text: what a client that speaks HTTPS sends.
 constexpr char kTlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\xfc\x03\x03 garbage\r\n\r\n";
