@@ -16,9 +16,13 @@ if [[ ! -f "$ASAN_DIR/build.ninja" ]]; then
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DMSH_SANITIZE=ON -DMSH_BUILD_FUZZ=ON \
     -DMSH_BUILD_BENCH=OFF >/dev/null
 fi
+start=$SECONDS
 cmake --build "$ASAN_DIR" -j "$(nproc)"
+built=$SECONDS
 # Leaks are reported too; a report makes the process exit non-zero, and the test fails.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$(nproc)" "$@"
+tested=$SECONDS
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+echo "sanitize: build $((built - start)) s, tests $((tested - built)) s, fuzzing $((SECONDS - tested)) s"
