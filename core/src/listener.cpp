@@ -185,9 +185,16 @@ void Listener::pause_after(const beast::error_code& ec) {
 }
 
 void Listener::refuse(tcp::socket socket) {
-    state_.stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
-    state_.log.warn("connection refused: " + std::to_string(state_.config.max_connections) +
-                    " connections open (--max-connections)");
+    // Counted always, logged at most once a second: a flood of connections past the limit
+    // must not turn into a flood of log lines (the accept failures' lesson).
+    const auto refused = state_.stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log_ >= std::chrono::seconds(1)) {
+        state_.log.warn("connection refused: " + std::to_string(state_.config.max_connections) +
+                        " connections open (--max-connections); " + std::to_string(refused + 1) +
+                        " refused so far");
+        last_refusal_log_ = now;
+    }
     // One non-blocking write: the socket is new and the answer far smaller than its buffer;
     // if it does not go out whole, the peer sees the connection closed, which is also a no.
     static const std::string answer = [] {

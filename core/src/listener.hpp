@@ -37,6 +37,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     SessionRegistry& registry_;
     std::uint64_t failures_since_log_ = 0;
     std::chrono::steady_clock::time_point last_failure_log_{};
+    std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 }  // namespace core
