@@ -84,9 +84,11 @@ void CurlMulti::arm(curl_socket_t fd) {
     Socket& s = *it->second;
     if ((s.wanted & CURL_POLL_IN) && !s.reading) {
         s.reading = true;
-        s.socket.async_wait(tcp::socket::wait_read, [this, fd](boost::system::error_code ec) {
+        s.socket.async_wait(tcp::socket::wait_read, [this, alive = std::weak_ptr<void>(alive_),
+                                                     fd](boost::system::error_code ec) {
+            if (alive.expired()) return;  // the socket's close, queued by our destructor
             auto i = sockets_.find(fd);
-            if (i == sockets_.end()) return;  // closed meanwhile; `this` outlives its sockets
+            if (i == sockets_.end()) return;  // closed meanwhile
             i->second->reading = false;
             if (ec == net::error::operation_aborted) return arm(fd);
             action(fd, ec ? CURL_CSELECT_ERR : CURL_CSELECT_IN);
@@ -94,7 +96,9 @@ void CurlMulti::arm(curl_socket_t fd) {
     }
     if ((s.wanted & CURL_POLL_OUT) && !s.writing) {
         s.writing = true;
-        s.socket.async_wait(tcp::socket::wait_write, [this, fd](boost::system::error_code ec) {
+        s.socket.async_wait(tcp::socket::wait_write, [this, alive = std::weak_ptr<void>(alive_),
+                                                      fd](boost::system::error_code ec) {
+            if (alive.expired()) return;
             auto i = sockets_.find(fd);
             if (i == sockets_.end()) return;
             i->second->writing = false;

@@ -62,6 +62,10 @@ class CurlMulti {
     bool timer_waiting_ = false;
     std::map<curl_socket_t, std::unique_ptr<Socket>> sockets_;
     std::map<CURL*, Done> done_;
+    // Expires with us. Closing a socket queues its waits (operation_aborted) to run after we
+    // are gone; they look here first. We are destroyed on the strand (by a handler dropping
+    // the owner's last reference) or after the loop has stopped, so no wait runs meanwhile.
+    std::shared_ptr<void> alive_ = std::make_shared<char>();
 };
 
 }  // namespace core
