@@ -241,8 +241,9 @@ TEST(McpClient, SilentServerTimesOut) {
     EventLoop loop;
     ClientOptions o;
     o.idle_timeout = 300ms;
-    auto client = connected(loop, server.url(), o);
+    // Silence counts from the last thing heard, the handshake's reply: so from before it.
     const auto start = std::chrono::steady_clock::now();
+    auto client = connected(loop, server.url(), o);
     auto f = call(*client, "tools/call", {{"name", "x"}});
     const auto r = get_within(f);
     const auto waited = std::chrono::steady_clock::now() - start;
