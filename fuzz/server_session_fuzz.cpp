@@ -23,7 +23,7 @@
 #include "core/server_config.hpp"
 #include "core/server_state.hpp"
 #include "core/summary_store.hpp"
-#include "mcp_session.hpp"
+#include "mcp/mcp_session.hpp"
 
 namespace {
 

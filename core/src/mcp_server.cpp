@@ -7,8 +7,8 @@
 #include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
-#include "listener.hpp"
-#include "session_registry.hpp"
+#include "net/listener.hpp"
+#include "net/session_registry.hpp"
 
 namespace core {
 

@@ -1,4 +1,4 @@
-#include "record_reader.hpp"
+#include "patients/record_reader.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "client_script.hpp"
+#include "client/client_script.hpp"
 
 #include <boost/asio/post.hpp>
 

@@ -1,4 +1,4 @@
-#include "listener.hpp"
+#include "net/listener.hpp"
 
 #include <cerrno>
 
@@ -13,8 +13,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include "session_registry.hpp"
-#include "ws_session.hpp"
+#include "net/session_registry.hpp"
+#include "net/ws_session.hpp"
 
 namespace core {
 

@@ -1,4 +1,4 @@
-#include "mcp_session.hpp"
+#include "mcp/mcp_session.hpp"
 
 #include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>

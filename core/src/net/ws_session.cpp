@@ -1,4 +1,4 @@
-#include "ws_session.hpp"
+#include "net/ws_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -7,7 +7,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/jsonrpc.hpp"
-#include "session_registry.hpp"
+#include "net/session_registry.hpp"
 
 namespace core {
 

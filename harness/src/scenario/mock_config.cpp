@@ -1,4 +1,4 @@
-#include "mock_config.hpp"
+#include "scenario/mock_config.hpp"
 
 #include "mock_ollama/config.hpp"
 

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "common/csv.hpp"
-#include "record_reader.hpp"
+#include "patients/record_reader.hpp"
 
 namespace core {
 

@@ -1,7 +1,7 @@
 // McpSession without a network: frames in, frames out. Dispatch, every JSON-RPC error code,
 // the synchronous tools, saves through the real store, and an upstream failure (Ollama
 // pointed at a closed port).
-#include "mcp_session.hpp"
+#include "mcp/mcp_session.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -8,7 +8,7 @@
 
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
-#include "mock_config.hpp"
+#include "scenario/mock_config.hpp"
 #include "mock_ollama/fault.hpp"
 #include "mock_ollama/textgen.hpp"
 

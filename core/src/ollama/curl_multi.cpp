@@ -1,4 +1,4 @@
-#include "curl_multi.hpp"
+#include "ollama/curl_multi.hpp"
 
 #include <stdexcept>
 

@@ -10,7 +10,7 @@
 
 #include "common/csv.hpp"
 #include "core/file_ops.hpp"
-#include "record_reader.hpp"
+#include "patients/record_reader.hpp"
 
 namespace core {
 

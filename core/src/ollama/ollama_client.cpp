@@ -13,7 +13,7 @@
 
 #include "common/json_scan.hpp"
 #include "common/ndjson.hpp"
-#include "curl_multi.hpp"
+#include "ollama/curl_multi.hpp"
 
 namespace core {
 

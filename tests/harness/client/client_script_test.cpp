@@ -2,7 +2,7 @@
 // frame and close handlers, the handlers of calls in flight) may own the script back. A
 // cycle there outlives the run and shows up as a leak at exit under LeakSanitizer, so these
 // tests check the release directly: once the loop is gone, so is every script.
-#include "client_script.hpp"
+#include "client/client_script.hpp"
 
 #include <gtest/gtest.h>
 

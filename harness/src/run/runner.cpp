@@ -10,7 +10,7 @@
 #include <optional>
 #include <sstream>
 
-#include "client_script.hpp"
+#include "client/client_script.hpp"
 #include "common/clock.hpp"
 #include "common/csv.hpp"
 #include "harness/event_loop.hpp"
@@ -18,7 +18,7 @@
 #include "harness/mock_match.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/service_process.hpp"
-#include "mock_config.hpp"
+#include "scenario/mock_config.hpp"
 
 namespace harness {
 

@@ -15,7 +15,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "core/server_state.hpp"
-#include "mcp_session.hpp"
+#include "mcp/mcp_session.hpp"
 
 namespace core {
 
