@@ -12,7 +12,7 @@
 #include "mock_fuzz_checks.hpp"
 #include "mock_ollama/api.hpp"
 #include "mock_ollama/wire.hpp"
-#include "request_reader.hpp"
+#include "http/request_reader.hpp"
 
 namespace {
 

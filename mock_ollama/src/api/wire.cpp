@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_text.hpp"
-#include "safe_text.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 

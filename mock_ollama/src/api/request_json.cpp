@@ -1,8 +1,8 @@
-#include "request_json.hpp"
+#include "api/request_json.hpp"
 
 #include <algorithm>
 
-#include "safe_text.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 

@@ -1,9 +1,9 @@
-#include "stream.hpp"
+#include "http/stream.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "http_session.hpp"
-#include "safe_text.hpp"
+#include "http/http_session.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 

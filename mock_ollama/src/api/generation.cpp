@@ -8,8 +8,8 @@
 #include "mock_ollama/schedule.hpp"
 #include "mock_ollama/scripts.hpp"
 #include "mock_ollama/textgen.hpp"
-#include "request_json.hpp"
-#include "safe_text.hpp"
+#include "api/request_json.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 

@@ -9,7 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/clock.hpp"
-#include "http_session.hpp"
+#include "http/http_session.hpp"
 #include "mock_ollama/api.hpp"
 #include "mock_ollama/http_server.hpp"
 

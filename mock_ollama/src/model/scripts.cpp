@@ -8,8 +8,8 @@
 #include <re2/re2.h>
 #include <nlohmann/json.hpp>
 
-#include "file_read.hpp"
-#include "request_json.hpp"
+#include "admin/file_read.hpp"
+#include "api/request_json.hpp"
 
 namespace mock_ollama {
 

@@ -1,4 +1,4 @@
-#include "request_reader.hpp"
+#include "http/request_reader.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>

@@ -1,4 +1,4 @@
-#include "http_session.hpp"
+#include "http/http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -9,9 +9,9 @@
 
 #include "common/clock.hpp"
 #include "mock_ollama/wire.hpp"
-#include "request_reader.hpp"
-#include "session_registry.hpp"
-#include "stream.hpp"
+#include "http/request_reader.hpp"
+#include "http/session_registry.hpp"
+#include "http/stream.hpp"
 
 namespace mock_ollama {
 

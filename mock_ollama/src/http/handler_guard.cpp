@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "mock_ollama/wire.hpp"
-#include "safe_text.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 

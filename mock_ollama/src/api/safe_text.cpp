@@ -1,4 +1,4 @@
-#include "safe_text.hpp"
+#include "api/safe_text.hpp"
 
 #include "common/utf8.hpp"
 

@@ -7,9 +7,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
-#include "http_session.hpp"
+#include "http/http_session.hpp"
 #include "mock_ollama/handler_guard.hpp"
-#include "session_registry.hpp"
+#include "http/session_registry.hpp"
 
 namespace mock_ollama {
 

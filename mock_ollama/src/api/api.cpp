@@ -10,8 +10,8 @@
 #include "mock_ollama/admin_guard.hpp"
 #include "mock_ollama/embedding.hpp"
 #include "mock_ollama/handler_guard.hpp"
-#include "request_json.hpp"
-#include "safe_text.hpp"
+#include "api/request_json.hpp"
+#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 
