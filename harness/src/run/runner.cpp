@@ -18,6 +18,8 @@
 #include "harness/mock_match.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/service_process.hpp"
+#include "run/cli_number.hpp"
+#include "run/server_args.hpp"
 #include "scenario/mock_config.hpp"
 
 namespace harness {
@@ -26,13 +28,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string number(double v) {
-    std::ostringstream os;
-    os.imbue(std::locale::classic());
-    os << v;
-    return os.str();
-}
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -137,32 +132,15 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
         if (ws_url.empty()) {
             mock.emplace(
                 ServiceOptions{.binary = o.mock_bin,
-                               .args = {"--port", "0", "--time-scale", number(o.time_scale),
+                               .args = {"--port", "0", "--time-scale", cli_number(o.time_scale),
                                         "--seed", std::to_string(o.seed), "--request-log-limit",
                                         "1000000", "--log-level", "info"},
                                .stderr_file = dir / "mock-ollama.log"});
             mock_url = mock->url();
-            std::vector<std::string> args = {
-                "--port",       "0",      "--data-dir",   data_dir.string(),
-                "--ollama-url", mock_url, "--time-scale", number(o.time_scale),
-                "--log-level",  "info"};
-            const auto& s = sc.server;
-            if (s.ollama_timeout_s)
-                args.insert(args.end(), {"--ollama-timeout", number(*s.ollama_timeout_s)});
-            if (s.ollama_deadline_s)
-                args.insert(args.end(), {"--ollama-deadline", number(*s.ollama_deadline_s)});
-            if (s.ping_interval_s)
-                args.insert(args.end(), {"--ping-interval", number(*s.ping_interval_s)});
-            if (s.pong_timeout_s)
-                args.insert(args.end(), {"--pong-timeout", number(*s.pong_timeout_s)});
-            if (s.max_message)
-                args.insert(args.end(), {"--max-message", std::to_string(*s.max_message)});
-            if (s.queue_limit)
-                args.insert(args.end(), {"--queue-limit", std::to_string(*s.queue_limit)});
-            if (s.stream_upstream && !*s.stream_upstream) args.push_back("--no-stream-upstream");
-            if (s.patients) args.insert(args.end(), {"--patients", std::to_string(*s.patients)});
-            server.emplace(ServiceOptions{
-                .binary = o.server_bin, .args = args, .stderr_file = dir / "mcp-server.log"});
+            server.emplace(
+                ServiceOptions{.binary = o.server_bin,
+                               .args = server_args(sc.server, data_dir, mock_url, o.time_scale),
+                               .stderr_file = dir / "mcp-server.log"});
             ws_url = server->url();
             summaries = data_dir / "patient_summaries.csv";
             patients = data_dir / "patients_data.csv";
