@@ -35,14 +35,16 @@
 #include <nlohmann/json.hpp>
 
 #include "common/csv.hpp"
+#include "fleet.hpp"
 #include "harness/event_loop.hpp"
-#include "harness/fleet.hpp"
 #include "harness/mcp_client.hpp"
 #include "harness/metrics.hpp"
 #include "harness/mock_admin.hpp"
 #include "harness/mock_match.hpp"
 #include "harness/proc_stats.hpp"
 #include "harness/service_process.hpp"
+#include "latch.hpp"
+#include "stream_check.hpp"
 
 namespace {
 
@@ -86,24 +88,6 @@ struct Options {
 double now_s() {
     return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
 }
-
-class Latch {
-  public:
-    explicit Latch(std::size_t n) : left_(n) {}
-    void count_down() {
-        std::lock_guard lock(mutex_);
-        if (left_ > 0 && --left_ == 0) done_.notify_all();
-    }
-    bool wait_for(std::chrono::duration<double> timeout) {
-        std::unique_lock lock(mutex_);
-        return done_.wait_for(lock, timeout, [this] { return left_ == 0; });
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable done_;
-    std::size_t left_;
-};
 
 class TempDir {
   public:
@@ -308,14 +292,14 @@ harness::ClientOptions client_options() {
     return c;
 }
 
-harness::FleetResult connect_clients(harness::EventLoop& loop, const std::string& url,
-                                     std::size_t n) {
-    harness::FleetOptions f;
+bench::FleetResult connect_clients(harness::EventLoop& loop, const std::string& url,
+                                   std::size_t n) {
+    bench::FleetOptions f;
     f.url = url;
     f.clients = n;
     f.connects_in_flight = 128;
     f.client = client_options();
-    auto fleet = harness::connect_fleet(loop.io(), f);
+    auto fleet = bench::connect_fleet(loop.io(), f);
     if (fleet.failed > 0) {
         throw std::runtime_error(std::to_string(fleet.failed) + " of " + std::to_string(n) +
                                  " clients not ready: " + fleet.error_summary());
@@ -356,7 +340,7 @@ Run run_streams(const Options& o, bool progress, double load) {
     struct State {
         explicit State(std::size_t n) : records(n), latch(n) {}
         std::vector<harness::CallRecord> records;
-        Latch latch;
+        bench::Latch latch;
     };
     auto state = std::make_shared<State>(clients.size());
     const auto before = sample_cpu(server->pid(), mock->pid());
@@ -383,7 +367,7 @@ Run run_streams(const Options& o, bool progress, double load) {
         unrouted += c->stats().unrouted;
         invalid += c->stats().invalid;
     }
-    harness::close_fleet(clients);
+    bench::close_fleet(clients);
     loop.stop();  // the records are ours alone from here
 
     // Timing, first request sent to last response.
@@ -409,9 +393,15 @@ Run run_streams(const Options& o, bool progress, double load) {
 
     // The mock's view: which request produced each stream, and when it emitted each token.
     const auto mock_requests = admin.requests();
+    std::vector<harness::StepRecord> steps;
+    steps.reserve(state->records.size());
+    for (auto& r : state->records) {
+        steps.push_back(bench::generate_step(steps.size(), std::move(r), progress));
+    }
     std::vector<const harness::CallRecord*> calls;
     std::vector<std::string> hints;
-    for (const auto& r : state->records) {
+    for (const auto& step : steps) {
+        const auto& r = step.call;
         calls.push_back(&r);
         const auto name = name_in_result(r.result_text());
         hints.push_back(name.empty() ? std::string() : "Name: " + name + "\n");
@@ -441,13 +431,12 @@ Run run_streams(const Options& o, bool progress, double load) {
                 upstream_ttft.push_back(static_cast<double>(m.tokens[0].t_us - m.received_us) /
                                         1000);
             }
-            const auto check = harness::check_stream(r, m.token_texts());
             if (m.outcome != "completed") {
                 problem = "mock request " + std::to_string(m.id) + " outcome " + m.outcome;
             } else if (m.tokens.size() != o.tokens) {
                 problem = "mock emitted " + std::to_string(m.tokens.size()) + " tokens";
-            } else if (!check.ok) {
-                problem = "call " + std::to_string(i) + ": " + check.problem;
+            } else if (auto p = bench::stream_problem(steps[i], m); !p.empty()) {
+                problem = "call " + std::to_string(i) + ": " + p;
             }
         }
         if (problem.empty()) {
@@ -521,7 +510,7 @@ Run run_saturation(const Options& o, std::size_t concurrency, double load) {
         explicit State(std::size_t n) : drained(n) {}
         std::atomic<bool> stop{false};
         std::atomic<std::uint64_t> calls{0}, failed{0}, short_streams{0};
-        Latch drained;
+        bench::Latch drained;
         std::function<void(std::size_t)> issue;
         std::mutex mutex;
         std::string first_failure;
@@ -573,7 +562,7 @@ Run run_saturation(const Options& o, std::size_t concurrency, double load) {
         run.notes.push_back("calls still in flight 60 s after the end");
     }
     run.set("server_peak_mib", mib(harness::process_status_kib(server->pid(), "VmHWM")));
-    harness::close_fleet(clients);
+    bench::close_fleet(clients);
     loop.stop();
     state->issue = nullptr;
 
@@ -633,7 +622,7 @@ Run run_saves(const Options& o, double load) {
         explicit State(std::size_t n) : drained(n) {}
         std::atomic<bool> stop{false};
         std::atomic<std::uint64_t> next{0};
-        Latch drained;
+        bench::Latch drained;
         std::mutex mutex;
         std::vector<double> latency_ms;
         std::map<std::string, std::string> saved;  // patient -> last acknowledged text
@@ -690,7 +679,7 @@ Run run_saves(const Options& o, double load) {
     }
     const auto after = sample_cpu(server->pid(), -1);
     run.set("server_peak_mib", mib(harness::process_status_kib(server->pid(), "VmHWM")));
-    harness::close_fleet(clients);
+    bench::close_fleet(clients);
     loop.stop();
     state->issue = nullptr;
 

@@ -37,16 +37,6 @@ struct CallMetrics {
 CallMetrics call_metrics(const CallRecord& call,
                          const std::vector<std::int64_t>& emitted_wall_us = {});
 
-struct StreamCheck {
-    bool ok = true;
-    std::string problem;  // the first problem found, with the token index
-};
-
-// The stream against what the upstream emitted: same count, same texts in the same order;
-// legacy `position` equal to the code points so far, progress values strictly increasing;
-// the response's text ending with the trimmed concatenation of the tokens.
-StreamCheck check_stream(const CallRecord& call, const std::vector<std::string>& expected_tokens);
-
 // ASCII white space trimmed at both ends (as the server trims summaries).
 std::string trim_ascii(std::string_view s);
 

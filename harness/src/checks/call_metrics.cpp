@@ -4,8 +4,6 @@
 #include <cmath>
 #include <numeric>
 
-#include "common/utf8.hpp"
-
 namespace harness {
 
 double percentile_sorted(const std::vector<double>& sorted, double q) {
@@ -59,65 +57,12 @@ CallMetrics call_metrics(const CallRecord& c, const std::vector<std::int64_t>& e
     return m;
 }
 
-namespace {
-
-std::string number_text(double v) {
-    if (v == std::floor(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-    return std::to_string(v);
-}
-
-}  // namespace
-
 std::string trim_ascii(std::string_view s) {
     constexpr std::string_view space = " \t\n\r\f\v";
     const auto first = s.find_first_not_of(space);
     if (first == std::string_view::npos) return {};
     const auto last = s.find_last_not_of(space);
     return std::string(s.substr(first, last - first + 1));
-}
-
-StreamCheck check_stream(const CallRecord& c, const std::vector<std::string>& expected) {
-    const auto fail = [](std::string why) { return StreamCheck{false, std::move(why)}; };
-    if (c.tokens.size() != c.token_count) {
-        return fail("tokens were not kept for this call: cannot check the stream");
-    }
-    const std::size_t n = std::min(c.tokens.size(), expected.size());
-    std::size_t code_points = 0;
-    double last_progress = -1;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& t = c.tokens[i];
-        if (t.text != expected[i]) {
-            return fail("token " + std::to_string(i) + ": expected \"" + expected[i] +
-                        "\", got \"" + t.text + "\"");
-        }
-        code_points += common::utf8::code_points(t.text);
-        if (t.form == StreamForm::legacy && t.position >= 0 &&
-            static_cast<std::size_t>(t.position) != code_points) {
-            return fail("token " + std::to_string(i) + ": position " + std::to_string(t.position) +
-                        ", expected " + std::to_string(code_points));
-        }
-        if (t.form == StreamForm::progress) {
-            if (t.progress <= last_progress) {
-                return fail("token " + std::to_string(i) + ": progress " + number_text(t.progress) +
-                            " after " + number_text(last_progress));
-            }
-            last_progress = t.progress;
-        }
-    }
-    if (c.tokens.size() != expected.size()) {
-        return fail("received " + std::to_string(c.tokens.size()) + " tokens, expected " +
-                    std::to_string(expected.size()));
-    }
-    if (!c.responded()) return fail("no response: " + c.failure());
-    const std::string summary = trim_ascii(c.streamed_text());
-    const std::string text = c.result_text();
-    if (text.size() < summary.size() ||
-        text.compare(text.size() - summary.size(), summary.size(), summary) != 0) {
-        return fail("the response's text does not end with the streamed text (" +
-                    std::to_string(summary.size()) + " bytes streamed, response text " +
-                    std::to_string(text.size()) + " bytes)");
-    }
-    return {};
 }
 
 }  // namespace harness

@@ -93,38 +93,5 @@ TEST(Percentiles, NearestRank) {
     EXPECT_EQ(percentiles({7.0}).p50, 7);
 }
 
-TEST(StreamCheck, AcceptsAFaithfulStreamOfEitherForm) {
-    const std::vector<std::string> expected = {"Hello", ",", " wörld", "\n"};
-    for (auto form : {StreamForm::legacy, StreamForm::progress}) {
-        const auto r = check_stream(synthetic_call(form), expected);
-        EXPECT_TRUE(r.ok) << r.problem;
-    }
-}
-
-TEST(StreamCheck, ReportsTheFirstProblemWithItsIndex) {
-    auto c = synthetic_call(StreamForm::legacy);
-    auto r = check_stream(c, {"Hello", ";", " wörld", "\n"});
-    EXPECT_FALSE(r.ok);
-    EXPECT_EQ(r.problem, "token 1: expected \";\", got \",\"");
-
-    c.tokens[2].position = 11;  // counted bytes, not code points
-    r = check_stream(c, {"Hello", ",", " wörld", "\n"});
-    EXPECT_EQ(r.problem, "token 2: position 11, expected 12");
-
-    auto p = synthetic_call(StreamForm::progress);
-    p.tokens[3].progress = 3;
-    r = check_stream(p, {"Hello", ",", " wörld", "\n"});
-    EXPECT_EQ(r.problem, "token 3: progress 3 after 3");
-
-    p = synthetic_call(StreamForm::progress);
-    r = check_stream(p, {"Hello", ",", " wörld", "\n", "!"});
-    EXPECT_EQ(r.problem, "received 4 tokens, expected 5");
-
-    p.response["result"]["content"][0]["text"] = "Generated:\n\nHello, wör";
-    r = check_stream(p, {"Hello", ",", " wörld", "\n"});
-    EXPECT_FALSE(r.ok);
-    EXPECT_NE(r.problem.find("does not end with the streamed text"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace harness

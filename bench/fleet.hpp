@@ -1,7 +1,8 @@
 #pragma once
-// Many clients of one server on one event loop: connected (a bounded number of handshakes
-// at a time, so the server's listen backlog never overflows into SYN retries), initialized,
-// and closed again. Blocking helpers: call them from a thread that is not running the loop.
+// Many clients of one server on one event loop, for mcp_server_load: connected (a bounded
+// number of handshakes at a time, so the server's listen backlog never overflows into SYN
+// retries), initialized, and closed again. Blocking helpers: call them from a thread that is
+// not running the loop.
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -14,13 +15,13 @@
 
 #include "harness/mcp_client.hpp"
 
-namespace harness {
+namespace bench {
 
 struct FleetOptions {
     std::string url;
     std::size_t clients = 1;
     std::size_t connects_in_flight = 64;
-    ClientOptions client = {};
+    harness::ClientOptions client = {};
     bool initialize = true;
     std::string protocol_version = "2025-06-18";
     nlohmann::json client_info = {{"name", "mcp-harness"}, {"version", "0.1.0"}};
@@ -28,7 +29,8 @@ struct FleetOptions {
 };
 
 struct FleetResult {
-    std::vector<std::shared_ptr<McpClient>> clients;  // the ones ready (connected, initialized)
+    std::vector<std::shared_ptr<harness::McpClient>>
+        clients;  // the ones ready (connected, initialized)
     std::size_t failed = 0;
     std::map<std::string, std::size_t> errors;  // why, with counts
     double seconds = 0;
@@ -39,7 +41,7 @@ struct FleetResult {
 FleetResult connect_fleet(boost::asio::io_context& io, const FleetOptions& options);
 
 // Closes every client (close handshake), waiting at most `timeout`; returns how many closed.
-std::size_t close_fleet(const std::vector<std::shared_ptr<McpClient>>& clients,
+std::size_t close_fleet(const std::vector<std::shared_ptr<harness::McpClient>>& clients,
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-}  // namespace harness
+}  // namespace bench

@@ -1,34 +1,20 @@
-#include "harness/fleet.hpp"
+#include "fleet.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 
-namespace harness {
+#include "latch.hpp"
+
+namespace bench {
+
+using harness::CallRecord;
+using harness::ClientError;
+using harness::McpClient;
 
 namespace {
 
 using std::chrono::milliseconds;
-
-// Counts down from the loop's threads; the caller waits with a deadline. Shared with the
-// callbacks, which may outlive a caller that gave up waiting.
-class Latch {
-  public:
-    explicit Latch(std::size_t n) : left_(n) {}
-    void count_down() {
-        std::lock_guard lock(mutex_);
-        if (left_ > 0 && --left_ == 0) done_.notify_all();
-    }
-    bool wait_for(milliseconds timeout) {
-        std::unique_lock lock(mutex_);
-        return done_.wait_for(lock, timeout, [this] { return left_ == 0; });
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable done_;
-    std::size_t left_;
-};
 
 struct FleetState {
     std::mutex mutex;
@@ -135,4 +121,4 @@ std::size_t close_fleet(const std::vector<std::shared_ptr<McpClient>>& clients,
     return closed->load();
 }
 
-}  // namespace harness
+}  // namespace bench
