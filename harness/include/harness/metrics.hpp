@@ -18,7 +18,8 @@ struct Percentiles {
 
 // Nearest-rank percentiles (the value at rank ceil(q * n)); all zero when empty.
 Percentiles percentiles(std::vector<double> values);
-// One nearest-rank percentile of values sorted ascending; q in [0, 1]; 0 when empty.
+// One nearest-rank percentile of values sorted ascending; q in [0, 1]; 0 when empty
+// (common::nearest_rank, the rule reports::summarize uses too).
 double percentile_sorted(const std::vector<double>& sorted, double q);
 
 struct CallMetrics {

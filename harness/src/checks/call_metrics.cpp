@@ -4,13 +4,12 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/percentile.hpp"
+
 namespace harness {
 
 double percentile_sorted(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return 0;
-    const double rank = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size()));
-    const auto index = rank < 1 ? std::size_t{0} : static_cast<std::size_t>(rank) - 1;
-    return sorted[std::min(index, sorted.size() - 1)];
+    return common::nearest_rank(sorted, q);
 }
 
 Percentiles percentiles(std::vector<double> values) {
