@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/version.hpp"
 #include "harness/mcp_client.hpp"
 
 namespace bench {
@@ -24,7 +25,7 @@ struct FleetOptions {
     harness::ClientOptions client = {};
     bool initialize = true;
     std::string protocol_version = "2025-06-18";
-    nlohmann::json client_info = {{"name", "mcp-harness"}, {"version", "0.1.0"}};
+    nlohmann::json client_info = {{"name", "mcp-harness"}, {"version", common::kVersion}};
     std::chrono::milliseconds timeout{120'000};  // the whole fleet
 };
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/version.hpp"
 #include "core/data_file_error.hpp"
 #include "core/mcp_server.hpp"
 #include "core/patients.hpp"
@@ -174,7 +175,7 @@ int run_mcp_server(int argc, char** argv) {
     app.add_option("--threads", c.threads, "I/O threads (default: one per core)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-    app.set_version_flag("--version", "mcp-server 0.1.0");
+    app.set_version_flag("--version", "mcp-server " + std::string(common::kVersion));
 
     GenerateOptions gen;
     auto* gen_cmd = app.add_subcommand(

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/clock.hpp"
+#include "common/version.hpp"
 #include "harness/checks.hpp"
 #include "harness/metrics.hpp"
 #include "harness/output_folder.hpp"
@@ -35,7 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kVersion = "0.1.0";
 constexpr int kHarnessError = 2;
 
 struct RunArgs {
@@ -235,7 +235,7 @@ int run_command(const RunArgs& a, const char* argv0) {
     }
 
     reports::RunReport report;
-    report.tool_version = std::string(kVersion);
+    report.tool_version = std::string(common::kVersion);
     report.started_at = common::rfc3339_micros(common::wall_micros());
     report.options = {{"time_scale", a.time_scale}, {"seed", a.seed},
                       {"server_url", a.server_url}, {"ollama_url", a.ollama_url},
@@ -338,7 +338,7 @@ int run_mcp_harness(int argc, char** argv) {
         "check failed, 2 harness error (bad scenario file, a process that would not "
         "start, an incomplete run)."};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "mcp-harness " + std::string(kVersion));
+    app.set_version_flag("--version", "mcp-harness " + std::string(common::kVersion));
 
     RunArgs ra;
     auto* run = app.add_subcommand("run", "Run scenarios and write the reports");

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/version.hpp"
 #include "mock_ollama/http_server.hpp"
 
 namespace mock_ollama {
@@ -57,7 +58,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
         ->check(CLI::Range(1, 86'400'000));
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-    app.set_version_flag("--version", "mock-ollama 0.1.0");
+    app.set_version_flag("--version", "mock-ollama " + std::string(common::kVersion));
 }
 
 MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_host_env) {

@@ -5,6 +5,7 @@
 
 #include "common/json_text.hpp"
 #include "common/utf8.hpp"
+#include "common/version.hpp"
 #include "core/csv_formulas.hpp"
 #include "core/tools.hpp"
 
@@ -16,7 +17,7 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kServerName = "patient-summaries-server";
-constexpr std::string_view kServerVersion = "0.1.0";
+constexpr std::string_view kServerVersion = common::kVersion;
 // Token bytes read from Ollama but not yet relayed, per call, before upstream reading waits.
 constexpr std::size_t kMaxUnrelayedBytes = 256 * 1024;
 // Newest first: an unknown version is answered with the first.

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/clock.hpp"
+#include "common/version.hpp"
 
 namespace harness {
 
@@ -140,7 +141,7 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
         case StepKind::initialize: {
             rec.is_call = true;
             rec.call.method = "initialize";
-            client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", "0.1.0"}},
+            client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", common::kVersion}},
                                 [weak = weak_from_this(), &rec, next](CallRecord c) {
                                     auto self = weak.lock();
                                     if (!self) return;
