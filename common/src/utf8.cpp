@@ -36,39 +36,43 @@ std::size_t code_points(std::string_view s) {
     return n;
 }
 
+Decoded decode(std::string_view s) {
+    if (s.empty()) return {0, 0, false};
+    const auto c = static_cast<unsigned char>(s[0]);
+    if (c < 0x80) return {c, 1, true};
+    std::size_t len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1Fu;
+        min = 0x80;
+    } else if ((c >> 4) == 0xE) {
+        len = 3;
+        cp = c & 0x0Fu;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07u;
+        min = 0x10000;
+    } else {
+        return {c, 1, false};
+    }
+    if (s.size() < len) return {c, 1, false};
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto cc = static_cast<unsigned char>(s[k]);
+        if ((cc & 0xC0) != 0x80) return {c, 1, false};
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF) return {c, 1, false};  // overlong or out of range
+    return {cp, len, true};
+}
+
 bool valid(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        unsigned cp = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c >> 4) == 0xE) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + len > s.size()) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
-        }
-        i += len;
+    while (!s.empty()) {
+        const Decoded d = decode(s);
+        if (!d.ok || (d.cp >= 0xD800 && d.cp <= 0xDFFF)) return false;
+        s.remove_prefix(d.len);
     }
     return true;
 }

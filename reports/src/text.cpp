@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include "common/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -7,55 +9,8 @@
 
 namespace reports::text {
 
-Decoded decode(std::string_view s) {
-    if (s.empty()) return {0, 0, false};
-    const auto c = static_cast<unsigned char>(s[0]);
-    if (c < 0x80) return {c, 1, true};
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1Fu;
-        min = 0x80;
-    } else if ((c >> 4) == 0xE) {
-        len = 3;
-        cp = c & 0x0Fu;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07u;
-        min = 0x10000;
-    } else {
-        return {c, 1, false};
-    }
-    if (s.size() < len) return {c, 1, false};
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto cc = static_cast<unsigned char>(s[k]);
-        if ((cc & 0xC0) != 0x80) return {c, 1, false};
-        cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF) return {c, 1, false};  // overlong or out of range
-    return {cp, len, true};
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
+using common::utf8::decode;
+using common::utf8::Decoded;
 
 std::string fixed(double v, int decimals) {
     // 309 integer digits for DBL_MAX, plus sign, point and decimals.

@@ -1,23 +1,13 @@
 #pragma once
-// Text helpers shared by the renderers (private to the reports library): UTF-8 walking,
-// locale-independent number formatting, excerpts of long values, and the escaping rules of
-// each output format.
+// Text helpers shared by the renderers (private to the reports library): UTF-8 walking
+// (decoding is common::utf8::decode), locale-independent number formatting, excerpts of
+// long values, and the escaping rules of each output format.
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace reports::text {
-
-// One UTF-8 sequence at the start of `s`. ok == false: a malformed byte (len 1). Surrogate
-// code points (CESU-style ED A0..BF xx) decode with ok == true; callers decide.
-struct Decoded {
-    char32_t cp = 0;
-    std::size_t len = 1;
-    bool ok = false;
-};
-Decoded decode(std::string_view s);
-void append_utf8(std::string& out, char32_t cp);
 
 // Fixed-point with `decimals` digits and a '.', never exponent, independent of any locale.
 // Non-finite values print as "nan" / "inf" / "-inf".

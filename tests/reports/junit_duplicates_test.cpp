@@ -10,7 +10,7 @@ namespace {
 
 using namespace reports_test;
 
-std::set<std::pair<std::string, std::string>> pairs(const mini_xml::Element& root,
+std::set<std::pair<std::string, std::string>> pairs(const xml_tree::Element& root,
                                                     std::size_t& total) {
     std::set<std::pair<std::string, std::string>> out;
     total = 0;

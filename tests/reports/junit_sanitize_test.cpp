@@ -57,7 +57,7 @@ TEST(JunitSanitize, MarkupCharactersRoundTripInTextAndAttributes) {
     r.scenarios[0].name = hostile;
     r.scenarios[0].checks[0].message = hostile;
     const std::string xml = reports::render_junit(r);
-    const auto root = mini_xml::parse(xml);
+    const auto root = xml_tree::parse(xml);
     EXPECT_EQ(root.all("testsuite")[0]->at("name"), hostile);
     const auto* f = testcase(root, "stream.final_matches")->first("failure");
     ASSERT_NE(f, nullptr);

@@ -20,4 +20,15 @@ void append(std::string& out, char32_t cp);
 // Length in bytes of the sequence introduced by lead byte `c` (1 for invalid leads).
 std::size_t sequence_length(unsigned char c);
 
+// The one UTF-8 decoder: the sequence at the start of `s`. ok == false: a malformed byte
+// (len 1, cp = that byte) or empty `s` (len 0). Overlongs and values above U+10FFFF are
+// malformed; surrogate code points (CESU-style ED A0..BF xx) decode with ok == true, and
+// callers decide (valid() rejects them, the reports show them as bytes).
+struct Decoded {
+    char32_t cp = 0;
+    std::size_t len = 1;
+    bool ok = false;
+};
+Decoded decode(std::string_view s);
+
 }  // namespace common::utf8

@@ -7,6 +7,7 @@
 // covers that kind of step.
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,10 +79,11 @@ std::vector<reports::Evidence> order_problems(const StepRecord& step, const Mock
 std::vector<reports::Evidence> realtime_problems(const ScenarioRun& run, const StepRecord& step,
                                                  const MockRequest& mock);
 
-// Counts items and gathers evidence (at most kMaxEvidence, then one "and N more").
+// Counts items and gathers evidence (at most kMaxEvidence, then one "and N more"). The
+// verdict carries no id: evaluate_check sets it from the check table.
 class Tally {
   public:
-    Tally(std::string id, std::string item_unit);
+    explicit Tally(std::string item_unit);
 
     void pass() { ++passed_, ++total_; }
     // One failed item with its evidence (one or more pieces).
@@ -110,7 +112,8 @@ class Tally {
     std::vector<std::string> warnings_;
 };
 
-reports::CheckResult skipped(const std::string& id, std::string why);
+// A verdict with no items, only a status and why (evaluate_check sets the id).
+reports::CheckResult verdict(reports::Status status, std::string why);
 
 // Text for evidence: quoted, escaped to one line (\n, \t, control characters, invalid UTF-8
 // bytes as \xNN), at most max_chars code points (then "…").
@@ -161,20 +164,26 @@ const StepRecord* next_call(const ScenarioRun& run, const StepRecord& step);
 // The call got the outcome its step expected (any error kind for error expectations).
 bool served(const StepRecord& step);
 
-// The checks, one per id.
-reports::CheckResult stream_upstream_streaming(const ScenarioRun& run);
-reports::CheckResult stream_tokens_delivered(const ScenarioRun& run);
-reports::CheckResult stream_realtime(const ScenarioRun& run);
-reports::CheckResult stream_order(const ScenarioRun& run);
-reports::CheckResult stream_final_matches(const ScenarioRun& run);
-reports::CheckResult csv_complete_saved(const ScenarioRun& run);
-reports::CheckResult csv_integrity(const ScenarioRun& run);
-reports::CheckResult timeout_long_generation(const ScenarioRun& run);
-reports::CheckResult timeout_upstream_stall(const ScenarioRun& run);
-reports::CheckResult compat_non_streaming(const ScenarioRun& run);
-reports::CheckResult compat_both_stream_forms(const ScenarioRun& run);
-reports::CheckResult concurrency_isolation(const ScenarioRun& run);
-reports::CheckResult errors_clear(const ScenarioRun& run);
+// What a check needs from the run beyond its steps and calls: the last column of
+// reports/check_table.inc. A check that needs summaries_csv is skipped, without being run,
+// when the server's CSV is not reachable (ScenarioRun::summaries_csv_known false).
+enum class Needs { steps, mock_log, summaries_csv };
+
+// The checks, one per row of reports/check_table.inc, which names each one's function.
+#define MSH_CHECK(id, title, function, needs) reports::CheckResult function(const ScenarioRun& run);
+#include "reports/check_table.inc"
+#undef MSH_CHECK
+
+// One row of the check table as the harness reads it.
+struct CheckDef {
+    std::string_view id;
+    reports::CheckResult (*decide)(const ScenarioRun&);
+    Needs needs;
+};
+// The rows of reports/check_table.inc, in its order.
+std::span<const CheckDef> check_table();
+// The row of `id`, nullptr when it has none (suite.all_pass, unknown ids).
+const CheckDef* find_check(std::string_view id);
 
 // The scenario's tolerances (a default Scenario when the run has none).
 const Scenario& scenario_of(const ScenarioRun& run);

@@ -20,7 +20,7 @@ CheckResult compat_non_streaming(const ScenarioRun& run) {
         auto& pair = by_patient[step.patient_id];
         (step.stream_upstream ? pair.streaming : pair.whole).push_back(&step);
     }
-    Tally tally("compat.non_streaming", "patients");
+    Tally tally("patients");
     for (const auto& [id, pair] : by_patient) {
         if (pair.streaming.empty() || pair.whole.empty()) continue;
         std::vector<Evidence> problems;
@@ -79,7 +79,7 @@ std::string_view frame_name(StreamForm form) {
 }  // namespace
 
 CheckResult compat_both_stream_forms(const ScenarioRun& run) {
-    Tally tally("compat.both_stream_forms", "calls");
+    Tally tally("calls");
     bool any = false, legacy = false, progress = false;
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;

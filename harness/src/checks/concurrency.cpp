@@ -72,7 +72,7 @@ std::string foreign_source(const ScenarioRun& run,
 }  // namespace
 
 CheckResult concurrency_isolation(const ScenarioRun& run) {
-    Tally tally("concurrency.isolation", "items");
+    Tally tally("items");
     std::map<std::size_t, const StepRecord*> owners;  // mock request index -> its call
     for (const auto& step : run.steps) {
         if (step.kind == StepKind::generate && step.mock_request)

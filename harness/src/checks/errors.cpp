@@ -91,7 +91,7 @@ void judge_close(const StepRecord& step, Evidence& e) {
 }  // namespace
 
 CheckResult errors_clear(const ScenarioRun& run) {
-    Tally tally("errors.clear", "steps");
+    Tally tally("steps");
     for (const auto& step : run.steps) {
         if (step.expect == Expect::ok) continue;
         std::vector<Evidence> problems;

@@ -229,7 +229,7 @@ std::vector<Evidence> realtime_problems(const ScenarioRun& run, const StepRecord
 }
 
 CheckResult stream_upstream_streaming(const ScenarioRun& run) {
-    Tally tally("stream.upstream_streaming", "calls");
+    Tally tally("calls");
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
         if (auto e = unusable(run, step, true)) {
@@ -267,7 +267,7 @@ CheckResult stream_upstream_streaming(const ScenarioRun& run) {
 }
 
 CheckResult stream_tokens_delivered(const ScenarioRun& run) {
-    Tally tally("stream.tokens_delivered", "calls");
+    Tally tally("calls");
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
         if (auto e = unusable(run, step, true)) {
@@ -281,7 +281,7 @@ CheckResult stream_tokens_delivered(const ScenarioRun& run) {
 }
 
 CheckResult stream_realtime(const ScenarioRun& run) {
-    Tally tally("stream.realtime", "calls");
+    Tally tally("calls");
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
         if (auto e = unusable(run, step, true)) {
@@ -310,7 +310,7 @@ CheckResult stream_realtime(const ScenarioRun& run) {
 }
 
 CheckResult stream_order(const ScenarioRun& run) {
-    Tally tally("stream.order", "calls");
+    Tally tally("calls");
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
         if (auto e = unusable(run, step, true)) {
@@ -341,7 +341,7 @@ std::string result_patient_id(const std::string& text) {
 }  // namespace
 
 CheckResult stream_final_matches(const ScenarioRun& run) {
-    Tally tally("stream.final_matches", "calls");
+    Tally tally("calls");
     for (const auto& step : run.steps) {
         if (!expected_ok_generate(step) || step.cancelled) continue;
         if (auto e = unusable(run, step, true)) {

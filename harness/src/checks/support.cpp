@@ -172,8 +172,7 @@ std::optional<Evidence> unusable(const ScenarioRun& run, const StepRecord& step,
 
 // ---- Tally ----
 
-Tally::Tally(std::string id, std::string item_unit) {
-    result_.id = std::move(id);
+Tally::Tally(std::string item_unit) {
     result_.item_unit = std::move(item_unit);
 }
 
@@ -230,10 +229,9 @@ CheckResult Tally::finish(const std::string& skip_reason) const {
     return r;
 }
 
-CheckResult skipped(const std::string& id, std::string why) {
+CheckResult verdict(Status status, std::string why) {
     CheckResult r;
-    r.id = id;
-    r.status = Status::skipped;
+    r.status = status;
     r.message = std::move(why);
     return r;
 }

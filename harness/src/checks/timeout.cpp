@@ -61,7 +61,7 @@ std::int64_t last_token_wall_us(const StepRecord& step, const MockRequest* mock)
 }  // namespace
 
 CheckResult timeout_long_generation(const ScenarioRun& run) {
-    Tally tally("timeout.long_generation", "calls");
+    Tally tally("calls");
     const double threshold_ms = kLongGenerationS * 1000 * run.time_scale;
     double longest_ms = 0;
     for (const auto& step : run.steps) {
@@ -109,7 +109,7 @@ CheckResult timeout_long_generation(const ScenarioRun& run) {
 // timeout - 1 %, and no later than the last token + the timeout + max(timeout_tolerance_ms *
 // time_scale, 200 ms) (the floor: scheduling jitter of the server's timer and the relay).
 CheckResult timeout_upstream_stall(const ScenarioRun& run) {
-    Tally tally("timeout.upstream_stall", "calls");
+    Tally tally("calls");
     const Scenario& sc = scenario_of(run);
     const double early_ms = run.ollama_timeout_ms * (1 - kStallEarlySlack);
     const double late_ms =

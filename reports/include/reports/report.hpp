@@ -128,7 +128,8 @@ struct RunReport {
 //      This wins over 1, because failures counted from an incomplete run are not the verdict.
 int exit_code(const RunReport& report);
 
-// The CHECKLIST.md checks, in CHECKLIST.md order (renderers list checks in this order).
+// The docs/checklist.md checks in checklist order (renderers list checks in this order): the
+// rows of check_table.inc, then suite.all_pass.
 struct CheckInfo {
     std::string_view id;
     std::string_view title;  // short, for one checklist line

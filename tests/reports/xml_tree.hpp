@@ -1,16 +1,16 @@
 #pragma once
-// A small, strict XML 1.0 reader for the JUnit tests, so that they need no tool: it rejects
-// what a conforming parser rejects for the constructs junit.xml uses (mismatched tags,
-// duplicate or unquoted attributes, raw '<' or '&', unknown entities, characters outside the
-// XML 1.0 Char production, malformed UTF-8, content after the root) and returns the tree
-// with attribute values and text decoded (and normalised) as a parser would report them.
+// The JUnit tests read render_junit's output back with libxml2, a conforming XML 1.0 parser
+// (no recovery): it rejects mismatched tags, duplicate or unquoted attributes, raw '<' or '&',
+// unknown entities, characters outside the Char production, malformed UTF-8 and content after
+// the root. The tree gives attribute values and text as the parser reports them (references
+// decoded, attribute whitespace normalised).
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace mini_xml {
+namespace xml_tree {
 
 struct Element {
     std::string name;
@@ -32,4 +32,4 @@ struct ParseError : std::runtime_error {
 // Parses a whole document (optional XML declaration, one root element).
 Element parse(std::string_view document);
 
-}  // namespace mini_xml
+}  // namespace xml_tree
