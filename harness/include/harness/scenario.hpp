@@ -16,7 +16,8 @@
 
 namespace harness {
 
-// Every check id, in CHECKLIST.md order.
+// Every check id, in checklist order: the check table (reports/check_table.inc), then
+// suite.all_pass.
 const std::vector<std::string>& known_checks();
 
 struct MockSettings {
@@ -33,6 +34,8 @@ struct ServerSettings {
     std::optional<std::size_t> patients;  // patients the server generates (default 100)
 };
 
+// A step's "op". The op names and the keys each kind takes are one table,
+// harness/src/scenario/step_kinds.cpp: a new kind is a value here and a row there.
 enum class StepKind {
     initialize,
     list_tools,
@@ -47,6 +50,7 @@ enum class StepKind {
     wait,
     parallel
 };
+// The kind's op ("generate"), "?" for a value the table lacks.
 std::string_view to_string(StepKind kind);
 
 enum class Expect { ok, tool_error, protocol_error, close };

@@ -1,67 +1,30 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <variant>
 
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
-#include "scenario/mock_config.hpp"
 #include "mock_ollama/fault.hpp"
 #include "mock_ollama/textgen.hpp"
+#include "reports/report.hpp"
+#include "scenario/mock_config.hpp"
+#include "scenario/step_kinds.hpp"
 
 namespace harness {
 
 using nlohmann::json;
 
 const std::vector<std::string>& known_checks() {
-    static const std::vector<std::string> ids = {"stream.upstream_streaming",
-                                                 "stream.tokens_delivered",
-                                                 "stream.realtime",
-                                                 "stream.order",
-                                                 "stream.final_matches",
-                                                 "csv.complete_saved",
-                                                 "csv.integrity",
-                                                 "timeout.long_generation",
-                                                 "timeout.upstream_stall",
-                                                 "compat.non_streaming",
-                                                 "compat.both_stream_forms",
-                                                 "concurrency.isolation",
-                                                 "errors.clear",
-                                                 "suite.all_pass"};
+    // The report's catalog: the check table's ids (reports/check_table.inc) and suite.all_pass.
+    static const std::vector<std::string> ids = [] {
+        std::vector<std::string> out;
+        for (const auto& info : reports::check_catalog()) out.emplace_back(info.id);
+        return out;
+    }();
     return ids;
-}
-
-std::string_view to_string(StepKind kind) {
-    switch (kind) {
-        case StepKind::initialize:
-            return "initialize";
-        case StepKind::list_tools:
-            return "list_tools";
-        case StepKind::ping:
-            return "ping";
-        case StepKind::search:
-            return "search";
-        case StepKind::get:
-            return "get";
-        case StepKind::generate:
-            return "generate";
-        case StepKind::update:
-            return "update";
-        case StepKind::cancel:
-            return "cancel";
-        case StepKind::raw:
-            return "raw";
-        case StepKind::oversized:
-            return "oversized";
-        case StepKind::wait:
-            return "wait";
-        case StepKind::parallel:
-            return "parallel";
-    }
-    return "?";
 }
 
 ScenarioError::ScenarioError(std::filesystem::path file, std::size_t line, std::size_t column,
@@ -265,78 +228,9 @@ class Reader {
                       "(notifications/progress)");
     }
 
-    Step step(const json& s, const std::string& ptr) const {
-        if (!s.is_object()) fail(ptr, where(ptr) + ": expected an object with \"op\"");
-        if (!s.contains("op")) fail(ptr, where(ptr) + ": missing \"op\"");
-        static const std::vector<std::string> ops = {
-            "initialize", "list_tools", "ping", "search",    "get",  "generate",
-            "update",     "cancel",     "raw",  "oversized", "wait", "parallel"};
-        const auto op = str(s["op"], ptr + "/op");
-        const auto it = std::find(ops.begin(), ops.end(), op);
-        if (it == ops.end()) {
-            fail(ptr + "/op", "unknown op '" + op + "' in " + where(ptr) + "; did you mean '" +
-                                  nearest(op, ops) + "'?");
-        }
-        Step st;
-        st.kind = static_cast<StepKind>(it - ops.begin());
-        std::vector<std::string> allowed = {"op", "expect", "expect_code", "expect_text"};
-        switch (st.kind) {
-            case StepKind::search:
-                allowed.push_back("keyword");
-                break;
-            case StepKind::get:
-                allowed.push_back("patient");
-                break;
-            case StepKind::generate:
-                allowed.insert(allowed.end(), {"patient", "save", "stream_upstream", "form",
-                                               "fault", "mock", "as"});
-                break;
-            case StepKind::update:
-                allowed.insert(allowed.end(), {"patient", "summary"});
-                break;
-            case StepKind::cancel:
-                allowed.insert(allowed.end(), {"call", "after_tokens"});
-                break;
-            case StepKind::raw:
-                allowed.push_back("frame");
-                break;
-            case StepKind::oversized:
-                allowed.push_back("bytes");
-                break;
-            case StepKind::wait:
-                allowed.push_back("ms");
-                break;
-            case StepKind::parallel:
-                allowed.push_back("steps");
-                break;
-            default:
-                break;
-        }
-        keys(s, ptr, allowed);
-        if (s.contains("patient")) st.patient = str(s["patient"], ptr + "/patient");
-        if (s.contains("keyword")) st.keyword = str(s["keyword"], ptr + "/keyword");
-        if (s.contains("summary")) st.summary = str(s["summary"], ptr + "/summary");
-        if (s.contains("save")) st.save = boolean(s["save"], ptr + "/save");
-        if (s.contains("stream_upstream")) {
-            st.stream_upstream = boolean(s["stream_upstream"], ptr + "/stream_upstream");
-        }
-        if (s.contains("form")) st.form = form(s["form"], ptr + "/form");
-        if (s.contains("fault")) {
-            // The mock's own parser: a fault it would refuse at run time is refused here.
-            st.fault = str(s["fault"], ptr + "/fault");
-            const auto parsed = mock_ollama::parse_fault(st.fault);
-            if (const auto* problem = std::get_if<std::string>(&parsed)) {
-                fail(ptr + "/fault", where(ptr + "/fault") + ": " + *problem);
-            }
-        }
-        if (s.contains("mock")) st.pacing = mock(s["mock"], ptr + "/mock", true);
-        if (s.contains("as")) st.label = str(s["as"], ptr + "/as");
-        if (s.contains("call")) st.target = str(s["call"], ptr + "/call");
-        if (s.contains("after_tokens"))
-            st.after_tokens = count(s["after_tokens"], ptr + "/after_tokens");
-        if (s.contains("frame")) st.frame = str(s["frame"], ptr + "/frame");
-        if (s.contains("bytes")) st.bytes = count(s["bytes"], ptr + "/bytes", kMaxOversizedBytes);
-        if (s.contains("ms")) st.ms = num(s["ms"], ptr + "/ms", 0, 86'400'000);
+    // What the step expects: expect_code, expect_text, expect (raw defaults to a protocol
+    // error, oversized to a close).
+    void expectation(const json& s, const std::string& ptr, Step& st) const {
         if (s.contains("expect_code")) {
             const json& code = s["expect_code"];
             const bool fits = code.is_number_unsigned() ? code.get<std::uint64_t>() <= INT32_MAX
@@ -367,6 +261,47 @@ class Reader {
         } else if (st.kind == StepKind::oversized) {
             st.expect = Expect::close;
         }
+    }
+
+    Step step(const json& s, const std::string& ptr) const {
+        if (!s.is_object()) fail(ptr, where(ptr) + ": expected an object with \"op\"");
+        if (!s.contains("op")) fail(ptr, where(ptr) + ": missing \"op\"");
+        const auto op = str(s["op"], ptr + "/op");
+        const StepKindInfo* kind = step_kind_of(op);
+        if (kind == nullptr) {
+            fail(ptr + "/op", "unknown op '" + op + "' in " + where(ptr) + "; did you mean '" +
+                                  nearest(op, step_ops()) + "'?");
+        }
+        Step st;
+        st.kind = kind->kind;
+        std::vector<std::string> allowed = {"op", "expect", "expect_code", "expect_text"};
+        allowed.insert(allowed.end(), kind->keys.begin(), kind->keys.end());
+        keys(s, ptr, allowed);
+        if (s.contains("patient")) st.patient = str(s["patient"], ptr + "/patient");
+        if (s.contains("keyword")) st.keyword = str(s["keyword"], ptr + "/keyword");
+        if (s.contains("summary")) st.summary = str(s["summary"], ptr + "/summary");
+        if (s.contains("save")) st.save = boolean(s["save"], ptr + "/save");
+        if (s.contains("stream_upstream")) {
+            st.stream_upstream = boolean(s["stream_upstream"], ptr + "/stream_upstream");
+        }
+        if (s.contains("form")) st.form = form(s["form"], ptr + "/form");
+        if (s.contains("fault")) {
+            // The mock's own parser: a fault it would refuse at run time is refused here.
+            st.fault = str(s["fault"], ptr + "/fault");
+            const auto parsed = mock_ollama::parse_fault(st.fault);
+            if (const auto* problem = std::get_if<std::string>(&parsed)) {
+                fail(ptr + "/fault", where(ptr + "/fault") + ": " + *problem);
+            }
+        }
+        if (s.contains("mock")) st.pacing = mock(s["mock"], ptr + "/mock", true);
+        if (s.contains("as")) st.label = str(s["as"], ptr + "/as");
+        if (s.contains("call")) st.target = str(s["call"], ptr + "/call");
+        if (s.contains("after_tokens"))
+            st.after_tokens = count(s["after_tokens"], ptr + "/after_tokens");
+        if (s.contains("frame")) st.frame = str(s["frame"], ptr + "/frame");
+        if (s.contains("bytes")) st.bytes = count(s["bytes"], ptr + "/bytes", kMaxOversizedBytes);
+        if (s.contains("ms")) st.ms = num(s["ms"], ptr + "/ms", 0, 86'400'000);
+        expectation(s, ptr, st);
         if (st.kind == StepKind::update && !s.contains("summary"))
             fail(ptr, where(ptr) + ": update needs \"summary\"");
         if (st.kind == StepKind::search && !s.contains("keyword"))
@@ -521,62 +456,6 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& file
             "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     }
     return Reader(locator, file).scenario(doc);
-}
-
-Scenario load_scenario(const std::filesystem::path& file) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const auto status = fs::status(file, ec);
-    if (!fs::exists(status)) throw ScenarioError(file, 1, 1, "no such file");
-    // A folder, a FIFO or a device is no scenario (and opening a FIFO would block forever).
-    if (!fs::is_regular_file(status)) throw ScenarioError(file, 1, 1, "not a regular file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError(file, 1, 1, "cannot open the file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_scenario(ss.str(), file);
-}
-
-std::vector<Scenario> load_scenarios(const std::vector<std::filesystem::path>& paths) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> files;
-    std::string errors;
-    const auto add_error = [&errors](const std::string& e) {
-        errors += std::string(errors.empty() ? "" : "\n") + e;
-    };
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (!fs::is_directory(p, ec)) {
-            files.push_back(p);
-            continue;
-        }
-        std::vector<fs::path> found;
-        try {
-            for (const auto& e : fs::recursive_directory_iterator(p)) {
-                if (e.is_regular_file() && e.path().extension() == ".json")
-                    found.push_back(e.path());
-            }
-        } catch (const fs::filesystem_error& e) {
-            add_error(p.string() + ": cannot list the folder: " + e.code().message());
-            continue;
-        }
-        // An empty folder is a mistake (a wrong path, a missing checkout), not a pass.
-        if (found.empty()) {
-            add_error(p.string() + ": no scenario files (*.json, searched recursively)");
-        }
-        std::sort(found.begin(), found.end());
-        files.insert(files.end(), found.begin(), found.end());
-    }
-    std::vector<Scenario> out;
-    for (const auto& f : files) {
-        try {
-            out.push_back(load_scenario(f));
-        } catch (const ScenarioError& e) {
-            add_error(e.what());
-        }
-    }
-    if (!errors.empty()) throw std::runtime_error(errors);
-    return out;
 }
 
 }  // namespace harness
