@@ -29,6 +29,65 @@ std::string string_or(const json& object, const char* key, std::string fallback)
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
 }
 
+// tools/call's `_meta.progressToken` as JSON text into `token` (empty when absent); an error
+// when it is neither a string nor an integer.
+std::optional<RpcError> read_progress_token(const json& params, std::string& token) {
+    const auto meta = params.find("_meta");
+    if (meta == params.end() || !meta->is_object()) return std::nullopt;
+    const auto it = meta->find("progressToken");
+    if (it == meta->end()) return std::nullopt;
+    if (!it->is_string() && !it->is_number_integer()) {
+        return RpcError{
+            RpcCode::invalid_params,
+            "'_meta.progressToken' must be a string or an integer, got " + describe_type(*it)};
+    }
+    token = it->dump();
+    return std::nullopt;
+}
+
+// update_patient_summary's text, made ready to store under the formula policy; an error when
+// it cannot be stored.
+std::optional<RpcError> check_new_summary(FormulaPolicy policy, std::string& summary) {
+    const std::string arg = "Argument 'summary' of tool '" + std::string(tool_update_summary) + "'";
+    if (trim_summary(summary).empty()) {
+        // The store keeps "no summary" as an empty field: a blank one would be acknowledged
+        // as saved and then read back as never generated.
+        return RpcError{RpcCode::invalid_params,
+                        arg + " must contain text; it is empty or white space only"};
+    }
+    if (auto why = apply_formula_policy(policy, summary)) {
+        return RpcError{RpcCode::invalid_params, arg + ": " + *why};
+    }
+    return std::nullopt;
+}
+
+// A tools/call refused before it exists; on_null_id: sent with a null id (see below).
+struct Refusal {
+    RpcError error;
+    bool on_null_id = false;
+};
+
+std::optional<Refusal> admission_refusal(const std::string& key, bool id_in_use,
+                                         std::size_t in_flight, std::size_t limit) {
+    if (id_in_use) {
+        // Answered with a null id: an error carrying this id would be taken by the client as
+        // the answer to the call in flight that owns it (JSON-RPC: null when the request's id
+        // cannot be used).
+        return Refusal{{RpcCode::invalid_request,
+                        "Invalid Request: id " + key +
+                            " is already in use by a call in flight on this connection; "
+                            "request ids must be unique"},
+                       true};
+    }
+    if (in_flight >= limit) {
+        return Refusal{
+            {RpcCode::server_busy,
+             "Too many calls in flight on this connection: " + std::to_string(in_flight) +
+                 " (limit " + std::to_string(limit) + "); wait for one to finish"}};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 struct McpSession::Call {
@@ -144,22 +203,11 @@ void McpSession::tools_call(const Request& r) {
     if (auto err = validate_arguments(name, args)) return reply_error(r.id, *err);
     state_.stats.tool_calls.fetch_add(1, std::memory_order_relaxed);
     const std::string key = r.id.dump();
-    if (calls_.count(key) != 0) {
-        // Answered with a null id: an error carrying this id would be taken by the client as
-        // the answer to the call in flight that owns it (JSON-RPC: null when the request's id
-        // cannot be used).
-        return reply_error(nullptr, {RpcCode::invalid_request,
-                                     "Invalid Request: id " + key +
-                                         " is already in use by a call in flight on this "
-                                         "connection; request ids must be unique"});
-    }
-    if (calls_.size() >= state_.config.max_calls_per_connection) {
+    const std::size_t limit = state_.config.max_calls_per_connection;
+    if (auto refused = admission_refusal(key, calls_.count(key) != 0, calls_.size(), limit)) {
+        if (refused->on_null_id) return reply_error(nullptr, std::move(refused->error));
         state_.stats.calls_refused.fetch_add(1, std::memory_order_relaxed);
-        return reply_error(
-            r.id, {RpcCode::server_busy,
-                   "Too many calls in flight on this connection: " + std::to_string(calls_.size()) +
-                       " (limit " + std::to_string(state_.config.max_calls_per_connection) +
-                       "); wait for one to finish"});
+        return reply_error(r.id, std::move(refused->error));
     }
     state_.log.info(peer_ + ": tools/call " + name + " " + args.dump() + " (id " + key + ")");
 
@@ -180,31 +228,12 @@ void McpSession::tools_call(const Request& r) {
 
     // Refused before the call exists: nothing to cancel or erase afterwards.
     std::string progress_token;
-    if (const auto meta = p.find("_meta"); meta != p.end() && meta->is_object()) {
-        if (const auto token = meta->find("progressToken"); token != meta->end()) {
-            if (!token->is_string() && !token->is_number_integer()) {
-                return reply_error(r.id, {RpcCode::invalid_params,
-                                          "'_meta.progressToken' must be a string or an "
-                                          "integer, got " +
-                                              describe_type(*token)});
-            }
-            progress_token = token->dump();
-        }
-    }
+    if (auto err = read_progress_token(p, progress_token)) return reply_error(r.id, *err);
     std::string summary;  // update_patient_summary: what will be stored
     if (name == tool_update_summary) {
         summary = args["summary"].get<std::string>();
-        if (trim_summary(summary).empty()) {
-            // The store keeps "no summary" as an empty field: a blank one would be
-            // acknowledged as saved and then read back as never generated.
-            return reply_error(r.id, {RpcCode::invalid_params,
-                                      "Argument 'summary' of tool 'update_patient_summary' "
-                                      "must contain text; it is empty or white space only"});
-        }
-        if (auto why = apply_formula_policy(state_.config.csv_formulas, summary)) {
-            return reply_error(r.id,
-                               {RpcCode::invalid_params,
-                                "Argument 'summary' of tool 'update_patient_summary': " + *why});
+        if (auto err = check_new_summary(state_.config.csv_formulas, summary)) {
+            return reply_error(r.id, *err);
         }
     }
 
@@ -221,8 +250,7 @@ void McpSession::tools_call(const Request& r) {
             reply(call, text_result("Summary not saved: " + saved.message, true));
         });
     }
-    // generate_summary
-    // Validated above: each is a boolean, or absent, or null (= absent).
+    // generate_summary. Validated above: each is a boolean, or absent, or null (= absent).
     const auto flag = [&args](const char* arg, bool fallback) {
         const auto it = args.find(arg);
         return it == args.end() || it->is_null() ? fallback : it->get<bool>();
@@ -324,14 +352,14 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
     if (closed_ || call->cancelled) return;  // nothing is saved or sent for a cancelled call
     if (!result.ok()) {
         state_.stats.upstream_errors.fetch_add(1, std::memory_order_relaxed);
-        state_.log.warn(peer_ + ": generate_summary " + call->patient->patient_id + " (id " +
+        state_.log.warn(peer_ + ": " + call->tool + " " + call->patient->patient_id + " (id " +
                         call->key + ") failed: " + result.message);
         return reply(call, text_result(result.message, true));
     }
     if (summary.empty()) {
         return reply(call, text_result("Ollama returned an empty summary; nothing saved", true));
     }
-    state_.log.info(peer_ + ": generate_summary " + call->patient->patient_id + " (id " +
+    state_.log.info(peer_ + ": " + call->tool + " " + call->patient->patient_id + " (id " +
                     call->key + "): " + std::to_string(call->tokens) + " tokens relayed, " +
                     std::to_string(summary.size()) + " bytes");
     const std::string text = generated_summary_text(*call->patient, summary);

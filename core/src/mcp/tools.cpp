@@ -208,7 +208,8 @@ nlohmann::json text_result(std::string text, bool is_error) {
 std::string patient_summary_text(const Patient& patient, const std::string& summary) {
     std::string out = "Patient ID: " + patient.patient_id + "\nName: " + patient.name + "\n\n";
     if (summary.find_first_not_of(ascii_space) == std::string::npos) {
-        out += "Status: No summary yet. Use generate_summary to create one.";
+        out +=
+            "Status: No summary yet. Use " + std::string(tool_generate_summary) + " to create one.";
     } else {
         out += "Summary:\n" + summary;
     }

@@ -61,6 +61,7 @@ TEST(ToolsList, ListsTheFourOriginalToolsWithTheirArguments) {
     const auto& tools = list["tools"];
     ASSERT_EQ(tools.size(), 4u);
 
+    // Literal names on purpose: the wire names are the contract the constants must keep.
     const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
         {"search_patients_by_disease", {"disease_keyword"}},
         {"get_patient_summary", {"patient_id"}},
