@@ -1,0 +1,79 @@
+#include "run/clients.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "client/client_script.hpp"
+#include "common/clock.hpp"
+#include "harness/event_loop.hpp"
+#include "harness/proc_stats.hpp"
+#include "run/call_plan.hpp"
+
+namespace harness {
+
+namespace {
+
+// The real-time bound of one call: the scenario's deadline, scaled, never under 30 s.
+std::chrono::milliseconds call_timeout_of(const Scenario& sc, double time_scale) {
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::max(30.0, sc.deadline_s * time_scale) * 1000));
+}
+
+ScriptContext script_context(const Scenario& sc, const RunOptions& o,
+                             const std::vector<std::string>& ids, const ScenarioRun& run,
+                             std::size_t client) {
+    ScriptContext ctx;
+    ctx.scenario = &sc;
+    ctx.time_scale = o.time_scale;
+    ctx.client = client;
+    ctx.own_patient = own_patient(ids, client);
+    ctx.own_index = own_index(ids, client);
+    ctx.ids = &ids;
+    ctx.names = &run.patient_names;
+    ctx.call_timeout = call_timeout_of(sc, o.time_scale);
+    ctx.calls_done = o.calls_done;
+    ctx.tokens_seen = o.tokens_seen;
+    return ctx;
+}
+
+}  // namespace
+
+void run_clients(const Scenario& sc, const RunOptions& o, const std::string& ws_url,
+                 const std::vector<std::string>& ids, ScenarioRun& run,
+                 const std::function<void(const std::string&)>& say) {
+    raise_fd_limit();
+    EventLoop loop(o.client_threads);
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t finished = 0;
+    std::vector<std::shared_ptr<ClientScript>> scripts;
+    ClientOptions copts;
+    copts.idle_timeout = std::chrono::milliseconds(120'000);
+    run.started_wall_us = common::wall_micros();
+    for (std::size_t c = 0; c < sc.clients; ++c) {
+        auto script = std::make_shared<ClientScript>(loop.io(), script_context(sc, o, ids, run, c));
+        scripts.push_back(script);
+        script->start(ws_url, copts, [&] {
+            std::lock_guard lock(m);
+            ++finished;
+            cv.notify_all();
+        });
+    }
+    say(std::to_string(sc.clients) + " client(s) started");
+    {
+        std::unique_lock lock(m);
+        const auto deadline = call_timeout_of(sc, o.time_scale) + std::chrono::seconds(30);
+        if (!cv.wait_for(lock, deadline, [&] { return finished == sc.clients; })) {
+            run.harness_errors.push_back(
+                "scenario did not finish within " + std::to_string(deadline.count()) + " ms (" +
+                std::to_string(finished) + " of " + std::to_string(sc.clients) + " clients done)");
+        }
+    }
+    loop.stop();  // joins the loop's threads: the records below have one owner again
+    run.ended_wall_us = common::wall_micros();
+    for (auto& s : scripts) {
+        for (auto& r : s->records()) run.steps.push_back(std::move(r));
+    }
+}
+
+}  // namespace harness
