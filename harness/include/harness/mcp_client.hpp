@@ -67,6 +67,9 @@ struct RequestOptions {
 struct ClientError {
     boost::system::error_code code;
     std::string message;  // empty: no error
+    // The server's close frame, when it ended the connection with one.
+    std::optional<int> close_code = std::nullopt;
+    std::string close_reason = {};
     explicit operator bool() const { return !message.empty(); }
 };
 
@@ -116,6 +119,8 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     struct Stats {
         std::uint64_t frames_in = 0, bytes_in = 0, tokens_in = 0;
         std::uint64_t frames_out = 0, bytes_out = 0;
+        // The router's counts: frames for no call in flight; invalid frames, and sends that
+        // failed (they reach on_other as invalid frames too).
         std::uint64_t unrouted = 0, invalid = 0;
     };
     Stats stats() const;
@@ -179,7 +184,6 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     std::atomic<std::int64_t> next_id_{1};
     std::atomic<std::uint64_t> frames_in_{0}, bytes_in_{0}, tokens_in_{0};
     std::atomic<std::uint64_t> frames_out_{0}, bytes_out_{0};
-    std::atomic<std::uint64_t> unrouted_{0}, invalid_{0};
 };
 
 }  // namespace harness

@@ -3,6 +3,7 @@
 // call (legacy frames by their "id", progress notifications by their progressToken), the
 // final response by its id, everything else to one handler. No I/O: the client feeds it
 // frames with their arrival times, and tests feed it recorded frames.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,16 +26,38 @@ using TokenHandler = std::function<void(const CallRecord& call, const TokenArriv
 using DoneHandler = std::function<void(CallRecord call)>;
 using FrameHandler = std::function<void(const Frame& frame)>;
 
+// A count with one writer (the router's owner, on its strand) that any thread may read, so
+// that McpClient::stats() reports the router's own counts instead of keeping a second set.
+// One writer: an increment is a load and a store, as cheap as a plain one, per token.
+class Counter {
+  public:
+    Counter() = default;
+    Counter(const Counter& other) : n_(other.get()) {}
+    Counter& operator=(const Counter& other) {
+        n_.store(other.get(), std::memory_order_relaxed);
+        return *this;
+    }
+    Counter& operator++() {
+        n_.store(n_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return *this;
+    }
+    std::uint64_t get() const { return n_.load(std::memory_order_relaxed); }
+    operator std::uint64_t() const { return get(); }
+
+  private:
+    std::atomic<std::uint64_t> n_{0};
+};
+
 class Router {
   public:
     struct Counters {
-        std::uint64_t frames = 0;
-        std::uint64_t tokens = 0;     // routed to a call
-        std::uint64_t responses = 0;  // routed to a call
-        std::uint64_t notifications = 0;
-        std::uint64_t server_requests = 0;
-        std::uint64_t unrouted = 0;  // tokens or responses for no call in flight
-        std::uint64_t invalid = 0;
+        Counter frames;
+        Counter tokens;     // routed to a call
+        Counter responses;  // routed to a call
+        Counter notifications;
+        Counter server_requests;
+        Counter unrouted;  // tokens or responses for no call in flight
+        Counter invalid;   // received, or a send that failed (see McpClient::on_other)
     };
 
     // Registers a call before its request is sent. `record.id` (and `progress_token` when the

@@ -15,21 +15,17 @@
 
 namespace harness {
 
-struct StepRecord {
+// A step as one client ran it: the scenario's Step itself (kind, label, expect, fault...),
+// where it stands, and what came of it.
+struct StepRecord : Step {
     std::size_t client = 0;
     std::string path;  // "steps[2]", "steps[3].steps[1]": where in the scenario
-    StepKind kind = StepKind::ping;
-    Expect expect = Expect::ok;
-    std::optional<int> expect_code;
-    std::string expect_text;
-    std::string label;  // the step's "as"
     std::string patient_id, patient_name;
-    StreamForm form = StreamForm::legacy;  // generate: how tokens were asked for
-    bool stream_upstream = true;           // generate
-    bool save = false;                     // generate
-    std::string fault;                     // generate: the fault injected for this call
-    std::string summary;                   // update: the summary sent
-    bool is_call = false;                  // a JSON-RPC request was sent (call is filled)
+    // generate: what this call used, the step's own choice or the scenario's default. These
+    // hide Step's optional ones on purpose: a check asks what happened, not what was written.
+    StreamForm form = StreamForm::legacy;
+    bool stream_upstream = true;
+    bool is_call = false;  // a JSON-RPC request was sent (call is filled)
     CallRecord call;
     bool cancelled = false;  // a cancel step cancelled this call
     std::int64_t cancel_sent_wall_us = 0;

@@ -23,20 +23,6 @@ void collect_cancel_targets(const std::vector<Step>& steps, std::set<std::string
     }
 }
 
-// "closed by the server (1009 message larger than ...)" -> 1009 and the reason.
-void parse_close(const std::string& message, std::optional<int>& code, std::string& reason) {
-    const auto open = message.rfind('(');
-    if (open == std::string::npos || message.back() != ')') return;
-    const std::string inside = message.substr(open + 1, message.size() - open - 2);
-    const auto space = inside.find(' ');
-    try {
-        code = std::stoi(inside.substr(0, space));
-    } catch (...) {
-        return;  // not a close code: leave it unset
-    }
-    if (space != std::string::npos) reason = inside.substr(space + 1);
-}
-
 }  // namespace
 
 ClientScript::ClientScript(net::io_context& io, ScriptContext context)
@@ -109,28 +95,14 @@ void ClientScript::run_list(const std::vector<Step>* steps, std::size_t i, std::
 }
 
 void ClientScript::run_step(const Step& step, const std::string& path, Next next) {
-    if (step.kind == StepKind::parallel) {
-        // Every sub-step at once on this connection; done when the last one is.
-        auto left = std::make_shared<std::size_t>(step.steps.size());
-        for (std::size_t k = 0; k < step.steps.size(); ++k) {
-            run_step(step.steps[k], path + ".steps[" + std::to_string(k) + "]", [left, next] {
-                if (--*left == 0) next();
-            });
-        }
-        return;
-    }
+    if (step.kind == StepKind::parallel) return run_parallel(step, path, next);
     if (step.kind == StepKind::wait) {
         return after(milliseconds(static_cast<std::int64_t>(step.ms * ctx_.time_scale)), next);
     }
-    records_.emplace_back();
-    StepRecord& rec = records_.back();
+    StepRecord& rec = records_.emplace_back();
+    static_cast<Step&>(rec) = step;
     rec.client = ctx_.client;
     rec.path = path;
-    rec.kind = step.kind;
-    rec.expect = step.expect;
-    rec.expect_code = step.expect_code;
-    rec.expect_text = step.expect_text;
-    rec.label = step.label;
     if (closed_ && step.kind != StepKind::cancel) {
         rec.is_call = true;
         rec.call.error = "connection already closed: " + close_error_.message;
@@ -138,20 +110,8 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
         return next();
     }
     switch (step.kind) {
-        case StepKind::initialize: {
-            rec.is_call = true;
-            rec.call.method = "initialize";
-            client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", common::kVersion}},
-                                [weak = weak_from_this(), &rec, next](CallRecord c) {
-                                    auto self = weak.lock();
-                                    if (!self) return;
-                                    net::post(self->strand_, [self, &rec, next, c = std::move(c)] {
-                                        rec.call = std::move(c);
-                                        next();
-                                    });
-                                });
-            return;
-        }
+        case StepKind::initialize:
+            return initialize(rec, next);
         case StepKind::list_tools:
             return call(rec, "tools/list", json::object(), {}, false, next);
         case StepKind::ping:
@@ -169,7 +129,6 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
                 {}, false, next);
         case StepKind::update:
             rec.patient_id = patient_of(step);
-            rec.summary = step.summary;
             return call(
                 rec, "tools/call",
                 {{"name", "update_patient_summary"},
@@ -188,6 +147,30 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
         default:
             return next();
     }
+}
+
+// Every sub-step at once on this connection; done when the last one is.
+void ClientScript::run_parallel(const Step& step, const std::string& path, Next next) {
+    auto left = std::make_shared<std::size_t>(step.steps.size());
+    for (std::size_t k = 0; k < step.steps.size(); ++k) {
+        run_step(step.steps[k], path + ".steps[" + std::to_string(k) + "]", [left, next] {
+            if (--*left == 0) next();
+        });
+    }
+}
+
+void ClientScript::initialize(StepRecord& rec, Next next) {
+    rec.is_call = true;
+    rec.call.method = "initialize";
+    client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", common::kVersion}},
+                        [weak = weak_from_this(), &rec, next](CallRecord c) {
+                            auto self = weak.lock();
+                            if (!self) return;
+                            net::post(self->strand_, [self, &rec, next, c = std::move(c)] {
+                                rec.call = std::move(c);
+                                next();
+                            });
+                        });
 }
 
 void ClientScript::call(StepRecord& rec, std::string method, json params, RequestOptions opts,
@@ -236,8 +219,6 @@ void ClientScript::generate(const Step& step, StepRecord& rec, Next next) {
     }
     rec.form = step.form.value_or(ctx_.scenario->form);
     rec.stream_upstream = step.stream_upstream.value_or(true);
-    rec.save = step.save;
-    rec.fault = step.fault;
     json args = {{"patient_id", rec.patient_id}};
     if (rec.save) args["save"] = true;
     if (!rec.stream_upstream) args["stream"] = false;
@@ -324,8 +305,8 @@ void ClientScript::expect_close(StepRecord& rec, Next next) {
     rec.call.method = "oversized";
     rec.call.sent_wall_us = common::wall_micros();
     if (closed_) {
-        rec.close_code.reset();
-        parse_close(close_error_.message, rec.close_code, rec.close_reason);
+        rec.close_code = close_error_.close_code;
+        rec.close_reason = close_error_.close_reason;
         rec.closed_wall_us = closed_wall_us_;
         return next();
     }
@@ -347,9 +328,8 @@ void ClientScript::on_closed(const ClientError& error) {
     close_error_ = error;
     closed_wall_us_ = common::wall_micros();
     // Every record learns how the connection ended (timeout.long_generation looks at it).
-    std::optional<int> code;
-    std::string reason;
-    parse_close(error.message, code, reason);
+    const std::optional<int>& code = error.close_code;
+    const std::string& reason = error.close_reason;
     if (waiting_close_ != nullptr) {
         StepRecord* r = waiting_close_;
         waiting_close_ = nullptr;

@@ -55,6 +55,8 @@ class ClientScript : public std::enable_shared_from_this<ClientScript> {
 
     void run_list(const std::vector<Step>* steps, std::size_t i, std::string base, Next next);
     void run_step(const Step& step, const std::string& path, Next next);
+    void run_parallel(const Step& step, const std::string& path, Next next);
+    void initialize(StepRecord& rec, Next next);
     void call(StepRecord& rec, std::string method, nlohmann::json params, RequestOptions opts,
               bool background, Next next);
     void generate(const Step& step, StepRecord& rec, Next next);

@@ -39,66 +39,81 @@ bool parse_number(std::string_view raw, T& out) {
     return ec == std::errc{} && end == raw.data() + raw.size();
 }
 
+// The members of a token frame, as raw JSON text ("" when absent); string_views into the
+// frame, so the fast path copies nothing but the token text and route key it returns.
+struct TokenMembers {
+    std::string_view type, token, position, id, method, params;
+    bool has_id = false;
+};
+
+// A notifications/progress frame's params object, without a DOM.
+bool parse_progress_fast(std::string_view params, Frame& f) {
+    JsonScanner p(params);
+    std::string_view ptoken, progress, message;
+    bool other = false;
+    if (!p.object([&](std::string_view key, std::string_view val) {
+            if (key == "progressToken") {
+                ptoken = val;
+            } else if (key == "progress") {
+                progress = val;
+            } else if (key == "message") {
+                message = val;
+            } else if (key.find('\\') != std::string_view::npos) {
+                other = true;
+            }
+        })) {
+        return false;
+    }
+    if (other || !canonical_key(ptoken)) return false;
+    if (!progress.empty() && !parse_number(progress, f.progress)) return false;
+    if (!message.empty()) {
+        if (message.front() != '"' || !unescape(message, f.text)) return false;
+    }
+    f.kind = FrameKind::progress_token;
+    f.route = std::string(ptoken);
+    return true;
+}
+
+// A legacy {"type":"stream_token",...} frame's members.
+bool parse_legacy_fast(const TokenMembers& m, Frame& f) {
+    if (m.token.empty() || m.token.front() != '"') return false;
+    if (!m.position.empty() && !parse_number(m.position, f.position)) return false;
+    if (m.has_id && !canonical_key(m.id)) return false;
+    if (!unescape(m.token, f.text)) return false;
+    f.kind = FrameKind::legacy_token;
+    f.route = std::string(m.id);
+    return true;
+}
+
 // The token frames of either form, without a DOM. False means "let the DOM decide", never
 // "invalid": the result is then exactly what the DOM path gives.
 bool parse_token_fast(std::string_view text, Frame& f) {
     JsonScanner top(text);
-    std::string_view type, token, position, id, method, params;
-    bool has_id = false, other = false;
+    TokenMembers m;
+    bool other = false;
     const bool ok = top.object([&](std::string_view key, std::string_view val) {
         if (key == "type") {
-            type = val;
+            m.type = val;
         } else if (key == "token") {
-            token = val;
+            m.token = val;
         } else if (key == "position") {
-            position = val;
+            m.position = val;
         } else if (key == "id") {
-            id = val;
-            has_id = true;
+            m.id = val;
+            m.has_id = true;
         } else if (key == "method") {
-            method = val;
+            m.method = val;
         } else if (key == "params") {
-            params = val;
+            m.params = val;
         } else if (key.find('\\') != std::string_view::npos) {
             other = true;  // an escaped key might spell one of ours
         }
     });
     if (!ok || other || !top.at_end()) return false;
-    if (type == "\"stream_token\"" && method.empty()) {
-        if (token.empty() || token.front() != '"') return false;
-        if (!position.empty() && !parse_number(position, f.position)) return false;
-        if (has_id && !canonical_key(id)) return false;
-        if (!unescape(token, f.text)) return false;
-        f.kind = FrameKind::legacy_token;
-        f.route = std::string(id);
-        return true;
-    }
-    if (method == "\"notifications/progress\"" && !has_id && !params.empty() &&
-        params.front() == '{') {
-        JsonScanner p(params);
-        std::string_view ptoken, progress, message;
-        bool p_other = false;
-        if (!p.object([&](std::string_view key, std::string_view val) {
-                if (key == "progressToken") {
-                    ptoken = val;
-                } else if (key == "progress") {
-                    progress = val;
-                } else if (key == "message") {
-                    message = val;
-                } else if (key.find('\\') != std::string_view::npos) {
-                    p_other = true;
-                }
-            })) {
-            return false;
-        }
-        if (p_other || !canonical_key(ptoken)) return false;
-        if (!progress.empty() && !parse_number(progress, f.progress)) return false;
-        if (!message.empty()) {
-            if (message.front() != '"' || !unescape(message, f.text)) return false;
-        }
-        f.kind = FrameKind::progress_token;
-        f.route = std::string(ptoken);
-        return true;
+    if (m.type == "\"stream_token\"" && m.method.empty()) return parse_legacy_fast(m, f);
+    if (m.method == "\"notifications/progress\"" && !m.has_id && !m.params.empty() &&
+        m.params.front() == '{') {
+        return parse_progress_fast(m.params, f);
     }
     return false;
 }

@@ -227,6 +227,53 @@ TEST(McpClient, ServerCloseEndsCallsInFlightWithItsReason) {
               "connection lost: closed by the server (1001 server shutting down)");
 }
 
+// The close code and reason reach on_close as data, whatever the reason's text holds
+// (parentheses, digits), not as a message to be parsed back.
+TEST(McpClient, ServerCloseCodeAndReasonAreData) {
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        ws.close({boost::beast::websocket::close_code::too_big, "too big (limit 10)"});
+    });
+    EventLoop loop;
+    auto client = McpClient::create(loop.io());
+    std::promise<ClientError> closed;
+    auto closed_f = closed.get_future();
+    client->on_close([&closed](const ClientError& e) { closed.set_value(e); });
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect(server.url(), {}, [&p](const ClientError& e) { p.set_value(e.message); });
+    ASSERT_EQ(get_within(f), "");
+    client->send_raw("{}");
+    const ClientError e = get_within(closed_f);
+    ASSERT_TRUE(e.close_code.has_value());
+    EXPECT_EQ(*e.close_code, 1009);
+    EXPECT_EQ(e.close_reason, "too big (limit 10)");
+    EXPECT_EQ(e.message, "closed by the server (1009 too big (limit 10))");
+}
+
+// A connection that ends without a close frame carries no close code.
+TEST(McpClient, LostConnectionHasNoCloseCode) {
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        boost::beast::error_code ignored;
+        ws.next_layer().close(ignored);
+    });
+    EventLoop loop;
+    auto client = McpClient::create(loop.io());
+    std::promise<ClientError> closed;
+    auto closed_f = closed.get_future();
+    client->on_close([&closed](const ClientError& e) { closed.set_value(e); });
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect(server.url(), {}, [&p](const ClientError& e) { p.set_value(e.message); });
+    ASSERT_EQ(get_within(f), "");
+    client->send_raw("{}");
+    const ClientError e = get_within(closed_f);
+    EXPECT_TRUE(static_cast<bool>(e));
+    EXPECT_FALSE(e.close_code.has_value());
+    EXPECT_EQ(e.close_reason, "");
+}
+
 TEST(McpClient, SilentServerTimesOut) {
     // The server never reads again, so it never answers the client's ping; it holds the
     // connection open until the test is over, so only the client's own timeout can end the

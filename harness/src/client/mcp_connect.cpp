@@ -1,0 +1,146 @@
+// McpClient, connecting: the ws:// URL, resolve, TCP connect and the WebSocket handshake
+// (the subprotocol checked). Calls, reading, writing and closing are in mcp_client.cpp.
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "harness/mcp_client.hpp"
+
+namespace harness {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::optional<WsUrl> parse_ws_url(std::string_view url) {
+    constexpr std::string_view scheme = "ws://";
+    if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
+    url.remove_prefix(scheme.size());
+    const auto slash = url.find('/');
+    const std::string_view authority = url.substr(0, slash);
+    WsUrl out;
+    out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    if (!authority.empty() && authority.front() == '[') {  // [::1]:port
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = std::string(authority.substr(1, close - 1));
+        const auto rest = authority.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return std::nullopt;
+        out.port = rest.empty() ? "80" : std::string(rest.substr(1));
+    } else {
+        const auto colon = authority.rfind(':');
+        out.host = std::string(authority.substr(0, colon));
+        out.port =
+            colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
+    }
+    if (out.host.empty() || out.port.empty()) return std::nullopt;
+    for (const char c : out.port) {
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    return out;
+}
+
+// --- connecting ---------------------------------------------------------------------------
+
+void McpClient::connect(std::string url, ClientOptions options, ConnectHandler on_connected) {
+    net::post(strand_, [self = shared_from_this(), url = std::move(url),
+                        options = std::move(options), h = std::move(on_connected)]() mutable {
+        if (self->state_ != State::idle) {
+            if (h) h({net::error::already_started, "connect: the client was connected before"});
+            return;
+        }
+        self->options_ = std::move(options);
+        self->do_connect(std::move(url), std::move(h));
+    });
+}
+
+void McpClient::do_connect(std::string url, ConnectHandler on_connected) {
+    on_connected_ = std::move(on_connected);
+    state_ = State::connecting;
+    auto parsed = parse_ws_url(url);
+    if (!parsed) {
+        return connect_failed(net::error::invalid_argument,
+                              "connect: not a ws://host:port/path URL: " + url);
+    }
+    url_ = std::move(*parsed);
+    resolver_.async_resolve(url_.host, url_.port,
+                            beast::bind_front_handler(&McpClient::on_resolve, shared_from_this()));
+}
+
+void McpClient::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return connect_failed(ec, "resolve " + url_.host + ": " + ec.message());
+    if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    auto& tcp_layer = beast::get_lowest_layer(ws_);
+    tcp_layer.expires_after(options_.connect_timeout);
+    tcp_layer.async_connect(results,
+                            beast::bind_front_handler(&McpClient::on_connect, shared_from_this()));
+}
+
+void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
+    if (ec) {
+        return connect_failed(ec, "connect " + url_.host + ":" + url_.port + ": " + ec.message());
+    }
+    if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    auto& tcp_layer = beast::get_lowest_layer(ws_);
+    beast::error_code ignored;
+    tcp_layer.socket().set_option(tcp::no_delay(true), ignored);  // small frames, no batching
+    // From here the WebSocket layer's own timeouts apply; the TCP layer's must be off.
+    tcp_layer.expires_never();
+    // Beast bounds the handshake and the close handshake; idle time is watched below.
+    ws_.set_option(websocket::stream_base::timeout{options_.connect_timeout,
+                                                   websocket::stream_base::none(),
+                                                   /*keep_alive_pings=*/false});
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) {
+        last_heard_us_ = Arrival::now().steady_us;  // pings and pongs: the server is alive
+    });
+    ws_.set_option(websocket::stream_base::decorator(
+        [ua = options_.user_agent,
+         mcp = options_.offer_mcp_subprotocol](websocket::request_type& req) {
+            req.set(http::field::user_agent, ua);
+            if (mcp) req.set(http::field::sec_websocket_protocol, "mcp");
+        }));
+    ws_.read_message_max(options_.max_message_bytes);
+    ws_.text(true);
+    ws_.async_handshake(handshake_response_, url_.host + ":" + url_.port, url_.target,
+                        beast::bind_front_handler(&McpClient::on_handshake, shared_from_this()));
+}
+
+void McpClient::on_handshake(beast::error_code ec) {
+    if (ec) {
+        std::string what = "WebSocket handshake with " + url_.host + ":" + url_.port + url_.target +
+                           ": " + ec.message();
+        if (ec == websocket::error::upgrade_declined) {
+            what += " (HTTP " + std::to_string(handshake_response_.result_int()) + ")";
+        }
+        return connect_failed(ec, what);
+    }
+    subprotocol_ = std::string(handshake_response_[http::field::sec_websocket_protocol]);
+    if (options_.offer_mcp_subprotocol && !subprotocol_.empty() && subprotocol_ != "mcp") {
+        return connect_failed(
+            make_error_code(boost::system::errc::protocol_error),
+            "the server selected subprotocol '" + subprotocol_ + "', which was not offered");
+    }
+    state_ = State::open;
+    open_.store(true, std::memory_order_release);
+    last_heard_us_ = Arrival::now().steady_us;
+    arm_idle_check();
+    do_read();
+    if (close_requested_) do_close();
+    if (auto h = std::move(on_connected_)) h({});
+}
+
+void McpClient::connect_failed(beast::error_code ec, const std::string& what) {
+    state_ = State::closed;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (auto h = std::move(on_connected_)) h({ec, what});
+    for (auto& w : on_closed_waiters_) {
+        if (w) w({ec, what});
+    }
+    on_closed_waiters_.clear();
+}
+
+}  // namespace harness
