@@ -46,7 +46,7 @@ struct Generation {
     ApiKind kind = ApiKind::generate;
     bool stream = true;
     std::string model;
-    std::vector<std::string> tokens;
+    Tokens tokens;                                  // shared with record
     std::vector<std::chrono::nanoseconds> offsets;  // from receipt of the request, scaled
     std::chrono::nanoseconds ttft{0};               // scaled, for the final metrics
     std::string done_reason = "stop";

@@ -7,11 +7,34 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace mock_ollama {
+
+// The tokens of one generation, immutable once made and stored once: the stream that plays
+// them and the request log that reports them share the same strings.
+class Tokens {
+  public:
+    using const_iterator = std::vector<std::string>::const_iterator;
+
+    Tokens() = default;
+    explicit Tokens(std::vector<std::string> tokens)
+        : tokens_(std::make_shared<const std::vector<std::string>>(std::move(tokens))) {}
+
+    const std::vector<std::string>& all() const;
+    std::size_t size() const { return all().size(); }
+    bool empty() const { return all().empty(); }
+    const std::string& operator[](std::size_t i) const { return all()[i]; }
+    const_iterator begin() const { return all().begin(); }
+    const_iterator end() const { return all().end(); }
+    bool operator==(const Tokens& other) const { return all() == other.all(); }
+
+  private:
+    std::shared_ptr<const std::vector<std::string>> tokens_;
+};
 
 struct RequestRecord {
     // Set once when the request is routed, before the record is shared.
@@ -20,11 +43,14 @@ struct RequestRecord {
     bool stream = false;
     std::int64_t received_us = 0;
     nlohmann::json options;
-    // False when the log keeps no records (limit 0): tokens are then not copied at all.
+    // False when the log keeps no records (limit 0): emission times are then not kept.
     bool kept = true;
 
     // Updated while the request is served, under `mutex`.
-    void add_token(std::string_view text, std::int64_t wall_us, std::int64_t scheduled_us);
+    // The generation's tokens, before the first is emitted; the log reports those emitted.
+    void set_tokens(Tokens tokens);
+    // The next token was emitted (written) at wall_us; it was due at scheduled_us.
+    void add_token(std::int64_t wall_us, std::int64_t scheduled_us);
     void finish(int status, std::string outcome, std::string done_reason = {});
     nlohmann::json to_json(bool with_tokens) const;
 
@@ -33,8 +59,8 @@ struct RequestRecord {
     int status_ = 0;
     std::string outcome_ = "in_progress";
     std::string done_reason_;
-    std::vector<std::string> tokens_;
-    std::vector<std::int64_t> emitted_us_, scheduled_us_;
+    Tokens tokens_;
+    std::vector<std::int64_t> emitted_us_, scheduled_us_;  // one per token emitted so far
 };
 
 class RequestLog {

@@ -142,54 +142,61 @@ std::string with_tag(std::string name) {
     return name;
 }
 
-ModelInfo model_from(const json& v, const std::string& where) {
+// Calls on_key(key, value, location) for each key of object `v` (at `where`) that is not a
+// pacing key; pacing keys go into `pacing`.
+template <typename OnKey>
+void object_keys(const json& v, const std::string& where, PacingOverride& pacing, OnKey on_key) {
     if (!v.is_object()) fail(where, "expected an object");
-    ModelInfo m;
     for (const auto& [key, value] : v.items()) {
         const std::string w = where + "." + key;
-        if (pacing_key(key, value, w, m.pacing)) continue;
-        if (key == "name") {
-            m.name = with_tag(string(value, w));
-        } else if (key == "family") {
-            m.family = string(value, w);
-        } else if (key == "parameter_size") {
-            m.parameter_size = string(value, w);
-        } else if (key == "quantization_level") {
-            m.quantization_level = string(value, w);
-        } else if (key == "size") {
-            m.size = static_cast<std::int64_t>(unsigned_integer(value, w));
-        } else {
-            fail(w,
-                 "unknown key; valid: name, family, parameter_size, quantization_level, size, "
-                 "ttft_ms, tps, jitter, tokens");
-        }
+        if (!pacing_key(key, value, w, pacing)) on_key(key, value, w);
     }
+}
+
+ModelInfo model_from(const json& v, const std::string& where) {
+    ModelInfo m;
+    object_keys(
+        v, where, m.pacing, [&m](const std::string& key, const json& value, const std::string& w) {
+            if (key == "name") {
+                m.name = with_tag(string(value, w));
+            } else if (key == "family") {
+                m.family = string(value, w);
+            } else if (key == "parameter_size") {
+                m.parameter_size = string(value, w);
+            } else if (key == "quantization_level") {
+                m.quantization_level = string(value, w);
+            } else if (key == "size") {
+                m.size = static_cast<std::int64_t>(unsigned_integer(value, w));
+            } else {
+                fail(w,
+                     "unknown key; valid: name, family, parameter_size, quantization_level, size, "
+                     "ttft_ms, tps, jitter, tokens");
+            }
+        });
     if (m.name.empty()) fail(where, "missing 'name'");
     return m;
 }
 
 Rule rule_from(const json& v, const std::string& where) {
-    if (!v.is_object()) fail(where, "expected an object");
     Rule r;
-    for (const auto& [key, value] : v.items()) {
-        const std::string w = where + "." + key;
-        if (pacing_key(key, value, w, r.pacing)) continue;
-        if (key == "match") {
-            r.match = string(value, w);
-        } else if (key == "model") {
-            r.model = with_tag(string(value, w));
-        } else if (key == "count") {
-            r.remaining = unsigned_integer(value, w);
-        } else if (key == "fault") {
-            r.fault = fault_from(value, w);
-        } else if (key == "profile") {
-            r.profile = profile_from(value, w);
-        } else {
-            fail(w,
-                 "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
-                 "jitter, tokens");
-        }
-    }
+    object_keys(
+        v, where, r.pacing, [&r](const std::string& key, const json& value, const std::string& w) {
+            if (key == "match") {
+                r.match = string(value, w);
+            } else if (key == "model") {
+                r.model = with_tag(string(value, w));
+            } else if (key == "count") {
+                r.remaining = unsigned_integer(value, w);
+            } else if (key == "fault") {
+                r.fault = fault_from(value, w);
+            } else if (key == "profile") {
+                r.profile = profile_from(value, w);
+            } else {
+                fail(w,
+                     "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
+                     "jitter, tokens");
+            }
+        });
     return r;
 }
 
@@ -232,110 +239,145 @@ ScriptBook load_scripts(const std::string& path, bool at_start,
 }
 }  // namespace
 
+namespace {
+
+// `scripts`: a file name (under scripts_dir), inline scripts, or null (none).
+std::shared_ptr<const ScriptBook> scripts_from(const json& value, const std::string& key,
+                                               bool at_start,
+                                               const std::filesystem::path& scripts_dir) {
+    if (value.is_null()) return nullptr;
+    try {
+        if (value.is_string()) {
+            return std::make_shared<const ScriptBook>(
+                load_scripts(value.get<std::string>(), at_start, scripts_dir));
+        }
+        return std::make_shared<const ScriptBook>(ScriptBook::parse(value));
+    } catch (const std::invalid_argument& e) {
+        fail(key, e.what());
+    }
+}
+
+// What a config may change at run time (besides pacing); false for any other key.
+struct RuntimeEdit {
+    RuntimeConfig& rt;
+    std::optional<Fault> fault;
+    std::optional<std::size_t> fault_count;
+};
+
+bool runtime_key(const std::string& key, const json& value, RuntimeEdit& edit, bool at_start,
+                 const std::filesystem::path& scripts_dir) {
+    RuntimeConfig& rt = edit.rt;
+    if (key == "seed") {
+        rt.seed = unsigned_integer(value, key);
+    } else if (key == "profile") {
+        rt.text.profile = profile_from(value, key);
+    } else if (key == "hostile_rate") {
+        rt.text.hostile_rate = number(value, key, 0, 1);
+    } else if (key == "models") {
+        bounded_array(value, key, kMaxModels, "models");
+        rt.models.clear();
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            rt.models.push_back(model_from(value[i], "models[" + std::to_string(i) + "]"));
+        }
+    } else if (key == "rules") {
+        bounded_array(value, key, kMaxRules, "rules");
+        rt.rules.clear();
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            rt.rules.push_back(rule_from(value[i], "rules[" + std::to_string(i) + "]"));
+        }
+    } else if (key == "fault") {
+        edit.fault = fault_from(value, key);
+    } else if (key == "fault_count") {
+        edit.fault_count = unsigned_integer(value, key);
+    } else if (key == "scripts") {
+        rt.scripts = scripts_from(value, key, at_start, scripts_dir);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool startup_only(const std::string& key) {
+    return key == "host" || key == "port" || key == "threads" || key == "time_scale" ||
+           key == "body_limit" || key == "header_timeout_ms" || key == "request_log_limit" ||
+           key == "log_level" || key == "admin_token" || key == "scripts_dir";
+}
+
+// A key that only the command line or a config file may set; false for any other key.
+bool startup_key(const std::string& key, const json& value, MockConfig& cfg) {
+    if (key == "host") {
+        cfg.host = string(value, key);
+    } else if (key == "port") {
+        const auto p = unsigned_integer(value, key);
+        if (p > 65535) fail(key, "must be 0..65535");
+        cfg.port = static_cast<unsigned short>(p);
+    } else if (key == "threads") {
+        cfg.threads = static_cast<unsigned>(number(value, key, 0, 256));
+    } else if (key == "time_scale") {
+        cfg.time_scale = number(value, key, 1e-6, 1e6);
+    } else if (key == "body_limit") {
+        cfg.body_limit = unsigned_integer(value, key);
+    } else if (key == "header_timeout_ms") {
+        cfg.header_timeout = std::chrono::milliseconds(unsigned_integer(value, key));
+    } else if (key == "request_log_limit") {
+        cfg.request_log_limit = unsigned_integer(value, key);
+    } else if (key == "admin_token") {
+        cfg.admin_token = string(value, key);
+        if (cfg.admin_token.empty()) fail(key, "must not be empty");
+    } else if (key == "scripts_dir") {
+        cfg.scripts_dir = string(value, key);
+    } else if (key == "log_level") {
+        const auto l = common::parse_log_level(string(value, key));
+        if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
+        cfg.log_level = *l;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// A global fault is a rule without a match, placed first so it wins.
+void install_global_fault(const RuntimeEdit& edit, RuntimeConfig& rt) {
+    if (edit.fault_count && !edit.fault) fail("fault_count", "needs 'fault'");
+    if (!edit.fault) return;
+    Rule r;
+    r.fault = edit.fault;
+    r.remaining = edit.fault_count;
+    std::erase_if(rt.rules, [](const Rule& x) {
+        return x.match.empty() && x.model.empty() && x.fault && x.pacing.empty() && !x.profile;
+    });
+    if (edit.fault->active()) rt.rules.insert(rt.rules.begin(), r);
+}
+
+}  // namespace
+
 void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* config_out,
                        const std::filesystem::path& scripts_dir) {
     if (!doc.is_object()) throw std::invalid_argument("config: expected a JSON object");
     RuntimeConfig rt = runtime_out;  // edit a copy: on error nothing changes
     MockConfig cfg = config_out ? *config_out : MockConfig{};
-    std::optional<Fault> fault;
-    std::optional<std::size_t> fault_count;
+    RuntimeEdit edit{rt, std::nullopt, std::nullopt};
     PacingOverride pacing;
+    const bool at_start = config_out != nullptr;
 
     for (const auto& [key, value] : doc.items()) {
         if (pacing_key(key, value, key, pacing)) continue;
-        if (key == "seed") {
-            rt.seed = unsigned_integer(value, key);
-        } else if (key == "profile") {
-            rt.text.profile = profile_from(value, key);
-        } else if (key == "hostile_rate") {
-            rt.text.hostile_rate = number(value, key, 0, 1);
-        } else if (key == "models") {
-            bounded_array(value, key, kMaxModels, "models");
-            rt.models.clear();
-            for (std::size_t i = 0; i < value.size(); ++i) {
-                rt.models.push_back(model_from(value[i], "models[" + std::to_string(i) + "]"));
-            }
-        } else if (key == "rules") {
-            bounded_array(value, key, kMaxRules, "rules");
-            rt.rules.clear();
-            for (std::size_t i = 0; i < value.size(); ++i) {
-                rt.rules.push_back(rule_from(value[i], "rules[" + std::to_string(i) + "]"));
-            }
-        } else if (key == "fault") {
-            fault = fault_from(value, key);
-        } else if (key == "fault_count") {
-            fault_count = unsigned_integer(value, key);
-        } else if (key == "scripts") {
-            if (value.is_string()) {
-                try {
-                    rt.scripts = std::make_shared<const ScriptBook>(
-                        load_scripts(value.get<std::string>(), config_out != nullptr, scripts_dir));
-                } catch (const std::invalid_argument& e) {
-                    fail(key, e.what());
-                }
-            } else if (value.is_null()) {
-                rt.scripts.reset();
-            } else {
-                try {
-                    rt.scripts = std::make_shared<const ScriptBook>(ScriptBook::parse(value));
-                } catch (const std::invalid_argument& e) {
-                    fail(key, e.what());
-                }
-            }
-        } else if (config_out == nullptr &&
-                   (key == "host" || key == "port" || key == "threads" || key == "time_scale" ||
-                    key == "body_limit" || key == "header_timeout_ms" ||
-                    key == "request_log_limit" || key == "log_level" || key == "admin_token" ||
-                    key == "scripts_dir")) {
+        if (runtime_key(key, value, edit, at_start, scripts_dir)) continue;
+        if (!at_start && startup_only(key)) {
             fail(key, "can only be set at start (command line or config file)");
-        } else if (key == "host") {
-            cfg.host = string(value, key);
-        } else if (key == "port") {
-            const auto p = unsigned_integer(value, key);
-            if (p > 65535) fail(key, "must be 0..65535");
-            cfg.port = static_cast<unsigned short>(p);
-        } else if (key == "threads") {
-            cfg.threads = static_cast<unsigned>(number(value, key, 0, 256));
-        } else if (key == "time_scale") {
-            cfg.time_scale = number(value, key, 1e-6, 1e6);
-        } else if (key == "body_limit") {
-            cfg.body_limit = unsigned_integer(value, key);
-        } else if (key == "header_timeout_ms") {
-            cfg.header_timeout = std::chrono::milliseconds(unsigned_integer(value, key));
-        } else if (key == "request_log_limit") {
-            cfg.request_log_limit = unsigned_integer(value, key);
-        } else if (key == "admin_token") {
-            cfg.admin_token = string(value, key);
-            if (cfg.admin_token.empty()) fail(key, "must not be empty");
-        } else if (key == "scripts_dir") {
-            cfg.scripts_dir = string(value, key);
-        } else if (key == "log_level") {
-            const auto l = common::parse_log_level(string(value, key));
-            if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
-            cfg.log_level = *l;
-        } else {
-            fail(key,
-                 "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
-                 "hostile_rate, models, rules, fault, fault_count, scripts" +
-                     std::string(config_out ? ", host, port, threads, time_scale, "
-                                              "body_limit, header_timeout_ms, "
-                                              "request_log_limit, log_level, admin_token, "
-                                              "scripts_dir"
-                                            : ""));
         }
+        if (at_start && startup_key(key, value, cfg)) continue;
+        fail(key,
+             "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
+             "hostile_rate, models, rules, fault, fault_count, scripts" +
+                 std::string(at_start ? ", host, port, threads, time_scale, "
+                                        "body_limit, header_timeout_ms, "
+                                        "request_log_limit, log_level, admin_token, "
+                                        "scripts_dir"
+                                      : ""));
     }
-    if (fault_count && !fault) fail("fault_count", "needs 'fault'");
     pacing.apply_to(rt.pacing);
-    if (fault) {
-        // A global fault is a rule without a match, placed first so it wins.
-        Rule r;
-        r.fault = fault;
-        r.remaining = fault_count;
-        std::erase_if(rt.rules, [](const Rule& x) {
-            return x.match.empty() && x.model.empty() && x.fault && x.pacing.empty() && !x.profile;
-        });
-        if (fault->active()) rt.rules.insert(rt.rules.begin(), r);
-    }
+    install_global_fault(edit, rt);
     // `runtime_out` may be config_out->runtime: assign it last so the new runtime wins.
     if (config_out) *config_out = std::move(cfg);
     runtime_out = std::move(rt);

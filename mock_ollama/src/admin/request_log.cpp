@@ -4,11 +4,23 @@
 
 namespace mock_ollama {
 
-void RequestRecord::add_token(std::string_view text, std::int64_t wall_us,
-                              std::int64_t scheduled_us) {
+const std::vector<std::string>& Tokens::all() const {
+    static const std::vector<std::string> kNone;
+    return tokens_ ? *tokens_ : kNone;
+}
+
+void RequestRecord::set_tokens(Tokens tokens) {
+    std::lock_guard lock(mutex_);
+    tokens_ = std::move(tokens);
+    if (!kept) return;
+    // Reserved once: no allocation per token emitted.
+    emitted_us_.reserve(tokens_.size());
+    scheduled_us_.reserve(tokens_.size());
+}
+
+void RequestRecord::add_token(std::int64_t wall_us, std::int64_t scheduled_us) {
     if (!kept) return;
     std::lock_guard lock(mutex_);
-    tokens_.emplace_back(text);
     emitted_us_.push_back(wall_us);
     scheduled_us_.push_back(scheduled_us);
 }
@@ -39,11 +51,11 @@ nlohmann::json RequestRecord::to_json(bool with_tokens) const {
     j["status"] = status_;
     j["outcome"] = outcome_;
     j["done_reason"] = done_reason_;
-    j["token_count"] = tokens_.size();
+    j["token_count"] = emitted_us_.size();
     if (with_tokens) {
         std::string text;
         auto arr = nlohmann::json::array();
-        for (std::size_t i = 0; i < tokens_.size(); ++i) {
+        for (std::size_t i = 0; i < emitted_us_.size(); ++i) {
             text += tokens_[i];
             arr.push_back({{"i", i},
                            {"text", tokens_[i]},

@@ -2,14 +2,14 @@
 // Generation plan (tokens, schedule, fault), or an error reply.
 #include <nlohmann/json.hpp>
 
+#include "api/request_json.hpp"
+#include "api/safe_text.hpp"
 #include "common/clock.hpp"
 #include "common/rng.hpp"
 #include "mock_ollama/api.hpp"
 #include "mock_ollama/schedule.hpp"
 #include "mock_ollama/scripts.hpp"
 #include "mock_ollama/textgen.hpp"
-#include "api/request_json.hpp"
-#include "api/safe_text.hpp"
 
 namespace mock_ollama {
 
@@ -133,45 +133,107 @@ std::optional<std::string> read_headers(const HttpRequest& req, Parsed& p) {
     return std::nullopt;
 }
 
+// /api/generate: `prompt`, after `system` when there is one.
+std::optional<std::string> read_generate_prompt(const json& body, std::string_view go, Parsed& p) {
+    for (const char* f : {"prompt", "system"}) {
+        if (!body.contains(f) || body[f].is_null()) continue;
+        if (!body[f].is_string()) return type_error(go, f, body[f], "string");
+    }
+    if (body.contains("system") && body["system"].is_string()) {
+        p.prompt = body["system"].get<std::string>() + "\n";
+    }
+    if (body.contains("prompt") && body["prompt"].is_string()) {
+        p.prompt += body["prompt"].get<std::string>();
+    }
+    if (body.value("prompt", json()).is_null() || body["prompt"].get<std::string>().empty()) {
+        p.prompt.clear();  // a load request; the system prompt alone generates nothing
+    }
+    return std::nullopt;
+}
+
+// /api/chat and /v1/chat/completions: the messages' contents, one per line.
+std::optional<std::string> read_messages(ApiKind kind, const json& body, std::string_view go,
+                                         Parsed& p) {
+    if (!body.contains("messages") || body["messages"].is_null()) {
+        if (kind == ApiKind::openai) return "messages is required";
+        return std::nullopt;
+    }
+    const auto& msgs = body["messages"];
+    if (!msgs.is_array()) return type_error(go, "messages", msgs, "[]api.Message");
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        const auto& m = msgs[i];
+        if (!m.is_object()) return type_error(go, "messages", m, "api.Message");
+        if (!m.contains("role") || !m["role"].is_string()) {
+            return "messages[" + std::to_string(i) + "].role is required";
+        }
+        if (m.contains("content") && !m["content"].is_null() && !m["content"].is_string()) {
+            return type_error("Message", "content", m["content"], "string");
+        }
+        if (m.contains("content") && m["content"].is_string()) {
+            if (!p.prompt.empty()) p.prompt += "\n";
+            p.prompt += m["content"].get<std::string>();
+        }
+    }
+    return std::nullopt;
+}
+
+// OpenAI's own fields: seed, max_tokens, stop, stream_options.include_usage.
+std::optional<std::string> read_openai(const json& body, Parsed& p) {
+    if (body.contains("seed") && !body["seed"].is_null()) {
+        if (!body["seed"].is_number_integer()) return "seed must be an integer";
+        p.seed = static_cast<std::uint64_t>(body["seed"].get<std::int64_t>());
+    }
+    for (const char* f : {"max_tokens", "max_completion_tokens"}) {
+        if (!body.contains(f) || body[f].is_null()) continue;
+        if (!body[f].is_number_integer()) return std::string(f) + " must be an integer";
+        p.num_predict = body[f].get<std::int64_t>();
+    }
+    if (body.contains("stop")) {
+        if (auto err = read_stop(body["stop"], p.stop)) return err;
+    }
+    if (body.contains("stream_options") && body["stream_options"].is_object()) {
+        const auto& so = body["stream_options"];
+        if (so.contains("include_usage") && !so["include_usage"].is_null()) {
+            if (!so["include_usage"].is_boolean()) {
+                return "stream_options.include_usage must be a boolean";
+            }
+            p.include_usage = so["include_usage"].get<bool>();
+        }
+    }
+    return std::nullopt;
+}
+
+// Ollama's `options`: seed, num_predict, stop, and the mock_* keys.
+std::optional<std::string> read_options(const json& o, std::string_view go, Parsed& p) {
+    if (!o.is_object()) return type_error(go, "options", o, "map[string]interface {}");
+    p.options = o;
+    if (o.contains("seed") && !o["seed"].is_null()) {
+        if (!o["seed"].is_number_integer()) {
+            return "option \"seed\" must be of type integer";
+        }
+        p.seed = static_cast<std::uint64_t>(o["seed"].get<std::int64_t>());
+    }
+    if (o.contains("num_predict") && !o["num_predict"].is_null()) {
+        if (!o["num_predict"].is_number_integer()) {
+            return "option \"num_predict\" must be of type integer";
+        }
+        p.num_predict = o["num_predict"].get<std::int64_t>();
+    }
+    if (o.contains("stop")) {
+        if (auto err = read_stop(o["stop"], p.stop)) return "option " + *err;
+    }
+    for (const auto& [key, value] : o.items()) {
+        if (auto err = read_mock_key(key, value, p)) return "option " + *err;
+    }
+    return std::nullopt;
+}
+
 // Parses the body of a generation request into `p`; returns the error text on failure.
 std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) {
     const auto go = go_struct_of(kind);
-    if (kind == ApiKind::generate) {
-        for (const char* f : {"prompt", "system"}) {
-            if (!body.contains(f) || body[f].is_null()) continue;
-            if (!body[f].is_string()) return type_error(go, f, body[f], "string");
-        }
-        if (body.contains("system") && body["system"].is_string()) {
-            p.prompt = body["system"].get<std::string>() + "\n";
-        }
-        if (body.contains("prompt") && body["prompt"].is_string()) {
-            p.prompt += body["prompt"].get<std::string>();
-        }
-        if (body.value("prompt", json()).is_null() || body["prompt"].get<std::string>().empty()) {
-            p.prompt.clear();  // a load request; the system prompt alone generates nothing
-        }
-    } else {
-        if (!body.contains("messages") || body["messages"].is_null()) {
-            if (kind == ApiKind::openai) return "messages is required";
-        } else {
-            const auto& msgs = body["messages"];
-            if (!msgs.is_array()) return type_error(go, "messages", msgs, "[]api.Message");
-            for (std::size_t i = 0; i < msgs.size(); ++i) {
-                const auto& m = msgs[i];
-                if (!m.is_object()) return type_error(go, "messages", m, "api.Message");
-                if (!m.contains("role") || !m["role"].is_string()) {
-                    return "messages[" + std::to_string(i) + "].role is required";
-                }
-                if (m.contains("content") && !m["content"].is_null() && !m["content"].is_string()) {
-                    return type_error("Message", "content", m["content"], "string");
-                }
-                if (m.contains("content") && m["content"].is_string()) {
-                    if (!p.prompt.empty()) p.prompt += "\n";
-                    p.prompt += m["content"].get<std::string>();
-                }
-            }
-        }
-    }
+    auto err = kind == ApiKind::generate ? read_generate_prompt(body, go, p)
+                                         : read_messages(kind, body, go, p);
+    if (err) return err;
     if (body.contains("stream") && !body["stream"].is_null()) {
         if (!body["stream"].is_boolean()) return type_error(go, "stream", body["stream"], "bool");
         p.stream = body["stream"].get<bool>();
@@ -179,50 +241,10 @@ std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) 
         p.stream = kind != ApiKind::openai;  // OpenAI's default is a single response
     }
     if (kind == ApiKind::openai) {
-        if (body.contains("seed") && !body["seed"].is_null()) {
-            if (!body["seed"].is_number_integer()) return "seed must be an integer";
-            p.seed = static_cast<std::uint64_t>(body["seed"].get<std::int64_t>());
-        }
-        for (const char* f : {"max_tokens", "max_completion_tokens"}) {
-            if (!body.contains(f) || body[f].is_null()) continue;
-            if (!body[f].is_number_integer()) return std::string(f) + " must be an integer";
-            p.num_predict = body[f].get<std::int64_t>();
-        }
-        if (body.contains("stop")) {
-            if (auto err = read_stop(body["stop"], p.stop)) return err;
-        }
-        if (body.contains("stream_options") && body["stream_options"].is_object()) {
-            const auto& so = body["stream_options"];
-            if (so.contains("include_usage") && !so["include_usage"].is_null()) {
-                if (!so["include_usage"].is_boolean()) {
-                    return "stream_options.include_usage must be a boolean";
-                }
-                p.include_usage = so["include_usage"].get<bool>();
-            }
-        }
+        if (auto e = read_openai(body, p)) return e;
     }
     if (body.contains("options") && !body["options"].is_null()) {
-        const auto& o = body["options"];
-        if (!o.is_object()) return type_error(go, "options", o, "map[string]interface {}");
-        p.options = o;
-        if (o.contains("seed") && !o["seed"].is_null()) {
-            if (!o["seed"].is_number_integer()) {
-                return "option \"seed\" must be of type integer";
-            }
-            p.seed = static_cast<std::uint64_t>(o["seed"].get<std::int64_t>());
-        }
-        if (o.contains("num_predict") && !o["num_predict"].is_null()) {
-            if (!o["num_predict"].is_number_integer()) {
-                return "option \"num_predict\" must be of type integer";
-            }
-            p.num_predict = o["num_predict"].get<std::int64_t>();
-        }
-        if (o.contains("stop")) {
-            if (auto err = read_stop(o["stop"], p.stop)) return "option " + *err;
-        }
-        for (const auto& [key, value] : o.items()) {
-            if (auto err = read_mock_key(key, value, p)) return "option " + *err;
-        }
+        return read_options(body["options"], go, p);
     }
     return std::nullopt;
 }
@@ -274,6 +296,95 @@ std::vector<int> context_ids(std::string_view prompt, const std::vector<std::str
     return ids;
 }
 
+// Ollama answers an empty prompt by loading the model: one object, done_reason "load".
+Reply load_reply(ApiKind kind, const std::string& model) {
+    json r = {{"model", model},
+              {"created_at", common::rfc3339_nanos(common::SystemClock::now())},
+              {"done", true},
+              {"done_reason", "load"}};
+    if (kind == ApiKind::chat) {
+        r["message"] = {{"role", "assistant"}, {"content", ""}};
+    } else {
+        r["response"] = "";
+    }
+    return Reply{http_response(200, "application/json; charset=utf-8", dump_json(r)), false};
+}
+
+std::shared_ptr<RequestRecord> new_record(const HttpRequest& req, ApiKind kind, const Parsed& p,
+                                          const Generation& g, std::int64_t received_wall_us) {
+    auto record = std::make_shared<RequestRecord>();
+    record->method = req.method;
+    record->path = std::string(req.path());
+    record->endpoint = kind == ApiKind::generate ? "generate"
+                       : kind == ApiKind::chat   ? "chat"
+                                                 : "openai_chat";
+    record->model = g.model;
+    record->prompt = p.prompt;
+    record->stream = p.stream;
+    record->fault = g.fault.spec;
+    record->received_us = received_wall_us;
+    record->options = p.options;
+    return record;
+}
+
+Reply http_status_reply(ApiKind kind, const Fault& fault) {
+    std::vector<Header> extra;
+    if (fault.status == 429) extra.push_back({"Retry-After", std::to_string(fault.retry_after_s)});
+    if (kind == ApiKind::openai) {
+        return Reply{http_openai_error(fault.status, fault.message, false, extra), false};
+    }
+    return Reply{http_error(fault.status, fault.message, false, extra), false};
+}
+
+// What the configuration and the request's own settings give for one generation.
+struct Settings {
+    Pacing pacing;
+    TextOptions text;
+    std::uint64_t seed = 0;
+    std::optional<Fault> fault;
+    std::shared_ptr<const ScriptBook> scripts;
+};
+
+// The request's own settings (options, X-Mock-* headers) over the configured ones.
+std::optional<std::string> apply_request(const Parsed& p, Settings& s) {
+    p.pacing.apply_to(s.pacing);
+    if (p.profile) s.text.profile = *p.profile;
+    if (p.hostile_rate) s.text.hostile_rate = *p.hostile_rate;
+    if (p.seed) s.seed = *p.seed;
+    if (p.fault_spec) {
+        auto parsed = parse_fault(*p.fault_spec);
+        if (auto* err = std::get_if<std::string>(&parsed)) return *err;
+        s.fault = std::get<Fault>(parsed);
+    }
+    return std::nullopt;
+}
+
+// The tokens (a script that matches wins over generated text) and their schedule.
+void plan_tokens(Generation& g, const Parsed& p, const Settings& s, double time_scale) {
+    std::vector<double> delays;
+    const ScriptedResponse* scripted = s.scripts ? s.scripts->match(g.model, p.prompt) : nullptr;
+    std::size_t count = scripted ? scripted->tokens.size() : s.pacing.tokens;
+    g.done_reason = "stop";
+    if (p.num_predict && *p.num_predict >= 0 && static_cast<std::size_t>(*p.num_predict) < count) {
+        count = static_cast<std::size_t>(*p.num_predict);
+        g.done_reason = "length";
+    }
+    std::vector<std::string> tokens;
+    if (scripted) {
+        tokens.assign(scripted->tokens.begin(), scripted->tokens.begin() + count);
+        delays = scripted->delays_ms;
+    } else {
+        tokens = generate_tokens(s.seed, g.model, p.prompt, count, s.text);
+    }
+    if (apply_stop(tokens, p.stop)) g.done_reason = "stop";
+    g.tokens = Tokens(std::move(tokens));
+    g.record->set_tokens(g.tokens);
+    const std::uint64_t key = common::fnv1a64(p.prompt, common::fnv1a64(g.model, s.seed));
+    g.offsets = emission_offsets(key, s.pacing, g.tokens.size(), time_scale, delays);
+    g.ttft = g.offsets.empty() ? common::scaled(s.pacing.ttft, time_scale) : g.offsets[0];
+    g.prompt_eval_count = count_prompt_tokens(p.prompt);
+}
+
 }  // namespace
 
 Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t received_wall_us) {
@@ -292,23 +403,17 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     g.include_usage = p.include_usage;
     g.keep_alive = req.keep_alive;
     g.time_scale = config_.time_scale;
-
-    // Resolve model, pacing, text and fault under the lock; generate outside it.
-    Pacing pacing;
-    TextOptions text;
-    std::uint64_t seed = 0;
-    std::optional<Fault> fault;
-    std::shared_ptr<const ScriptBook> scripts;
-    {
+    Settings s;
+    {  // Model, pacing, text and fault under the lock; the tokens are generated outside it.
         std::lock_guard lock(mutex_);
         const ModelInfo* m = find_model(p.model);
         if (m == nullptr) return error_reply(kind, 404, "model '" + p.model + "' not found");
         g.model = p.model;  // Ollama echoes the name as the request spelled it
-        pacing = config_.runtime.pacing;
-        m->pacing.apply_to(pacing);
-        text = config_.runtime.text;
-        seed = config_.runtime.seed;
-        scripts = config_.runtime.scripts;
+        s.pacing = config_.runtime.pacing;
+        m->pacing.apply_to(s.pacing);
+        s.text = config_.runtime.text;
+        s.seed = config_.runtime.seed;
+        s.scripts = config_.runtime.scripts;
         loaded_[m->name] = received_wall_us;
         // The first matching rule that has uses left applies, and only it is used up: two
         // rules for one prompt (say, a fault for the first call, pacing for the second)
@@ -317,98 +422,36 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
             if (rule.remaining && *rule.remaining == 0) continue;
             if (!rule.model.empty() && rule.model != m->name) continue;
             if (!rule.match.empty() && p.prompt.find(rule.match) == std::string::npos) continue;
-            rule.pacing.apply_to(pacing);
-            if (rule.profile) text.profile = *rule.profile;
-            if (rule.fault) fault = rule.fault;
+            rule.pacing.apply_to(s.pacing);
+            if (rule.profile) s.text.profile = *rule.profile;
+            if (rule.fault) s.fault = rule.fault;
             if (rule.remaining) --*rule.remaining;
             break;
         }
     }
-    p.pacing.apply_to(pacing);
-    if (p.profile) text.profile = *p.profile;
-    if (p.hostile_rate) text.hostile_rate = *p.hostile_rate;
-    if (p.seed) seed = *p.seed;
-    if (p.fault_spec) {
-        auto parsed = parse_fault(*p.fault_spec);
-        if (auto* err = std::get_if<std::string>(&parsed)) return error_reply(kind, 400, *err);
-        fault = std::get<Fault>(parsed);
-    }
-    if (fault) g.fault = *fault;
-
-    if (p.prompt.empty() && kind != ApiKind::openai) {
-        // Ollama answers an empty prompt by loading the model: one object, done_reason "load".
-        json r = {{"model", g.model},
-                  {"created_at", common::rfc3339_nanos(common::SystemClock::now())},
-                  {"done", true},
-                  {"done_reason", "load"}};
-        if (kind == ApiKind::chat) {
-            r["message"] = {{"role", "assistant"}, {"content", ""}};
-        } else {
-            r["response"] = "";
-        }
-        return Reply{http_response(200, "application/json; charset=utf-8", dump_json(r)), false};
-    }
+    if (auto err = apply_request(p, s)) return error_reply(kind, 400, *err);
+    if (s.fault) g.fault = *s.fault;
+    if (p.prompt.empty() && kind != ApiKind::openai) return load_reply(kind, g.model);
 
     // The record goes into the log before any fault, so that faults are visible there too.
-    auto record = std::make_shared<RequestRecord>();
-    record->method = req.method;
-    record->path = std::string(req.path());
-    record->endpoint = kind == ApiKind::generate ? "generate"
-                       : kind == ApiKind::chat   ? "chat"
-                                                 : "openai_chat";
-    record->model = g.model;
-    record->prompt = p.prompt;
-    record->stream = p.stream;
-    record->fault = g.fault.spec;
-    record->received_us = received_wall_us;
-    record->options = p.options;
-    log_.add(record);
-    g.record = record;
+    g.record = new_record(req, kind, p, g, received_wall_us);
+    log_.add(g.record);
     stats_.generation();
+    const auto id = std::to_string(g.record->id);
     if (g.fault.active()) {
         stats_.fault(g.fault.kind);
-        logger_.info("request " + std::to_string(record->id) + ": fault " + g.fault.spec);
+        logger_.info("request " + id + ": fault " + g.fault.spec);
     }
-
     if (g.fault.kind == FaultKind::http_status) {
-        record->finish(g.fault.status, "fault");
-        std::vector<Header> extra;
-        if (g.fault.status == 429) {
-            extra.push_back({"Retry-After", std::to_string(g.fault.retry_after_s)});
-        }
-        if (kind == ApiKind::openai) {
-            return Reply{http_openai_error(g.fault.status, g.fault.message, false, extra), false};
-        }
-        return Reply{http_error(g.fault.status, g.fault.message, false, extra), false};
+        g.record->finish(g.fault.status, "fault");
+        return http_status_reply(kind, g.fault);
     }
 
-    // Tokens: a script that matches wins over generated text.
-    std::vector<double> delays;
-    const ScriptedResponse* scripted = scripts ? scripts->match(g.model, p.prompt) : nullptr;
-    std::size_t count = scripted ? scripted->tokens.size() : pacing.tokens;
-    g.done_reason = "stop";
-    if (p.num_predict && *p.num_predict >= 0 && static_cast<std::size_t>(*p.num_predict) < count) {
-        count = static_cast<std::size_t>(*p.num_predict);
-        g.done_reason = "length";
-    }
-    if (scripted) {
-        g.tokens.assign(scripted->tokens.begin(), scripted->tokens.begin() + count);
-        delays = scripted->delays_ms;
-    } else {
-        g.tokens = generate_tokens(seed, g.model, p.prompt, count, text);
-    }
-    if (apply_stop(g.tokens, p.stop)) g.done_reason = "stop";
-    const std::uint64_t key = common::fnv1a64(p.prompt, common::fnv1a64(g.model, seed));
-    g.offsets = emission_offsets(key, pacing, g.tokens.size(), config_.time_scale, delays);
-    g.ttft = g.offsets.empty() ? common::scaled(pacing.ttft, config_.time_scale) : g.offsets[0];
-    g.prompt_eval_count = count_prompt_tokens(p.prompt);
-    if (kind == ApiKind::generate) g.context = context_ids(p.prompt, g.tokens);
-    if (kind == ApiKind::openai) {
-        g.completion_id = "chatcmpl-" + std::to_string(record->id);
-    }
-    logger_.debug("request " + std::to_string(record->id) + ": " + record->endpoint + " " +
-                  g.model + ", " + std::to_string(g.tokens.size()) + " tokens" +
-                  (g.stream ? ", streaming" : ""));
+    plan_tokens(g, p, s, config_.time_scale);
+    if (kind == ApiKind::generate) g.context = context_ids(p.prompt, g.tokens.all());
+    if (kind == ApiKind::openai) g.completion_id = "chatcmpl-" + id;
+    logger_.debug("request " + id + ": " + g.record->endpoint + " " + g.model + ", " +
+                  std::to_string(g.tokens.size()) + " tokens" + (g.stream ? ", streaming" : ""));
     return g;
 }
 

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/http_session.hpp"
 #include "api/safe_text.hpp"
+#include "http/http_session.hpp"
 
 namespace mock_ollama {
 
@@ -193,7 +193,7 @@ void GenerationRun::emit_token() {
     if (next_ == 0) first_token_at_ = now;
     last_token_at_ = now;
     const std::string& token = gen_.tokens[next_];
-    gen_.record->add_token(token, common::wall_micros(), received_wall_us_ + due.count() / 1000);
+    gen_.record->add_token(common::wall_micros(), received_wall_us_ + due.count() / 1000);
     line_.clear();  // keeps its capacity: no allocation per token
     if (gen_.kind == ApiKind::openai) {
         line_ = sse_token(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, token,
@@ -265,7 +265,7 @@ void GenerationRun::respond_whole() {
     for (std::size_t i = 0; i < gen_.tokens.size(); ++i) {
         const nanoseconds due =
             offset_of(i) + shift_ - (i < gen_.fault.after ? stall : nanoseconds::zero());
-        gen_.record->add_token(gen_.tokens[i], received_wall_us_ + due.count() / 1000,
+        gen_.record->add_token(received_wall_us_ + due.count() / 1000,
                                received_wall_us_ + due.count() / 1000);
         ctx_.stats.token();
     }

@@ -1,6 +1,8 @@
 // The API without sockets: request in, reply or generation plan out.
 #include "mock_ollama/api.hpp"
 
+#include "api_request.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -39,14 +41,9 @@ class ApiTest : public ::testing::Test {
 
     Outcome call(std::string method, std::string target, std::string body = {},
                  std::vector<Header> headers = {}) {
-        HttpRequest r;
-        r.method = std::move(method);
-        r.target = std::move(target);
-        r.body = std::move(body);
-        r.headers = std::move(headers);
-        // As every client sends it: the admin API refuses bodies of another type.
-        if (!r.body.empty()) r.headers.push_back({"Content-Type", "application/json"});
-        return api_.handle(r, 1'700'000'000'000'000);
+        return api_.handle(test_support::api_request(std::move(method), std::move(target),
+                                                     std::move(body), std::move(headers)),
+                           test_support::kReceivedUs);
     }
     Parsed reply(std::string method, std::string target, std::string body = {},
                  std::vector<Header> headers = {}) {

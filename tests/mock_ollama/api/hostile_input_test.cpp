@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_request.hpp"
 #include "common/utf8.hpp"
 #include "mock_ollama/api.hpp"
 
@@ -34,13 +35,9 @@ class MockBadBytes : public ::testing::Test {
 
     Outcome call(std::string method, std::string target, std::string body,
                  std::vector<Header> headers = {}) {
-        HttpRequest r;
-        r.method = std::move(method);
-        r.target = std::move(target);
-        r.body = std::move(body);
-        r.headers = std::move(headers);
-        if (!r.body.empty()) r.headers.push_back({"Content-Type", "application/json"});
-        return api_.handle(r, 1'700'000'000'000'000);
+        return api_.handle(test_support::api_request(std::move(method), std::move(target),
+                                                     std::move(body), std::move(headers)),
+                           test_support::kReceivedUs);
     }
     Answer reply(std::string method, std::string target, std::string body = {},
                  std::vector<Header> headers = {}) {
