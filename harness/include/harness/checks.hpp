@@ -55,6 +55,11 @@ std::string patient_name(const ScenarioRun& run, const StepRecord& step);
 const MockRequest* matched_mock(const ScenarioRun& run, const StepRecord& step);
 // True when the call kept every token it received (the runner may keep only counts).
 bool tokens_kept(const CallRecord& call);
+// The undecided item of a call whose tokens were not kept (compat, concurrency; the stream
+// checks say how many were kept).
+reports::Evidence tokens_not_kept(const StepRecord& step);
+// texts[i] quoted, or "(end of stream)" past the end: one side of a token comparison.
+std::string token_or_end(const std::vector<std::string>& texts, std::size_t i);
 // The summary in a successful generate call's result, nullopt otherwise.
 std::optional<std::string> final_summary(const StepRecord& step);
 
@@ -151,6 +156,12 @@ std::vector<ExpectedRow> expected_rows(const ScenarioRun& run);
 // ("prefix of the final summary (N of M chars)", ...), nullopt when it does.
 std::optional<reports::Evidence> row_problem(const std::vector<std::vector<std::string>>& after,
                                              const ExpectedRow& expected);
+// Judges each expected row against `after` (nullopt: the CSV after the run did not parse,
+// `error` says why): a pass, or a failure with row_problem's evidence, its detail after
+// `prefix`. csv.complete_saved and concurrency.isolation's no-lost-update part.
+void judge_rows(Tally& tally, const std::vector<ExpectedRow>& rows,
+                const std::optional<std::vector<std::vector<std::string>>>& after,
+                const std::string& error, const std::string& prefix);
 // True when some call of the run saved this patient successfully.
 bool saved_in_run(const ScenarioRun& run, const std::string& patient_id);
 // For a call that must not have saved anything: evidence when the patient's row differs from
@@ -161,6 +172,10 @@ std::optional<reports::Evidence> unchanged_row_problem(const ScenarioRun& run,
 
 // The same client's first call sent after `step` ended (its response or failure), or nullptr.
 const StepRecord* next_call(const ScenarioRun& run, const StepRecord& step);
+// Evidence that `next` went unanswered after `what` ("error", "stall") of `step`: the server
+// stopped serving the connection.
+reports::Evidence stopped_serving(const StepRecord& next, const StepRecord& step,
+                                  const std::string& what);
 // The call got the outcome its step expected (any error kind for error expectations).
 bool served(const StepRecord& step);
 

@@ -13,10 +13,6 @@ using reports::Evidence;
 
 namespace {
 
-std::string end_or(const std::vector<std::string>& texts, std::size_t i) {
-    return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
-}
-
 // Where a token that is not the call's own came from: another mock request with this text,
 // preferably at the same index, preferably the one emitted closest to its arrival.
 std::string foreign_source(const ScenarioRun& run,
@@ -69,11 +65,51 @@ std::string foreign_source(const ScenarioRun& run,
     return out;
 }
 
+using Owners = std::map<std::size_t, const StepRecord*>;  // mock request index -> its call
+
+// One generate call with kept tokens and a matched mock request: only its own tokens, in
+// order (all of them when it succeeded as expected, else a prefix), and without tokens
+// (upstream stream: false) its own text as the summary.
+std::vector<Evidence> isolation_problems(const ScenarioRun& run, const Owners& owners,
+                                         const StepRecord& step, const MockRequest& mock,
+                                         bool expected_ok) {
+    const CallRecord& c = step.call;
+    const std::vector<std::string> want = mock.token_texts();
+    std::vector<std::string> got;
+    for (const auto& t : c.tokens) got.push_back(t.text);
+    const bool whole = expected_ok && c.ok();
+    const bool fine =
+        whole ? got == want
+              : got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin());
+    std::vector<Evidence> problems;
+    if (!fine) {
+        const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
+        const auto i = static_cast<std::size_t>(m.first - want.begin());
+        Evidence e;
+        e.call = describe(step);
+        e.token_index = i;
+        e.expected = token_or_end(want, i);
+        e.got = token_or_end(got, i);
+        e.detail = i < got.size() ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
+                                  : "the stream ended before the call's own tokens did";
+        problems.push_back(std::move(e));
+    }
+    if (whole && !step.stream_upstream) {
+        const auto summary = final_summary(step);
+        const std::string own = trim_ascii(mock.text);
+        if (summary && *summary != own) {
+            problems.push_back(text_difference(describe(step), own, *summary,
+                                               "the call's own mock text and its summary"));
+        }
+    }
+    return problems;
+}
+
 }  // namespace
 
 CheckResult concurrency_isolation(const ScenarioRun& run) {
     Tally tally("items");
-    std::map<std::size_t, const StepRecord*> owners;  // mock request index -> its call
+    Owners owners;
     for (const auto& step : run.steps) {
         if (step.kind == StepKind::generate && step.mock_request)
             owners[*step.mock_request] = &step;
@@ -91,46 +127,11 @@ CheckResult concurrency_isolation(const ScenarioRun& run) {
         // A call expected to fail may never have reached the upstream; one that did must
         // still see only its own tokens.
         if (mock == nullptr || !step.is_call) continue;
-        const CallRecord& c = step.call;
-        if (!tokens_kept(c)) {
-            Evidence e;
-            e.call = describe(step);
-            e.detail = "the runner did not keep the token texts: the stream cannot be checked";
-            tally.undecided(std::move(e));
+        if (!tokens_kept(step.call)) {
+            tally.undecided(tokens_not_kept(step));
             continue;
         }
-        const std::vector<std::string> want = mock->token_texts();
-        std::vector<std::string> got;
-        for (const auto& t : c.tokens) got.push_back(t.text);
-        // A successful call gets all its tokens; a failed or cancelled one a prefix of them.
-        const bool whole = expected_ok && c.ok();
-        const bool fine =
-            whole ? got == want
-                  : got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin());
-        std::vector<Evidence> problems;
-        if (!fine) {
-            const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
-            const auto i = static_cast<std::size_t>(m.first - want.begin());
-            Evidence e;
-            e.call = describe(step);
-            e.token_index = i;
-            e.expected = end_or(want, i);
-            e.got = end_or(got, i);
-            e.detail = i < got.size()
-                           ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
-                           : "the stream ended before the call's own tokens did";
-            problems.push_back(std::move(e));
-        }
-        // Without tokens (upstream stream: false), the summary itself must be the call's own.
-        if (whole && !step.stream_upstream) {
-            const auto summary = final_summary(step);
-            const std::string own = trim_ascii(mock->text);
-            if (summary && *summary != own) {
-                problems.push_back(text_difference(describe(step), own, *summary,
-                                                   "the call's own mock text and its summary"));
-            }
-        }
-        tally.record(std::move(problems));
+        tally.record(isolation_problems(run, owners, step, *mock, expected_ok));
     }
     // Every save landed: no lost update.
     const auto rows = expected_rows(run);
@@ -142,19 +143,7 @@ CheckResult concurrency_isolation(const ScenarioRun& run) {
     } else {
         std::string error;
         const auto after = parse_csv(run.summaries_csv_after, &error);
-        for (const auto& row : rows) {
-            if (!after) {
-                Evidence e;
-                e.call = describe(*row.last.step);
-                e.detail = "the CSV after the run does not parse: " + error;
-                tally.fail(std::move(e));
-            } else if (auto e = row_problem(*after, row)) {
-                e->detail = "the save did not land: " + e->detail;
-                tally.fail(std::move(*e));
-            } else {
-                tally.pass();
-            }
-        }
+        judge_rows(tally, rows, after, error, "the save did not land: ");
     }
     return tally.finish("no generate call reached the mock and nothing was saved");
 }

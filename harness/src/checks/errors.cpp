@@ -113,15 +113,8 @@ CheckResult errors_clear(const ScenarioRun& run) {
         if (!e.detail.empty()) problems.push_back(std::move(e));
         // The server keeps serving the connection, unless closing it was the point.
         if (step.expect != Expect::close) {
-            if (const auto* next = next_call(run, step); next != nullptr && !served(*next)) {
-                Evidence n;
-                n.call = describe(*next);
-                n.expected = "an answer on the same connection";
-                n.got = one_line(next->call.failure());
-                n.detail = "the server stopped serving this connection after the error of " +
-                           describe(step);
-                problems.push_back(std::move(n));
-            }
+            if (const auto* next = next_call(run, step); next != nullptr && !served(*next))
+                problems.push_back(stopped_serving(*next, step, "error"));
         }
         // Nothing partial saved.
         if (step.kind == StepKind::generate && step.save) {

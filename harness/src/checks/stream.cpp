@@ -18,10 +18,6 @@ namespace {
 constexpr const char* kNoStreamingCall =
     "no streaming generate call (stream_upstream) that the scenario expected to succeed";
 
-std::string end_or(const std::vector<std::string>& texts, std::size_t i) {
-    return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
-}
-
 std::vector<std::string> client_texts(const CallRecord& call) {
     std::vector<std::string> out;
     out.reserve(call.tokens.size());
@@ -83,8 +79,8 @@ std::vector<Evidence> delivery_problems(const StepRecord& step, const MockReques
     Evidence e;
     e.call = describe(step);
     e.token_index = i;
-    e.expected = end_or(want, i);
-    e.got = end_or(got, i);
+    e.expected = token_or_end(want, i);
+    e.got = token_or_end(got, i);
     e.detail = "the mock emitted " + std::to_string(want.size()) + " tokens, the client received " +
                std::to_string(got.size()) + ": " + std::to_string(missing) + " missing, " +
                std::to_string(extra) + " extra; first difference at token " + std::to_string(i);
@@ -103,8 +99,8 @@ std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& 
         Evidence e;
         e.call = describe(step);
         e.token_index = i;
-        e.expected = end_or(want, i);
-        e.got = end_or(got, i);
+        e.expected = token_or_end(want, i);
+        e.got = token_or_end(got, i);
         e.detail = "token texts out of the mock's emission order";
         if (i < got.size()) {
             const auto j = std::find(want.begin(), want.end(), got[i]);
@@ -228,15 +224,27 @@ std::vector<Evidence> realtime_problems(const ScenarioRun& run, const StepRecord
     return out;
 }
 
-CheckResult stream_upstream_streaming(const ScenarioRun& run) {
-    Tally tally("calls");
+namespace {
+
+// The stream checks' walk: every streaming call they cover; one that cannot be judged (failed,
+// no mock request) fails the check, the others go to `judge` with their mock request.
+template <class Judge>
+void each_stream(const ScenarioRun& run, Tally& tally, Judge judge) {
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
         if (auto e = unusable(run, step, true)) {
             tally.fail(std::move(*e));
             continue;
         }
-        const MockRequest& mock = *matched_mock(run, step);
+        judge(step, *matched_mock(run, step));
+    }
+}
+
+}  // namespace
+
+CheckResult stream_upstream_streaming(const ScenarioRun& run) {
+    Tally tally("calls");
+    each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
         const CallRecord& c = step.call;
         std::vector<Evidence> problems;
         Evidence e;
@@ -262,68 +270,42 @@ CheckResult stream_upstream_streaming(const ScenarioRun& run) {
             problems.push_back(e);
         }
         tally.record(std::move(problems));
-    }
+    });
     return tally.finish(kNoStreamingCall);
 }
 
 CheckResult stream_tokens_delivered(const ScenarioRun& run) {
     Tally tally("calls");
-    for (const auto& step : run.steps) {
-        if (!expected_ok_stream(step)) continue;
-        if (auto e = unusable(run, step, true)) {
-            tally.fail(std::move(*e));
-            continue;
-        }
-        auto problems = delivery_problems(step, *matched_mock(run, step));
-        tally.record(std::move(problems));
-    }
+    each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
+        tally.record(delivery_problems(step, mock));
+    });
     return tally.finish(kNoStreamingCall);
 }
 
 CheckResult stream_realtime(const ScenarioRun& run) {
     Tally tally("calls");
-    for (const auto& step : run.steps) {
-        if (!expected_ok_stream(step)) continue;
-        if (auto e = unusable(run, step, true)) {
-            tally.fail(std::move(*e));
-            continue;
-        }
-        const MockRequest& mock = *matched_mock(run, step);
-        if (mock.tokens.empty()) continue;  // nothing was emitted, nothing to time
-        if (!tokens_kept(step.call)) {
-            tally.undecided(not_kept(step));
-            continue;
-        }
+    each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
+        if (mock.tokens.empty()) return;  // nothing was emitted, nothing to time
+        if (!tokens_kept(step.call)) return tally.undecided(not_kept(step));
         if (step.call.tokens.empty()) {
             Evidence e;
             e.call = describe(step);
             e.expected = std::to_string(mock.tokens.size()) + " tokens in real time";
             e.got = "0 tokens";
             e.detail = "no token message reached the client";
-            tally.fail(std::move(e));
-            continue;
+            return tally.fail(std::move(e));
         }
-        auto problems = realtime_problems(run, step, mock);
-        tally.record(std::move(problems));
-    }
+        tally.record(realtime_problems(run, step, mock));
+    });
     return tally.finish(std::string(kNoStreamingCall) + " with tokens emitted by the mock");
 }
 
 CheckResult stream_order(const ScenarioRun& run) {
     Tally tally("calls");
-    for (const auto& step : run.steps) {
-        if (!expected_ok_stream(step)) continue;
-        if (auto e = unusable(run, step, true)) {
-            tally.fail(std::move(*e));
-            continue;
-        }
-        if (!tokens_kept(step.call)) {
-            tally.undecided(not_kept(step));
-            continue;
-        }
-        auto problems = order_problems(step, *matched_mock(run, step));
-        tally.record(std::move(problems));
-    }
+    each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
+        if (!tokens_kept(step.call)) return tally.undecided(not_kept(step));
+        tally.record(order_problems(step, mock));
+    });
     return tally.finish(kNoStreamingCall);
 }
 

@@ -139,6 +139,17 @@ bool tokens_kept(const CallRecord& call) {
     return call.tokens.size() == call.token_count;
 }
 
+Evidence tokens_not_kept(const StepRecord& step) {
+    Evidence e;
+    e.call = describe(step);
+    e.detail = "the runner did not keep the token texts: the stream cannot be checked";
+    return e;
+}
+
+std::string token_or_end(const std::vector<std::string>& texts, std::size_t i) {
+    return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
+}
+
 std::optional<std::string> final_summary(const StepRecord& step) {
     if (!step.is_call || !step.call.ok()) return std::nullopt;
     return summary_from_result(step.call.result_text());
@@ -312,6 +323,24 @@ std::vector<Save> successful_saves(const ScenarioRun& run) {
     return out;
 }
 
+void judge_rows(Tally& tally, const std::vector<ExpectedRow>& rows,
+                const std::optional<std::vector<std::vector<std::string>>>& after,
+                const std::string& error, const std::string& prefix) {
+    for (const auto& row : rows) {
+        if (!after) {
+            Evidence e;
+            e.call = describe(*row.last.step);
+            e.detail = "the CSV after the run does not parse: " + error;
+            tally.fail(std::move(e));
+        } else if (auto e = row_problem(*after, row)) {
+            e->detail = prefix + e->detail;
+            tally.fail(std::move(*e));
+        } else {
+            tally.pass();
+        }
+    }
+}
+
 bool saved_in_run(const ScenarioRun& run, const std::string& patient_id) {
     const auto saves = successful_saves(run);
     return std::any_of(saves.begin(), saves.end(),
@@ -433,6 +462,16 @@ const StepRecord* next_call(const ScenarioRun& run, const StepRecord& step) {
         if (best == nullptr || start < started_steady_us(best->call)) best = &s;
     }
     return best;
+}
+
+Evidence stopped_serving(const StepRecord& next, const StepRecord& step, const std::string& what) {
+    Evidence n;
+    n.call = describe(next);
+    n.expected = "an answer on the same connection";
+    n.got = one_line(next.call.failure());
+    n.detail =
+        "the server stopped serving this connection after the " + what + " of " + describe(step);
+    return n;
 }
 
 bool served(const StepRecord& step) {

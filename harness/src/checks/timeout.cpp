@@ -151,15 +151,7 @@ CheckResult timeout_upstream_stall(const ScenarioRun& run) {
         }
         if (auto saved = unchanged_row_problem(run, step)) problems.push_back(std::move(*saved));
         if (const auto* next = next_call(run, step)) {
-            if (!served(*next)) {
-                Evidence n;
-                n.call = describe(*next);
-                n.expected = "an answer on the same connection";
-                n.got = one_line(next->call.failure());
-                n.detail = "the server stopped serving this connection after the stall of " +
-                           describe(step);
-                problems.push_back(std::move(n));
-            }
+            if (!served(*next)) problems.push_back(stopped_serving(*next, step, "stall"));
         } else {
             tally.warn(describe(step) +
                        ": no later call on the connection, so that it still "
