@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 namespace reports {
 
@@ -133,14 +134,21 @@ class Reader {
         return sub(key) + "[" + std::to_string(i) + "]";
     }
 
-    std::vector<std::string> strings(std::string_view key) const {
-        std::vector<std::string> out;
+    // Each element of the array `key`, read by from(element, its path).
+    template <class From>
+    auto list(std::string_view key, From from) const {
         const json& a = array(key);
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (!a[i].is_string()) fail(item(key, i), "expected a string");
-            out.push_back(a[i].get<std::string>());
-        }
+        std::vector<std::invoke_result_t<From, const json&, const std::string&>> out;
+        out.reserve(a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) out.push_back(from(a[i], item(key, i)));
         return out;
+    }
+
+    std::vector<std::string> strings(std::string_view key) const {
+        return list(key, [](const json& v, const std::string& path) {
+            if (!v.is_string()) fail(path, "expected a string");
+            return v.get<std::string>();
+        });
     }
 
   private:
@@ -174,10 +182,7 @@ CheckResult check_from(const json& j, const std::string& path) {
     c.status = *st;
     c.now_passing_in_baseline = r.boolean("now_passing_in_baseline");
     c.message = r.str("message");
-    const json& ev = r.array("evidence");
-    for (std::size_t i = 0; i < ev.size(); ++i) {
-        c.evidence.push_back(evidence_from(ev[i], r.item("evidence", i)));
-    }
+    c.evidence = r.list("evidence", evidence_from);
     c.warnings = r.strings("warnings");
     c.seconds = r.num("seconds");
     c.passed_items = r.count("passed_items");
@@ -186,6 +191,7 @@ CheckResult check_from(const json& j, const std::string& path) {
     return c;
 }
 
+// Field by field on purpose: each name is the file format, written once here for reading.
 Distribution distribution_from(const json& j, const std::string& path) {
     const Reader r(j, path);
     Distribution d;
@@ -207,20 +213,13 @@ ScenarioResult scenario_from(const json& j, const std::string& path) {
     s.file = r.str("file");
     s.description = r.str("description");
     s.seconds = r.num("seconds");
-    const json& checks = r.array("checks");
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-        s.checks.push_back(check_from(checks[i], r.item("checks", i)));
-    }
-    const json& metrics = r.array("metrics");
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-        s.metrics.push_back(distribution_from(metrics[i], r.item("metrics", i)));
-    }
+    s.checks = r.list("checks", check_from);
+    s.metrics = r.list("metrics", distribution_from);
     s.harness_error = r.str("harness_error");
-    const json& attachments = r.array("attachments");
-    for (std::size_t i = 0; i < attachments.size(); ++i) {
-        const Reader a(attachments[i], r.item("attachments", i));
-        s.attachments.emplace_back(a.str("name"), a.str("text"));
-    }
+    s.attachments = r.list("attachments", [](const json& v, const std::string& at) {
+        const Reader a(v, at);
+        return std::pair{a.str("name"), a.str("text")};
+    });
     s.extra = r.field("extra");
     return s;
 }
@@ -253,10 +252,7 @@ RunReport from_json(const json& j) {
     report.started_at = r.str("started_at");
     report.seconds = r.num("seconds");
     report.options = r.field("options");
-    const json& scenarios = r.array("scenarios");
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        report.scenarios.push_back(scenario_from(scenarios[i], r.item("scenarios", i)));
-    }
+    report.scenarios = r.list("scenarios", scenario_from);
     return report;
 }
 

@@ -147,6 +147,8 @@ Case make_case(const CheckResult& c) {
     k.name = c.id;
     k.time = c.seconds;
     const std::string message = text::headline(c.message, kMaxMessage);
+    // One case per status, on purpose: failed and error differ only in their names, and each
+    // case reads as the README's table of what JUnit gets.
     switch (c.status) {
         case Status::passed:
             if (c.now_passing_in_baseline) {

@@ -1,5 +1,6 @@
 #include "reports/markdown.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 #include "aggregate.hpp"
@@ -16,20 +17,11 @@ constexpr std::size_t kMaxEvidence = 10;  // per scenario and check; the rest is
 constexpr std::size_t kMaxValue = 80;     // code points of expected / got shown
 constexpr std::size_t kMaxProse = 300;    // code points of a message, detail or warning
 
+// For readers: to_string(s), with the two statuses that need it explained.
 std::string status_words(Status s) {
-    switch (s) {
-        case Status::passed:
-            return "passed";
-        case Status::failed:
-            return "failed";
-        case Status::skipped:
-            return "skipped";
-        case Status::error:
-            return "error (not decided)";
-        case Status::expected_failure:
-            return "expected failure (baseline)";
-    }
-    return "error";
+    if (s == Status::error) return "error (not decided)";
+    if (s == Status::expected_failure) return "expected failure (baseline)";
+    return std::string(to_string(s));
 }
 
 // The marker after a check line; nothing for a pass.
@@ -172,10 +164,15 @@ void render_summary(std::string& out, const RunReport& report) {
     }
 }
 
+// Whether a section has anything to show.
+template <class Pred>
+bool any_scenario(const RunReport& report, Pred pred) {
+    return std::any_of(report.scenarios.begin(), report.scenarios.end(), pred);
+}
+
 void render_harness_errors(std::string& out, const RunReport& report) {
-    bool any = false;
-    for (const auto& s : report.scenarios) any = any || !s.harness_error.empty();
-    if (!any) return;
+    if (!any_scenario(report, [](const ScenarioResult& s) { return !s.harness_error.empty(); }))
+        return;
     out += "\n## Harness errors\n\n";
     for (const auto& s : report.scenarios) {
         if (s.harness_error.empty()) continue;
@@ -184,9 +181,7 @@ void render_harness_errors(std::string& out, const RunReport& report) {
 }
 
 void render_metrics(std::string& out, const RunReport& report) {
-    bool any = false;
-    for (const auto& s : report.scenarios) any = any || !s.metrics.empty();
-    if (!any) return;
+    if (!any_scenario(report, [](const ScenarioResult& s) { return !s.metrics.empty(); })) return;
     out += "\n## Metrics\n";
     for (const auto& s : report.scenarios) {
         if (s.metrics.empty()) continue;
@@ -242,9 +237,8 @@ void render_baseline(std::string& out, const RunReport& report) {
 }
 
 void render_attachments(std::string& out, const RunReport& report) {
-    bool any = false;
-    for (const auto& s : report.scenarios) any = any || !s.attachments.empty();
-    if (!any) return;
+    if (!any_scenario(report, [](const ScenarioResult& s) { return !s.attachments.empty(); }))
+        return;
     out += "\n## Attachments\n";
     for (const auto& s : report.scenarios) {
         for (const auto& [name, body] : s.attachments) {

@@ -270,25 +270,34 @@ std::string md_code_block(std::string_view s, std::string_view info) {
     return fence + std::string(info) + "\n" + v + fence + "\n";
 }
 
+namespace {
+
+// The escapes HTML text and XML share; false when `c` needs none.
+bool append_markup_escape(std::string& out, char c) {
+    switch (c) {
+        case '&':
+            out += "&amp;";
+            return true;
+        case '<':
+            out += "&lt;";
+            return true;
+        case '>':
+            out += "&gt;";
+            return true;
+        case '"':
+            out += "&quot;";
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 std::string html_text(std::string_view s) {
     std::string out;
     for (char c : one_line(s)) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
+        if (!append_markup_escape(out, c)) out += c;
     }
     return out;
 }
@@ -313,19 +322,8 @@ std::string xml_escape(std::string_view s, bool attribute) {
     std::string out;
     out.reserve(s.size() + 16);
     for (char c : xml_sanitize(s)) {
+        if (append_markup_escape(out, c)) continue;
         switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
             case '\'':
                 out += "&apos;";
                 break;
