@@ -23,6 +23,7 @@
 #include <benchmark/benchmark.h>
 
 #include "cpu_meter.hpp"
+#include "harness/proc_stats.hpp"
 #include "load_client.hpp"
 #include "mock_process.hpp"
 
@@ -106,7 +107,7 @@ void BM_ConcurrentStreams(benchmark::State& state) {
     constexpr std::size_t kTokens = 100;  // 5 s of streaming
     constexpr double kTtftMs = 200;       // the mock's default time to first token
     const auto n = static_cast<std::size_t>(state.range(0));
-    const std::size_t fd_limit = bench::raise_fd_limit();  // the mock inherits it
+    const std::size_t fd_limit = harness::raise_fd_limit();  // the mock inherits it
     if (fd_limit < n + 64) {
         state.SkipWithError(("RLIMIT_NOFILE is " + std::to_string(fd_limit) + ", below " +
                              std::to_string(n + 64) + " (see ulimit -Hn)")

@@ -1,62 +1,26 @@
 #include "mock_fixture.hpp"
 
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <iostream>
-#include <stdexcept>
-
 namespace mock_test {
 
-namespace {
-
-// A fresh, unique file for the child's stderr (several suites may run side by side).
-std::filesystem::path make_stderr_file() {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "mock-ollama-it-XXXXXX.log").string();
-    const int fd = ::mkstemps(templ.data(), 4);
-    if (fd < 0) throw std::runtime_error("mkstemps failed for " + templ);
-    ::close(fd);
-    return templ;
-}
-
-common::ChildProcess::Options options_for(std::vector<std::string> args,
-                                          const std::filesystem::path& stderr_file) {
-    std::vector<std::string> argv = {MOCK_OLLAMA_BIN, "--host", "127.0.0.1", "--port", "0",
-                                     "--log-level",   "debug"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return {.argv = std::move(argv), .unset_env = {"OLLAMA_HOST"}, .stderr_file = stderr_file};
-}
-
-}  // namespace
-
 MockProcess::MockProcess(std::vector<std::string> args)
-    : stderr_path_(make_stderr_file()), child_(options_for(std::move(args), stderr_path_)) {
-    const auto line = child_.wait_for_line("listening on", std::chrono::seconds(10));
-    port_ = common::port_from_ready_line(line);
-    if (port_ == 0) throw std::runtime_error("no port in ready line: " + line);
-    base_url_ = "http://127.0.0.1:" + std::to_string(port_);
-}
+    : child_("mock-ollama", MOCK_OLLAMA_BIN,
+             [&] {
+                 std::vector<std::string> argv = {"--host", "127.0.0.1",   "--port",
+                                                  "0",      "--log-level", "debug"};
+                 argv.insert(argv.end(), args.begin(), args.end());
+                 return argv;
+             }()),
+      admin_(base_url(), test_support::kHttpTimeout) {}
 
 MockProcess::~MockProcess() {
     // Every test proves a clean exit, whatever it left open: under the sanitizers a leak or
-    // any other report makes the status non-zero, and would otherwise go unseen.
-    EXPECT_EQ(child_.stop(std::chrono::seconds(5)), 0) << "mock-ollama did not exit cleanly";
-    if (::testing::Test::HasFailure()) {
-        std::cerr << "---- mock-ollama stderr (" << stderr_path_.string() << ") ----\n"
-                  << child_.stderr_tail(3000) << "\n----\n";
-    }
-    std::error_code ignored;
-    std::filesystem::remove(stderr_path_, ignored);
+    // any other report makes the status non-zero, and would otherwise go unseen. (The log's
+    // tail is printed on failure by LoggedService.)
+    EXPECT_EQ(stop(), 0) << "mock-ollama did not exit cleanly";
 }
 
 nlohmann::json MockProcess::get_json(std::string_view path) const {
-    HttpClient c(base_url_);
-    const Response r = c.get(path);
-    EXPECT_TRUE(r.ok() && r.status == 200) << "GET " << path << ": " << r.describe();
-    auto j = r.json();
-    EXPECT_FALSE(j.is_discarded()) << "GET " << path << " is not JSON: " << r.body;
-    return j.is_discarded() ? nlohmann::json::object() : j;
+    return nlohmann::json::parse(admin_.get(std::string(path)));
 }
 
 nlohmann::json MockProcess::stats() const {

@@ -1,8 +1,7 @@
 #pragma once
-// A real mock-ollama process for one test: started on port 0 with its stderr in a temporary
-// file, ready once it printed its ready line (bounded wait), stopped with SIGTERM at the end,
-// where it must exit with status 0 (a sanitizer report, a leak included, fails the test).
-// When the test failed, the tail of the mock's stderr is printed to help find the cause.
+// A real mock-ollama process for one test (test_support::LoggedService: port 0, bounded wait
+// for its ready line, stderr tail printed when the test failed), stopped with SIGTERM at the
+// end, where it must exit with status 0 (a sanitizer report, a leak included, fails the test).
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -12,8 +11,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "common/child_process.hpp"
+#include "harness/mock_admin.hpp"
 #include "http_client.hpp"
+#include "support/http.hpp"
+#include "support/processes.hpp"
 
 namespace mock_test {
 
@@ -29,17 +30,18 @@ class MockProcess {
     MockProcess(const MockProcess&) = delete;
     MockProcess& operator=(const MockProcess&) = delete;
 
-    unsigned short port() const { return port_; }
-    const std::string& base_url() const { return base_url_; }
-    std::string stderr_tail() const { return child_.stderr_tail(); }
-    bool running() { return child_.running(); }
+    unsigned short port() const { return child_.service().port(); }
+    const std::string& base_url() const { return child_.service().url(); }
+    std::string stderr_tail() const { return child_.service().stderr_tail(); }
+    bool running() { return child_.service().child().running(); }
     // SIGTERM; returns the exit status (0 for a clean shutdown).
-    int stop() { return child_.stop(std::chrono::seconds(5)); }
+    int stop() { return child_.service().stop(std::chrono::seconds(5)); }
 
     // A client with its own connection cache.
-    HttpClient client() const { return HttpClient(base_url_); }
+    HttpClient client() const { return HttpClient(base_url()); }
 
-    // Admin views, read over a fresh connection; a failed read fails the test.
+    // Admin views (harness::MockAdmin, a fresh connection each); a failed read throws, which
+    // fails the test.
     nlohmann::json stats() const;
     nlohmann::json requests(std::string_view query = "") const;
     // The most recent entry of /_mock/requests.
@@ -48,10 +50,8 @@ class MockProcess {
   private:
     nlohmann::json get_json(std::string_view path) const;
 
-    std::filesystem::path stderr_path_;
-    common::ChildProcess child_;
-    unsigned short port_ = 0;
-    std::string base_url_;
+    test_support::LoggedService child_;
+    harness::MockAdmin admin_;
 };
 
 // Token texts of a /_mock/requests entry, in order.

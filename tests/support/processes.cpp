@@ -8,12 +8,12 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "harness/proc_stats.hpp"
 #include "support/http.hpp"
 
 namespace test_support {
@@ -38,12 +38,31 @@ common::ChildProcess start(const std::vector<std::string>& argv, const fs::path&
                                  .stderr_file = stderr_file});
 }
 
-nlohmann::json admin_json(const HttpResponse& r, const std::string& what) {
-    auto j = r.json();
-    if (!r.ok() || r.status != 200 || j.is_discarded()) {
-        throw std::runtime_error(what + ": " + r.describe());
+// After a failed test the log is kept and its tail printed; otherwise it is removed.
+void keep_or_remove_log(const std::string& label, const fs::path& path, const std::string& tail) {
+    if (::testing::Test::HasFailure()) {
+        std::cerr << "---- " << label << " stderr (tail of " << path.string() << ") ----\n"
+                  << tail << "\n---- end of " << label << " stderr ----\n";
+        return;  // kept for inspection
     }
-    return j;
+    std::error_code ignored;
+    fs::remove(path, ignored);
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+harness::ServiceOptions service_options(const std::string& binary, std::vector<std::string> args,
+                                        const fs::path& stderr_file) {
+    harness::ServiceOptions o;
+    o.binary = binary;
+    o.args = std::move(args);
+    o.stderr_file = stderr_file;
+    o.ready_timeout = std::chrono::seconds(10);
+    o.unset_env = {"OLLAMA_HOST"};
+    return o;
 }
 
 }  // namespace
@@ -70,46 +89,48 @@ LoggedChild::LoggedChild(std::string label, std::vector<std::string> argv)
 
 LoggedChild::~LoggedChild() {
     child_.stop(std::chrono::seconds(5));
-    if (::testing::Test::HasFailure()) {
-        std::cerr << "---- " << label_ << " stderr (tail of " << stderr_path_.string() << ") ----\n"
-                  << child_.stderr_tail(6000) << "\n---- end of " << label_ << " stderr ----\n";
-        return;  // kept for inspection
-    }
-    std::error_code ignored;
-    fs::remove(stderr_path_, ignored);
+    keep_or_remove_log(label_, stderr_path_, child_.stderr_tail(6000));
 }
 
 std::string LoggedChild::stderr_text() const {
-    std::ifstream in(stderr_path_, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return read_file(stderr_path_);
+}
+
+LoggedService::LoggedService(std::string label, const std::string& binary,
+                             std::vector<std::string> args)
+    : label_(std::move(label)),
+      stderr_path_(make_temp_file(label_)),
+      service_(service_options(binary, std::move(args), stderr_path_)) {}
+
+LoggedService::~LoggedService() {
+    service_.stop(std::chrono::seconds(5));
+    keep_or_remove_log(label_, stderr_path_, service_.stderr_tail(6000));
+}
+
+std::string LoggedService::stderr_text() const {
+    return read_file(stderr_path_);
 }
 
 MockProcess::MockProcess(const std::string& binary, std::vector<std::string> args)
-    : child_("mock-ollama", [&] {
-          std::vector<std::string> argv = {binary, "--host", "127.0.0.1", "--port", "0"};
-          argv.insert(argv.end(), args.begin(), args.end());
-          return argv;
-      }()) {
-    const auto line =
-        child_.process().wait_for_line("mock-ollama listening on", std::chrono::seconds(10));
-    port_ = common::port_from_ready_line(line);
-    if (port_ == 0) throw std::runtime_error("no port in mock-ollama's ready line: " + line);
-    base_url_ = "http://127.0.0.1:" + std::to_string(port_);
-}
+    : child_("mock-ollama", binary,
+             [&] {
+                 std::vector<std::string> argv = {"--host", "127.0.0.1", "--port", "0"};
+                 argv.insert(argv.end(), args.begin(), args.end());
+                 return argv;
+             }()),
+      admin_(child_.service().url(), kHttpTimeout) {}
 
 nlohmann::json MockProcess::requests(bool with_tokens) const {
     const std::string path = with_tokens ? "/_mock/requests" : "/_mock/requests?tokens=0";
-    const auto j = admin_json(http_get(base_url_ + path), "GET " + path);
-    return j.value("requests", nlohmann::json::array());
+    return nlohmann::json::parse(admin_.get(path)).value("requests", nlohmann::json::array());
 }
 
 nlohmann::json MockProcess::stats() const {
-    return admin_json(http_get(base_url_ + "/_mock/stats"), "GET /_mock/stats");
+    return admin_.stats();
 }
 
 void MockProcess::configure(const nlohmann::json& doc) const {
-    admin_json(http_post_json(base_url_ + "/_mock/config", doc),
-               "POST /_mock/config " + doc.dump());
+    admin_.set_config(doc);
 }
 
 std::optional<nlohmann::json> MockProcess::request_for(const std::string& prompt,
@@ -121,8 +142,8 @@ std::optional<nlohmann::json> MockProcess::request_for(const std::string& prompt
         if (!with_tokens) return *it;
         const auto id = it->value("id", std::uint64_t{0});
         const std::string path = "/_mock/requests?limit=1&since=" + std::to_string(id - 1);
-        const auto one = admin_json(http_get(base_url_ + path), "GET " + path)
-                             .value("requests", nlohmann::json::array());
+        const auto one =
+            nlohmann::json::parse(admin_.get(path)).value("requests", nlohmann::json::array());
         if (one.size() != 1 || one[0].value("id", std::uint64_t{0}) != id) {
             throw std::runtime_error("GET " + path + ": no request " + std::to_string(id));
         }
@@ -147,31 +168,19 @@ std::optional<nlohmann::json> MockProcess::wait_settled(const std::string& promp
 
 ServerProcess::ServerProcess(const std::string& binary, const fs::path& data_dir,
                              std::vector<std::string> args)
-    : child_("mcp-server", [&] {
-          std::vector<std::string> argv = {binary, "--host",     "127.0.0.1",      "--port",
-                                           "0",    "--data-dir", data_dir.string()};
+    : child_("mcp-server", binary, [&] {
+          std::vector<std::string> argv = {"--host", "127.0.0.1",  "--port",
+                                           "0",      "--data-dir", data_dir.string()};
           if (std::find(args.begin(), args.end(), "--log-level") == args.end()) {
               argv.insert(argv.end(), {"--log-level", "debug"});
           }
           argv.insert(argv.end(), args.begin(), args.end());
           return argv;
-      }()) {
-    const auto line =
-        child_.process().wait_for_line("mcp-server listening on", std::chrono::seconds(10));
-    port_ = common::port_from_ready_line(line);  // "ws://127.0.0.1:PORT/mcp"
-    if (port_ == 0) throw std::runtime_error("no port in mcp-server's ready line: " + line);
-}
+      }()) {}
 
 std::optional<long> ServerProcess::rss_kib() const {
-    std::ifstream in("/proc/" + std::to_string(child_.process().pid()) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("VmRSS:", 0) != 0) continue;
-        std::istringstream fields(line.substr(6));
-        long kib = 0;
-        if (fields >> kib) return kib;
-    }
-    return std::nullopt;
+    const auto kib = harness::process_status_kib(pid(), "VmRSS");
+    return kib ? std::optional<long>(static_cast<long>(*kib)) : std::nullopt;
 }
 
 unsigned short closed_port() {

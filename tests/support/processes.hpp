@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/child_process.hpp"
+#include "harness/mock_admin.hpp"
+#include "harness/service_process.hpp"
 
 namespace test_support {
 
@@ -50,16 +52,38 @@ class LoggedChild {
     common::ChildProcess child_;
 };
 
+// A program under test on port 0 (harness::ServiceProcess: ready line within 10 s, stderr
+// in a temp file, OLLAMA_HOST removed from its environment); the stderr tail is printed on
+// test failure, as for LoggedChild.
+class LoggedService {
+  public:
+    LoggedService(std::string label, const std::string& binary, std::vector<std::string> args);
+    ~LoggedService();
+    LoggedService(const LoggedService&) = delete;
+    LoggedService& operator=(const LoggedService&) = delete;
+
+    harness::ServiceProcess& service() { return service_; }
+    const harness::ServiceProcess& service() const { return service_; }
+    std::string stderr_text() const;  // the whole log so far
+
+  private:
+    std::string label_;
+    std::filesystem::path stderr_path_;
+    harness::ServiceProcess service_;
+};
+
 class MockProcess {
   public:
     // `mock-ollama --host 127.0.0.1 --port 0 <args>`; throws when it does not come up in 10 s.
     MockProcess(const std::string& binary, std::vector<std::string> args);
 
-    unsigned short port() const { return port_; }
-    const std::string& base_url() const { return base_url_; }
-    pid_t pid() const { return child_.process().pid(); }
-    std::string stderr_tail(std::size_t bytes = 4000) const { return child_.stderr_tail(bytes); }
-    int stop() { return child_.process().stop(std::chrono::seconds(5)); }
+    unsigned short port() const { return child_.service().port(); }
+    const std::string& base_url() const { return child_.service().url(); }
+    pid_t pid() const { return child_.service().pid(); }
+    std::string stderr_tail(std::size_t bytes = 4000) const {
+        return child_.service().stderr_tail(bytes);
+    }
+    int stop() { return child_.service().stop(std::chrono::seconds(5)); }
 
     // Admin. Each throws std::runtime_error (with the response) when the mock does not answer
     // 200 with JSON within the HTTP timeout.
@@ -80,9 +104,8 @@ class MockProcess {
                                                bool with_tokens = true) const;
 
   private:
-    mutable LoggedChild child_;
-    unsigned short port_ = 0;
-    std::string base_url_;
+    LoggedService child_;
+    harness::MockAdmin admin_;
 };
 
 class ServerProcess {
@@ -93,28 +116,31 @@ class ServerProcess {
     ServerProcess(const std::string& binary, const std::filesystem::path& data_dir,
                   std::vector<std::string> args);
 
-    unsigned short port() const { return port_; }
-    std::string ws_url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
+    unsigned short port() const { return child_.service().port(); }
+    std::string ws_url() const { return "ws://127.0.0.1:" + std::to_string(port()) + "/mcp"; }
     std::string http_url(std::string_view path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+        return "http://127.0.0.1:" + std::to_string(port()) + std::string(path);
     }
-    pid_t pid() const { return child_.process().pid(); }
-    bool running() { return child_.process().running(); }
-    void signal(int signo) { child_.process().signal(signo); }
+    pid_t pid() const { return child_.service().pid(); }
+    bool running() { return process().running(); }
+    void signal(int signo) { process().signal(signo); }
     // Waits up to `timeout` for it to exit; its status (code, or 128 + signal) or -1.
-    int wait_exit(std::chrono::milliseconds timeout) { return child_.process().wait_exit(timeout); }
+    int wait_exit(std::chrono::milliseconds timeout) { return process().wait_exit(timeout); }
     // SIGTERM, then SIGKILL after `grace`; the exit status.
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(5)) {
-        return child_.process().stop(grace);
+        return process().stop(grace);
     }
     std::string stderr_text() const { return child_.stderr_text(); }
-    std::string stderr_tail(std::size_t bytes = 4000) const { return child_.stderr_tail(bytes); }
+    std::string stderr_tail(std::size_t bytes = 4000) const {
+        return child_.service().stderr_tail(bytes);
+    }
     // VmRSS from /proc/<pid>/status, in KiB; nullopt when unreadable.
     std::optional<long> rss_kib() const;
 
   private:
-    mutable LoggedChild child_;
-    unsigned short port_ = 0;
+    common::ChildProcess& process() { return child_.service().child(); }
+
+    LoggedService child_;
 };
 
 // A TCP port on loopback that nothing listens on (bound, then released).

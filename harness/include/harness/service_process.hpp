@@ -1,7 +1,8 @@
 #pragma once
 // A program under test started as a child on port 0: its ready line ("... listening on
 // URL") read within a bounded wait, its stderr kept in a file for error messages, stopped
-// with SIGTERM (then SIGKILL) when the object goes away.
+// with SIGTERM (then SIGKILL) when the object goes away. The one such wrapper: the runner,
+// the benchmarks and the tests' process helpers all start their children through it.
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -17,6 +18,7 @@ struct ServiceOptions {
     std::filesystem::path stderr_file = {};  // empty: a file in the temp directory
     std::filesystem::path cwd = {};
     std::chrono::milliseconds ready_timeout{15'000};
+    std::vector<std::string> unset_env = {};  // removed from the child's environment
 };
 
 class ServiceProcess {

@@ -12,6 +12,7 @@ common::ChildProcess ServiceProcess::start(const ServiceOptions& o) {
     c.argv.push_back(o.binary);
     c.argv.insert(c.argv.end(), o.args.begin(), o.args.end());
     c.cwd = o.cwd;
+    c.unset_env = o.unset_env;
     c.stderr_file = o.stderr_file;
     if (c.stderr_file.empty()) {
         static std::atomic<unsigned> counter{0};
