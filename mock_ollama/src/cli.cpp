@@ -141,9 +141,9 @@ int run_mock_ollama(int argc, char** argv) {
         std::printf("mock-ollama listening on http://%s:%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()));
         std::fflush(stdout);
-        server.logger().info("seed " + std::to_string(config.runtime.seed) + ", time scale " +
-                             std::to_string(config.time_scale) + ", " +
-                             std::to_string(config.runtime.models.size()) + " models");
+        MSH_INFO(server.logger(), "seed " + std::to_string(config.runtime.seed) + ", time scale " +
+                                      std::to_string(config.time_scale) + ", " +
+                                      std::to_string(config.runtime.models.size()) + " models");
         server.run();
     } catch (const std::exception& e) {
         std::cerr << "mock-ollama: cannot serve on " << config.host << ':' << config.port << ": "

@@ -19,6 +19,24 @@ TEST(Clock, ScaledMultipliesAndNeverGoesNegative) {
     EXPECT_EQ(common::scaled(milliseconds(5), -1.0), std::chrono::nanoseconds(0));
 }
 
+TEST(Clock, ScaledRoundsToTheNearestUnitAndKeepsAPositiveDurationPositive) {
+    using std::chrono::milliseconds;
+    using std::chrono::nanoseconds;
+    // The server's timers (ms): nearest millisecond, never below one.
+    EXPECT_EQ(common::scaled(milliseconds(30'000), 0.01), milliseconds(300));
+    EXPECT_EQ(common::scaled(milliseconds(1'234), 0.5), milliseconds(617));
+    EXPECT_EQ(common::scaled(milliseconds(149), 0.01), milliseconds(1));  // 1.49 -> 1
+    EXPECT_EQ(common::scaled(milliseconds(151), 0.01), milliseconds(2));  // 1.51 -> 2
+    EXPECT_EQ(common::scaled(milliseconds(10), 1e-6), milliseconds(1));   // not zero: not "off"
+    // The mock's schedules (ns): the same rule at nanosecond resolution.
+    EXPECT_EQ(common::scaled(nanoseconds(250'000), 0.01), nanoseconds(2'500));
+    EXPECT_EQ(common::scaled(nanoseconds(3), 0.5), nanoseconds(2));
+    EXPECT_EQ(common::scaled(nanoseconds(1), 1e-6), nanoseconds(1));
+    // Zero stays "off"; a negative duration is left alone.
+    EXPECT_EQ(common::scaled(milliseconds(0), 0.01), milliseconds(0));
+    EXPECT_EQ(common::scaled(milliseconds(-5), 0.01), milliseconds(-5));
+}
+
 TEST(Clock, WallMicrosIsCloseToSystemClock) {
     const auto a = common::wall_micros();
     const auto b = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -22,10 +22,20 @@ void append_rfc3339_nanos(std::string& out, SystemClock::time_point t);
 // RFC 3339 UTC with microseconds, for logs and admin output.
 std::string rfc3339_micros(std::int64_t micros_since_epoch);
 
-// Scales a duration by a factor (time_scale), never below zero.
-inline std::chrono::nanoseconds scaled(std::chrono::nanoseconds d, double factor) {
-    const double ns = static_cast<double>(d.count()) * factor;
-    return std::chrono::nanoseconds(ns <= 0 ? 0 : static_cast<std::int64_t>(ns));
+// THE time-scale rule (--time-scale of mcp-server and mock-ollama, and the harness that runs
+// them): a duration is multiplied by the factor and rounded to the nearest unit of the
+// resolution the caller keeps it in (nanoseconds for the mock's token schedules, milliseconds
+// for the server's timers). A positive duration never scales to zero, since zero means "off" in
+// both programs (no deadline, no ping): it stays at least one unit. Zero and negative durations
+// are returned as they are, and a factor that is not positive gives zero.
+template <class Rep, class Period>
+constexpr std::chrono::duration<Rep, Period> scaled(std::chrono::duration<Rep, Period> d,
+                                                    double factor) {
+    using D = std::chrono::duration<Rep, Period>;
+    if (d.count() <= 0) return d;
+    if (!(factor > 0)) return D::zero();
+    const double units = static_cast<double>(d.count()) * factor + 0.5;
+    return D(units < 1 ? Rep{1} : static_cast<Rep>(units));
 }
 
 }  // namespace common

@@ -34,3 +34,19 @@ class Logger {
 };
 
 }  // namespace common
+
+// Lazy logging: the message expression is evaluated only when `level` is on for `logger`, so a
+// trace or debug line that builds a string costs one comparison when that level is off.
+// Prefer these to logger.debug("..." + x) wherever the message is built. Same line format.
+#define MSH_LOG(logger, level, message)                     \
+    do {                                                    \
+        const ::common::Logger& msh_log_logger_ = (logger); \
+        if (msh_log_logger_.enabled(level)) {               \
+            msh_log_logger_.log(level, message);            \
+        }                                                   \
+    } while (false)
+#define MSH_TRACE(logger, message) MSH_LOG(logger, ::common::LogLevel::trace, message)
+#define MSH_DEBUG(logger, message) MSH_LOG(logger, ::common::LogLevel::debug, message)
+#define MSH_INFO(logger, message) MSH_LOG(logger, ::common::LogLevel::info, message)
+#define MSH_WARN(logger, message) MSH_LOG(logger, ::common::LogLevel::warn, message)
+#define MSH_ERROR(logger, message) MSH_LOG(logger, ::common::LogLevel::error, message)
