@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/config_file.hpp"
 #include "common/version.hpp"
 #include "core/data_file_error.hpp"
 #include "core/mcp_server.hpp"
@@ -28,21 +29,10 @@ std::chrono::milliseconds seconds(double s) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0 + 0.5));
 }
 
-// Applies a JSON config file; keys mirror the long flags (with underscores).
+// Applies a JSON config file (common's reader); keys mirror the long flags (with underscores).
 void apply_config_file(const std::string& file, ServerConfig& c) {
-    std::ifstream in(file);
-    if (!in) throw std::invalid_argument(file + ": cannot open");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(ss.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw std::invalid_argument(file + ": " + e.what());
-    }
-    if (!j.is_object()) throw std::invalid_argument(file + ": expected a JSON object");
-    for (const auto& [key, v] : j.items()) {
-        try {
+    common::apply_config_object(
+        file, common::read_json_file(file), [&](const std::string& key, const nlohmann::json& v) {
             if (key == "host")
                 c.host = v.get<std::string>();
             else if (key == "port")
@@ -97,12 +87,7 @@ void apply_config_file(const std::string& file, ServerConfig& c) {
                     "max_tokens_per_call, max_summary_bytes, csv_formulas, ping_interval, "
                     "pong_timeout, time_scale, log_level");
             }
-        } catch (const nlohmann::json::exception& e) {
-            throw std::invalid_argument(file + ": " + key + ": wrong type (" + e.what() + ")");
-        } catch (const std::invalid_argument& e) {
-            throw std::invalid_argument(file + ": " + key + ": " + e.what());
-        }
-    }
+        });
 }
 
 std::string normalise_url(std::string url) {
@@ -251,9 +236,9 @@ int run_mcp_server(int argc, char** argv) {
         std::printf("mcp-server listening on ws://%s:%u/mcp\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()));
         std::fflush(stdout);
-        server.logger().info("ollama " + c.ollama.base_url + ", model " + c.ollama.model +
-                             (c.stream_upstream ? ", streaming" : ", not streaming") +
-                             ", data in " + c.data_dir.string());
+        MSH_INFO(server.logger(), "ollama " + c.ollama.base_url + ", model " + c.ollama.model +
+                                      (c.stream_upstream ? ", streaming" : ", not streaming") +
+                                      ", data in " + c.data_dir.string());
         server.run();
     } catch (const DataFileError& e) {
         std::cerr << "mcp-server: refusing to start: " << e.what() << '\n';
