@@ -227,6 +227,17 @@ TEST(McpClient, ServerCloseEndsCallsInFlightWithItsReason) {
               "connection lost: closed by the server (1001 server shutting down)");
 }
 
+// The server's script ends the connection once it has read one message; what on_close got.
+ClientError closed_after_one_message(ScriptedServer& server) {
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    std::promise<ClientError> closed;
+    auto closed_f = closed.get_future();
+    client->on_close([&closed](const ClientError& e) { closed.set_value(e); });
+    client->send_raw("{}");
+    return get_within(closed_f);
+}
+
 // The close code and reason reach on_close as data, whatever the reason's text holds
 // (parentheses, digits), not as a message to be parsed back.
 TEST(McpClient, ServerCloseCodeAndReasonAreData) {
@@ -234,17 +245,7 @@ TEST(McpClient, ServerCloseCodeAndReasonAreData) {
         test::read_text(ws);
         ws.close({boost::beast::websocket::close_code::too_big, "too big (limit 10)"});
     });
-    EventLoop loop;
-    auto client = McpClient::create(loop.io());
-    std::promise<ClientError> closed;
-    auto closed_f = closed.get_future();
-    client->on_close([&closed](const ClientError& e) { closed.set_value(e); });
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client->connect(server.url(), {}, [&p](const ClientError& e) { p.set_value(e.message); });
-    ASSERT_EQ(get_within(f), "");
-    client->send_raw("{}");
-    const ClientError e = get_within(closed_f);
+    const ClientError e = closed_after_one_message(server);
     ASSERT_TRUE(e.close_code.has_value());
     EXPECT_EQ(*e.close_code, 1009);
     EXPECT_EQ(e.close_reason, "too big (limit 10)");
@@ -258,17 +259,7 @@ TEST(McpClient, LostConnectionHasNoCloseCode) {
         boost::beast::error_code ignored;
         ws.next_layer().close(ignored);
     });
-    EventLoop loop;
-    auto client = McpClient::create(loop.io());
-    std::promise<ClientError> closed;
-    auto closed_f = closed.get_future();
-    client->on_close([&closed](const ClientError& e) { closed.set_value(e); });
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client->connect(server.url(), {}, [&p](const ClientError& e) { p.set_value(e.message); });
-    ASSERT_EQ(get_within(f), "");
-    client->send_raw("{}");
-    const ClientError e = get_within(closed_f);
+    const ClientError e = closed_after_one_message(server);
     EXPECT_TRUE(static_cast<bool>(e));
     EXPECT_FALSE(e.close_code.has_value());
     EXPECT_EQ(e.close_reason, "");
