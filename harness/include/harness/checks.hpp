@@ -58,8 +58,10 @@ bool tokens_kept(const CallRecord& call);
 // The undecided item of a call whose tokens were not kept (compat, concurrency; the stream
 // checks say how many were kept).
 reports::Evidence tokens_not_kept(const StepRecord& step);
-// texts[i] quoted, or "(end of stream)" past the end: one side of a token comparison.
-std::string token_or_end(const std::vector<std::string>& texts, std::size_t i);
+// The evidence of two token streams that differ at token i: each side's token quoted, or
+// "(end of stream)" past its end. The caller adds the detail.
+reports::Evidence difference_at(const StepRecord& step, const std::vector<std::string>& want,
+                                const std::vector<std::string>& got, std::size_t i);
 // The summary in a successful generate call's result, nullopt otherwise.
 std::optional<std::string> final_summary(const StepRecord& step);
 

@@ -85,11 +85,7 @@ std::vector<Evidence> isolation_problems(const ScenarioRun& run, const Owners& o
     if (!fine) {
         const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
         const auto i = static_cast<std::size_t>(m.first - want.begin());
-        Evidence e;
-        e.call = describe(step);
-        e.token_index = i;
-        e.expected = token_or_end(want, i);
-        e.got = token_or_end(got, i);
+        Evidence e = difference_at(step, want, got, i);
         e.detail = i < got.size() ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
                                   : "the stream ended before the call's own tokens did";
         problems.push_back(std::move(e));

@@ -76,11 +76,7 @@ std::vector<Evidence> delivery_problems(const StepRecord& step, const MockReques
     for (const auto& [text, n] : balance) (n > 0 ? missing : extra) += std::abs(n);
     if (missing == 0 && extra == 0) return {};
     const std::size_t i = first_difference(want, got);
-    Evidence e;
-    e.call = describe(step);
-    e.token_index = i;
-    e.expected = token_or_end(want, i);
-    e.got = token_or_end(got, i);
+    Evidence e = difference_at(step, want, got, i);
     e.detail = "the mock emitted " + std::to_string(want.size()) + " tokens, the client received " +
                std::to_string(got.size()) + ": " + std::to_string(missing) + " missing, " +
                std::to_string(extra) + " extra; first difference at token " + std::to_string(i);
@@ -96,11 +92,7 @@ std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& 
     // stream.tokens_delivered's verdict, not this one's.
     if (got != want && !subsequence(got, want) && !subsequence(want, got)) {
         const std::size_t i = first_difference(want, got);
-        Evidence e;
-        e.call = describe(step);
-        e.token_index = i;
-        e.expected = token_or_end(want, i);
-        e.got = token_or_end(got, i);
+        Evidence e = difference_at(step, want, got, i);
         e.detail = "token texts out of the mock's emission order";
         if (i < got.size()) {
             const auto j = std::find(want.begin(), want.end(), got[i]);

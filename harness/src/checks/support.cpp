@@ -146,8 +146,17 @@ Evidence tokens_not_kept(const StepRecord& step) {
     return e;
 }
 
-std::string token_or_end(const std::vector<std::string>& texts, std::size_t i) {
-    return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
+Evidence difference_at(const StepRecord& step, const std::vector<std::string>& want,
+                       const std::vector<std::string>& got, std::size_t i) {
+    const auto token_or_end = [i](const std::vector<std::string>& texts) {
+        return i < texts.size() ? quote(texts[i]) : std::string("(end of stream)");
+    };
+    Evidence e;
+    e.call = describe(step);
+    e.token_index = i;
+    e.expected = token_or_end(want);
+    e.got = token_or_end(got);
+    return e;
 }
 
 std::optional<std::string> final_summary(const StepRecord& step) {
