@@ -1,24 +1,23 @@
 #include "core/csv_formulas.hpp"
 
+#include "common/enum_names.hpp"
+
 namespace core {
 
+namespace {
+constexpr common::EnumNames<FormulaPolicy, 3> kPolicyNames{{
+    {FormulaPolicy::keep, "keep"},
+    {FormulaPolicy::escape, "escape"},
+    {FormulaPolicy::refuse, "refuse"},
+}};
+}  // namespace
+
 std::optional<FormulaPolicy> parse_formula_policy(std::string_view name) {
-    if (name == "keep") return FormulaPolicy::keep;
-    if (name == "escape") return FormulaPolicy::escape;
-    if (name == "refuse") return FormulaPolicy::refuse;
-    return std::nullopt;
+    return common::parse_enum(kPolicyNames, name);
 }
 
 std::string_view to_string(FormulaPolicy policy) {
-    switch (policy) {
-        case FormulaPolicy::keep:
-            return "keep";
-        case FormulaPolicy::escape:
-            return "escape";
-        case FormulaPolicy::refuse:
-            return "refuse";
-    }
-    return "keep";
+    return common::enum_name(kPolicyNames, policy);
 }
 
 bool looks_like_formula(std::string_view text) {
