@@ -84,27 +84,26 @@ void CurlMulti::arm(curl_socket_t fd) {
     Socket& s = *it->second;
     if ((s.wanted & CURL_POLL_IN) && !s.reading) {
         s.reading = true;
-        s.socket.async_wait(tcp::socket::wait_read, [this, alive = std::weak_ptr<void>(alive_),
-                                                     fd](boost::system::error_code ec) {
-            if (alive.expired()) return;  // the socket's close, queued by our destructor
-            auto i = sockets_.find(fd);
-            if (i == sockets_.end()) return;  // closed meanwhile
-            i->second->reading = false;
-            if (ec == net::error::operation_aborted) return arm(fd);
-            action(fd, ec ? CURL_CSELECT_ERR : CURL_CSELECT_IN);
-        });
+        // guarded: the socket's close, queued by our destructor, finds us gone
+        s.socket.async_wait(tcp::socket::wait_read,
+                            guarded([this, fd](boost::system::error_code ec) {
+                                auto i = sockets_.find(fd);
+                                if (i == sockets_.end()) return;  // closed meanwhile
+                                i->second->reading = false;
+                                if (ec == net::error::operation_aborted) return arm(fd);
+                                action(fd, ec ? CURL_CSELECT_ERR : CURL_CSELECT_IN);
+                            }));
     }
     if ((s.wanted & CURL_POLL_OUT) && !s.writing) {
         s.writing = true;
-        s.socket.async_wait(tcp::socket::wait_write, [this, alive = std::weak_ptr<void>(alive_),
-                                                      fd](boost::system::error_code ec) {
-            if (alive.expired()) return;
-            auto i = sockets_.find(fd);
-            if (i == sockets_.end()) return;
-            i->second->writing = false;
-            if (ec == net::error::operation_aborted) return arm(fd);
-            action(fd, ec ? CURL_CSELECT_ERR : CURL_CSELECT_OUT);
-        });
+        s.socket.async_wait(tcp::socket::wait_write,
+                            guarded([this, fd](boost::system::error_code ec) {
+                                auto i = sockets_.find(fd);
+                                if (i == sockets_.end()) return;
+                                i->second->writing = false;
+                                if (ec == net::error::operation_aborted) return arm(fd);
+                                action(fd, ec ? CURL_CSELECT_ERR : CURL_CSELECT_OUT);
+                            }));
     }
 }
 
@@ -134,7 +133,8 @@ int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self_p) {
 
 void CurlMulti::wait_timer() {
     timer_waiting_ = true;
-    timer_.async_wait([this](boost::system::error_code ec) {
+    // guarded: a completion queued with success before our destructor ran finds us gone
+    timer_.async_wait(guarded([this](boost::system::error_code ec) {
         if (ec) return;  // replaced by an earlier wait (which set timer_waiting_), or closing
         timer_waiting_ = false;
         if (!due_) return;
@@ -144,7 +144,7 @@ void CurlMulti::wait_timer() {
         }
         due_.reset();
         action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    }));
 }
 
 void CurlMulti::check_done() {

@@ -51,6 +51,16 @@ class CurlMulti {
     void wait_timer();
     void action(curl_socket_t fd, int event);
     void check_done();
+    // Wraps a wait's handler so it does nothing once we are gone (see alive_). Every
+    // async_wait goes through this.
+    template <class Handler>
+    auto guarded(Handler handler) {
+        return [alive = std::weak_ptr<void>(alive_),
+                handler = std::move(handler)](boost::system::error_code ec) mutable {
+            if (alive.expired()) return;
+            handler(ec);
+        };
+    }
 
     boost::asio::any_io_executor strand_;
     CURLM* multi_;
