@@ -5,6 +5,7 @@
 #include "api/request_json.hpp"
 #include "api/safe_text.hpp"
 #include "common/clock.hpp"
+#include "common/log.hpp"
 #include "common/rng.hpp"
 #include "mock_ollama/api.hpp"
 #include "mock_ollama/schedule.hpp"
@@ -437,10 +438,9 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     g.record = new_record(req, kind, p, g, received_wall_us);
     log_.add(g.record);
     stats_.generation();
-    const auto id = std::to_string(g.record->id);
     if (g.fault.active()) {
         stats_.fault(g.fault.kind);
-        logger_.info("request " + id + ": fault " + g.fault.spec);
+        MSH_INFO(logger_, "request " + std::to_string(g.record->id) + ": fault " + g.fault.spec);
     }
     if (g.fault.kind == FaultKind::http_status) {
         g.record->finish(g.fault.status, "fault");
@@ -449,9 +449,10 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
 
     plan_tokens(g, p, s, config_.time_scale);
     if (kind == ApiKind::generate) g.context = context_ids(p.prompt, g.tokens.all());
-    if (kind == ApiKind::openai) g.completion_id = "chatcmpl-" + id;
-    logger_.debug("request " + id + ": " + g.record->endpoint + " " + g.model + ", " +
-                  std::to_string(g.tokens.size()) + " tokens" + (g.stream ? ", streaming" : ""));
+    if (kind == ApiKind::openai) g.completion_id = "chatcmpl-" + std::to_string(g.record->id);
+    MSH_DEBUG(logger_, "request " + std::to_string(g.record->id) + ": " + g.record->endpoint + " " +
+                           g.model + ", " + std::to_string(g.tokens.size()) + " tokens" +
+                           (g.stream ? ", streaming" : ""));
     return g;
 }
 

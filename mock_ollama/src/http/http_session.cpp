@@ -8,10 +8,11 @@
 #include <boost/beast/http/read.hpp>
 
 #include "common/clock.hpp"
-#include "mock_ollama/wire.hpp"
+#include "common/log.hpp"
 #include "http/request_reader.hpp"
 #include "http/session_registry.hpp"
 #include "http/stream.hpp"
+#include "mock_ollama/wire.hpp"
 
 namespace mock_ollama {
 
@@ -61,7 +62,7 @@ void HttpSession::on_first_bytes(beast::error_code ec, std::size_t n) {
     if (ec) {
         if (ec != net::error::eof && ec != beast::error::timeout &&
             ec != net::error::operation_aborted) {
-            ctx_.log.debug("connection error while idle: " + ec.message());
+            MSH_DEBUG(ctx_.log, "connection error while idle: " + ec.message());
         }
         return close(false);
     }
@@ -124,7 +125,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 void HttpSession::serve(HttpRequest&& req) {
     const auto received = common::SteadyClock::now();
     const auto received_wall = common::wall_micros();
-    ctx_.log.trace(req.method + " " + req.target);
+    MSH_TRACE(ctx_.log, req.method + " " + req.target);
     Outcome out = ctx_.api.handle(req, received_wall);
     if (auto* reply = std::get_if<Reply>(&out)) {
         next_ = reply->close ? Next::close : Next::read;
@@ -140,7 +141,7 @@ void HttpSession::serve(HttpRequest&& req) {
 
 void HttpSession::reply_and_close(int status, std::string_view message) {
     ctx_.stats.bad_request();
-    ctx_.log.info("bad request: " + std::string(message));
+    MSH_INFO(ctx_.log, "bad request: " + std::string(message));
     next_ = Next::close;
     send(http_error(status, message, true));
     advance();

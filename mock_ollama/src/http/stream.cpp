@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/safe_text.hpp"
+#include "common/log.hpp"
 #include "http/http_session.hpp"
 
 namespace mock_ollama {
@@ -118,7 +119,7 @@ bool GenerationRun::apply_fault() {
     switch (gen_.fault.kind) {
         case FaultKind::stall:
             if (!gen_.fault.duration) {
-                ctx_.log.debug("stalled forever after " + std::to_string(next_) + " tokens");
+                MSH_DEBUG(ctx_.log, "stalled forever after " + std::to_string(next_) + " tokens");
                 return false;  // until the client gives up
             }
             shift_ += scaled(*gen_.fault.duration);
@@ -342,8 +343,8 @@ void GenerationRun::end(std::string_view outcome, After after) {
     settle(outcome);
     done_ = true;
     timer_.cancel();
-    ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
-                   " after " + std::to_string(next_) + " tokens");
+    MSH_DEBUG(ctx_.log, "request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
+                            " after " + std::to_string(next_) + " tokens");
     auto session = std::move(session_);
     session->generation_finished(after);
 }
@@ -357,8 +358,8 @@ void GenerationRun::abort(std::string_view outcome) {
         gen_.record->finish(0, std::string(outcome), gen_.done_reason);
         ctx_.stats.stream_ended();
     }
-    ctx_.log.debug("request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
-                   " after " + std::to_string(next_) + " tokens");
+    MSH_DEBUG(ctx_.log, "request " + std::to_string(gen_.record->id) + " " + std::string(outcome) +
+                            " after " + std::to_string(next_) + " tokens");
     session_.reset();
 }
 
