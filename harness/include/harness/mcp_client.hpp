@@ -119,8 +119,8 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     struct Stats {
         std::uint64_t frames_in = 0, bytes_in = 0, tokens_in = 0;
         std::uint64_t frames_out = 0, bytes_out = 0;
-        // The router's counts: frames for no call in flight; invalid frames, and sends that
-        // failed (they reach on_other as invalid frames too).
+        // The router's counts: frames received for no call in flight; invalid frames received
+        // (a send that failed reaches on_other as an invalid frame but is not counted).
         std::uint64_t unrouted = 0, invalid = 0;
     };
     Stats stats() const;

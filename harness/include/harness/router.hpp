@@ -57,7 +57,7 @@ class Router {
         Counter notifications;
         Counter server_requests;
         Counter unrouted;  // tokens or responses for no call in flight
-        Counter invalid;   // received, or a send that failed (see McpClient::on_other)
+        Counter invalid;   // routed here: received frames only (report() is not counted)
     };
 
     // Registers a call before its request is sent. `record.id` (and `progress_token` when the
@@ -76,6 +76,11 @@ class Router {
 
     // Notifications, server requests, unrouted tokens and responses, invalid frames.
     void on_other(FrameHandler handler) { on_other_ = std::move(handler); }
+    // Hands a frame the owner made itself (a send that failed, as an invalid frame) to the
+    // on_other handler without routing or counting it: the counters are of frames received.
+    void report(const Frame& frame) {
+        if (on_other_) on_other_(frame);
+    }
 
     std::size_t in_flight() const { return by_id_.size(); }
     bool in_flight(const std::string& id) const { return by_id_.count(id) != 0; }

@@ -166,8 +166,7 @@ void McpClient::notify(std::string method, json params) {
         send_raw(message.dump());
     } catch (const json::exception& e) {
         net::post(strand_, [self = shared_from_this(), what = std::string(e.what())] {
-            self->router_.route(invalid_frame("send: cannot encode the notification: " + what),
-                                Arrival::now());
+            self->router_.report(invalid_frame("send: cannot encode the notification: " + what));
         });
     }
 }
@@ -176,7 +175,7 @@ void McpClient::send_raw(std::string text) {
     net::post(strand_, [self = shared_from_this(), text = std::move(text)]() mutable {
         std::string error;
         if (!self->enqueue({std::move(text), {}}, error)) {
-            self->router_.route(invalid_frame("send: " + error), Arrival::now());
+            self->router_.report(invalid_frame("send: " + error));
         }
     });
 }

@@ -325,6 +325,35 @@ TEST(McpClient, SendRawAndNotifyGoOutAsTextFrames) {
     EXPECT_FALSE(client->is_open());
 }
 
+// Stats::invalid counts the invalid frames the server sent. A send that failed reaches on_other
+// as an invalid frame too, but it was never received: it is not counted.
+TEST(McpClient, AFailedSendReachesOnOtherButIsNotCountedInvalid) {
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        ws.write(boost::asio::buffer(std::string("not json")));
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    std::promise<std::string> received, failed;
+    auto received_f = received.get_future();
+    auto failed_f = failed.get_future();
+    int seen = 0;  // on the client's strand only
+    client->on_other([&](const Frame& f) {
+        if (f.kind != FrameKind::invalid) return;
+        (seen++ == 0 ? received : failed).set_value(f.error);
+    });
+    client->send_raw("{}");
+    EXPECT_NE(get_within(received_f), "");
+    std::promise<std::string> closed;
+    auto closed_f = closed.get_future();
+    client->close([&closed](const ClientError& e) { closed.set_value(e.message); });
+    EXPECT_EQ(get_within(closed_f), "");
+    client->send_raw("{}");
+    EXPECT_EQ(get_within(failed_f), "send: not connected");
+    EXPECT_EQ(client->stats().invalid, 1u);
+}
+
 TEST(McpClient, IsReleasedWhenItsLoopStopsWithCallsInFlight) {
     // A run that overruns its deadline stops the loop with calls unanswered: what the client
     // keeps for them (a deadline's handler, initialize's follow-up) must not keep it alive.
