@@ -70,9 +70,9 @@ Decoded decode(std::string_view s) {
 
 bool valid(std::string_view s) {
     while (!s.empty()) {
-        const Decoded d = decode(s);
-        if (!d.ok || (d.cp >= 0xD800 && d.cp <= 0xDFFF)) return false;
-        s.remove_prefix(d.len);
+        const std::size_t len = scalar_len(s);
+        if (len == 0) return false;
+        s.remove_prefix(len);
     }
     return true;
 }

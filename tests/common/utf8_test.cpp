@@ -24,6 +24,20 @@ TEST(Utf8, ValidRejectsBrokenSequences) {
     EXPECT_FALSE(common::utf8::valid("a\x80z"));            // stray continuation
 }
 
+TEST(Utf8, ScalarLenIsTheLengthOfTheWellFormedScalarAtTheStart) {
+    using common::utf8::scalar_len;
+    EXPECT_EQ(scalar_len("az"), 1u);
+    EXPECT_EQ(scalar_len("\xC3\xA9z"), 2u);         // é
+    EXPECT_EQ(scalar_len("\xE2\x82\xAC"), 3u);      // €
+    EXPECT_EQ(scalar_len("\xF0\x9F\x92\x8A"), 4u);  // pill emoji
+    EXPECT_EQ(scalar_len(""), 0u);
+    EXPECT_EQ(scalar_len("\xC3"), 0u);              // truncated
+    EXPECT_EQ(scalar_len("\xC0\xAF"), 0u);          // overlong
+    EXPECT_EQ(scalar_len("\xED\xA0\x80"), 0u);      // surrogate
+    EXPECT_EQ(scalar_len("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+    EXPECT_EQ(scalar_len("\x80z"), 0u);             // stray continuation
+}
+
 TEST(Utf8, SequenceLengthFromLeadByte) {
     EXPECT_EQ(common::utf8::sequence_length('a'), 1u);
     EXPECT_EQ(common::utf8::sequence_length(0xC3), 2u);

@@ -31,4 +31,14 @@ struct Decoded {
 };
 Decoded decode(std::string_view s);
 
+// Length in bytes of the well-formed scalar value at the start of `s` (no surrogates), or 0
+// when none starts there (or `s` is empty). ASCII is answered inline: callers ask once per
+// character of every string (valid(), the mock's tokenizer).
+inline std::size_t scalar_len(std::string_view s) {
+    if (!s.empty() && static_cast<unsigned char>(s[0]) < 0x80) return 1;
+    const Decoded d = decode(s);
+    if (!d.ok || (d.cp >= 0xD800 && d.cp <= 0xDFFF)) return 0;
+    return d.len;
+}
+
 }  // namespace common::utf8

@@ -21,12 +21,6 @@ std::string lower_ascii(std::string_view s) {
     return out;
 }
 
-std::size_t multibyte_char_len(std::string_view s, std::size_t i) {
-    const auto d = common::utf8::decode(s.substr(i));
-    if (!d.ok || (d.cp >= 0xD800 && d.cp <= 0xDFFF)) return 0;
-    return d.len;
-}
-
 namespace {
 
 // Closest ASCII spelling of Latin letters, for the `plain` profile; empty means "drop it".

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.hpp"
+
 namespace mock_ollama::text {
 
 inline bool is_alpha(char c) {
@@ -25,10 +27,9 @@ std::string_view trim(std::string_view s, std::string_view junk = " \t\r\v\f");
 std::string lower_ascii(std::string_view s);
 
 // Length of the well-formed UTF-8 character starting at s[i] (surrogates are not), or 0
-// when none starts there. ASCII is answered inline: the tokenizer asks once per byte.
-std::size_t multibyte_char_len(std::string_view s, std::size_t i);
+// when none starts there (common::utf8::scalar_len; ASCII is answered inline).
 inline std::size_t char_len(std::string_view s, std::size_t i) {
-    return static_cast<unsigned char>(s[i]) < 0x80 ? 1 : multibyte_char_len(s, i);
+    return common::utf8::scalar_len(s.substr(i));
 }
 
 // Facts come from the prompt, so they may hold control characters or broken UTF-8; the
