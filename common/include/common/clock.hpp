@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace common {
 
@@ -31,6 +32,8 @@ std::string rfc3339_micros(std::int64_t micros_since_epoch);
 template <class Rep, class Period>
 constexpr std::chrono::duration<Rep, Period> scaled(std::chrono::duration<Rep, Period> d,
                                                     double factor) {
+    // Rounding to the nearest unit and the one-unit floor only make sense for integer counts.
+    static_assert(std::is_integral_v<Rep>, "scaled: integer durations only");
     using D = std::chrono::duration<Rep, Period>;
     if (d.count() <= 0) return d;
     if (!(factor > 0)) return D::zero();
