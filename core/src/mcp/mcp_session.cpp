@@ -48,15 +48,18 @@ std::optional<RpcError> read_progress_token(const json& params, std::string& tok
 // update_patient_summary's text, made ready to store under the formula policy; an error when
 // it cannot be stored.
 std::optional<RpcError> check_new_summary(FormulaPolicy policy, std::string& summary) {
-    const std::string arg = "Argument 'summary' of tool '" + std::string(tool_update_summary) + "'";
+    // Built on the error paths only: this runs for every update.
+    const auto arg = [] {
+        return "Argument 'summary' of tool '" + std::string(tool_update_summary) + "'";
+    };
     if (trim_summary(summary).empty()) {
         // The store keeps "no summary" as an empty field: a blank one would be acknowledged
         // as saved and then read back as never generated.
         return RpcError{RpcCode::invalid_params,
-                        arg + " must contain text; it is empty or white space only"};
+                        arg() + " must contain text; it is empty or white space only"};
     }
     if (auto why = apply_formula_policy(policy, summary)) {
-        return RpcError{RpcCode::invalid_params, arg + ": " + *why};
+        return RpcError{RpcCode::invalid_params, arg() + ": " + *why};
     }
     return std::nullopt;
 }
