@@ -1,10 +1,11 @@
 #include "mock_ollama/config.hpp"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "common/config_file.hpp"
 
 namespace mock_ollama {
 
@@ -384,16 +385,8 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
 }
 
 void load_config_file(const std::filesystem::path& file, MockConfig& config) {
-    std::ifstream in(file);
-    if (!in) throw std::invalid_argument(file.string() + ": cannot open");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    json doc;
-    try {
-        doc = json::parse(ss.str());
-    } catch (const json::exception& e) {  // a syntax error, or a number beyond double
-        throw std::invalid_argument(file.string() + ": " + e.what());
-    }
+    // common's reader: "FILE: cannot open", "FILE: <the parser's message>".
+    const json doc = common::read_json_file(file);
     try {
         apply_config_json(doc, config.runtime, &config);
     } catch (const std::invalid_argument& e) {
