@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/percentile.hpp"
+
 namespace reports {
 
 std::string_view to_string(Status s) {
@@ -37,16 +39,10 @@ Distribution summarize(std::string name, std::string unit, std::vector<double> v
     if (values.empty()) return d;
     std::sort(values.begin(), values.end());
     const std::size_t n = values.size();
-    // Nearest rank: the smallest value with at least p % of the values at or below it.
-    // Integer arithmetic: ceil(p * n / 100) without floating-point rounding at exact ranks.
-    const auto rank = [n, &values](std::size_t p) {
-        const std::size_t r = std::clamp<std::size_t>((p * n + 99) / 100, 1, n);
-        return values[r - 1];
-    };
     d.count = n;
-    d.p50 = rank(50);
-    d.p90 = rank(90);
-    d.p99 = rank(99);
+    d.p50 = common::nearest_rank(values, 0.50);
+    d.p90 = common::nearest_rank(values, 0.90);
+    d.p99 = common::nearest_rank(values, 0.99);
     d.max = values.back();
     double sum = 0;
     for (double v : values) sum += v;
