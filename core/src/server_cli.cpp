@@ -25,6 +25,10 @@ struct GenerateOptions {
     std::string out = "patients_data.csv";
 };
 
+// The range of --time-scale and of the config key time_scale: every timer is scaled by it,
+// and a factor <= 0 (or NaN) would turn every timer off.
+constexpr double kMinTimeScale = 1e-6, kMaxTimeScale = 1e6;
+
 std::chrono::milliseconds seconds(double s) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0 + 0.5));
 }
@@ -73,9 +77,13 @@ void apply_config_file(const std::string& file, ServerConfig& c) {
                 c.ping_interval = seconds(v.get<double>());
             else if (key == "pong_timeout")
                 c.pong_timeout = seconds(v.get<double>());
-            else if (key == "time_scale")
-                c.time_scale = v.get<double>();
-            else if (key == "log_level") {
+            else if (key == "time_scale") {
+                const double t = v.get<double>();
+                // Written so that NaN fails too.
+                if (!(t >= kMinTimeScale && t <= kMaxTimeScale))
+                    throw std::invalid_argument("valid: 1e-06 to 1e+06");
+                c.time_scale = t;
+            } else if (key == "log_level") {
                 const auto l = common::parse_log_level(v.get<std::string>());
                 if (!l) throw std::invalid_argument("valid: trace, debug, info, warn, error, off");
                 c.log_level = *l;
@@ -156,7 +164,7 @@ int run_mcp_server(int argc, char** argv) {
                    "Seconds without an answer before an idle client is dropped (default 120)");
     app.add_option("--time-scale", c.time_scale,
                    "Multiply every duration (timeouts, pings) by this factor (default 1)")
-        ->check(CLI::Range(1e-6, 1e6));
+        ->check(CLI::Range(kMinTimeScale, kMaxTimeScale));
     app.add_option("--threads", c.threads, "I/O threads (default: one per core)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

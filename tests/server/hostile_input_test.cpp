@@ -228,5 +228,21 @@ TEST(ServerExposure, ANonLoopbackHostIsWarnedAbout) {
     EXPECT_THAT(local.stderr_text(), Not(HasSubstr("no authentication")));
 }
 
+TEST(ServerConfigFile, ATimeScaleOutsideTheFlagsRangeIsRefused) {
+    // Every timer is scaled by time_scale; 0 or less scaled them all to 0 = off. The config
+    // key has the range of --time-scale (1e-6..1e6).
+    for (const char* scale : {"0", "-1", "1e7"}) {
+        test_support::TempDir dir("msh-it-config");
+        const auto file = dir.path() / "cfg.json";
+        std::ofstream(file) << "{\"time_scale\": " << scale << "}";
+        test_support::LoggedChild server(
+            "mcp-server", {server_binary(), "--config", file.string(), "--port", "0", "--data-dir",
+                           dir.path().string(), "--ollama-url", "http://127.0.0.1:9"});
+        EXPECT_EQ(server.process().wait_exit(10s), 2) << scale;
+        EXPECT_THAT(server.stderr_text(), HasSubstr("cfg.json: time_scale: valid: 1e-06 to 1e+06"))
+            << scale;
+    }
+}
+
 }  // namespace
 }  // namespace server_test
