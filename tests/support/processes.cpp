@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -38,9 +39,11 @@ common::ChildProcess start(const std::vector<std::string>& argv, const fs::path&
                                  .stderr_file = stderr_file});
 }
 
-// After a failed test the log is kept and its tail printed; otherwise it is removed.
-void keep_or_remove_log(const std::string& label, const fs::path& path, const std::string& tail) {
-    if (::testing::Test::HasFailure()) {
+// After a failed test (or when `failed` says so) the log is kept and its tail printed;
+// otherwise it is removed.
+void keep_or_remove_log(const std::string& label, const fs::path& path, const std::string& tail,
+                        bool failed = false) {
+    if (failed || ::testing::Test::HasFailure()) {
         std::cerr << "---- " << label << " stderr (tail of " << path.string() << ") ----\n"
                   << tail << "\n---- end of " << label << " stderr ----\n";
         return;  // kept for inspection
@@ -52,6 +55,12 @@ void keep_or_remove_log(const std::string& label, const fs::path& path, const st
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The last `bytes` of the file (all of it when shorter).
+std::string tail_of(const fs::path& path, std::size_t bytes) {
+    std::string text = read_file(path);
+    return text.size() > bytes ? "..." + text.substr(text.size() - bytes) : text;
 }
 
 harness::ServiceOptions service_options(const std::string& binary, std::vector<std::string> args,
@@ -96,19 +105,27 @@ std::string LoggedChild::stderr_text() const {
     return read_file(stderr_path_);
 }
 
+LoggedService::Log::Log(std::string label)
+    : label_(std::move(label)),
+      path_(make_temp_file(label_)),
+      uncaught_(std::uncaught_exceptions()) {}
+
+LoggedService::Log::~Log() {
+    // An exception in flight that was not when the log was made: the start threw, and the
+    // test fails with it (gtest has not recorded that yet).
+    keep_or_remove_log(label_, path_, tail_of(path_, 6000), std::uncaught_exceptions() > uncaught_);
+}
+
 LoggedService::LoggedService(std::string label, const std::string& binary,
                              std::vector<std::string> args)
-    : label_(std::move(label)),
-      stderr_path_(make_temp_file(label_)),
-      service_(service_options(binary, std::move(args), stderr_path_)) {}
+    : log_(std::move(label)), service_(service_options(binary, std::move(args), log_.path())) {}
 
 LoggedService::~LoggedService() {
     service_.stop(std::chrono::seconds(5));
-    keep_or_remove_log(label_, stderr_path_, service_.stderr_tail(6000));
 }
 
 std::string LoggedService::stderr_text() const {
-    return read_file(stderr_path_);
+    return read_file(log_.path());
 }
 
 MockProcess::MockProcess(const std::string& binary, std::vector<std::string> args)

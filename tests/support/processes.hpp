@@ -67,8 +67,24 @@ class LoggedService {
     std::string stderr_text() const;  // the whole log so far
 
   private:
-    std::string label_;
-    std::filesystem::path stderr_path_;
+    // The temp log, made first and dealt with last: printed and kept after a failed test (or
+    // a start that threw), removed otherwise. Declared before service_, so that a start that
+    // throws out of the constructor still gets here.
+    class Log {
+      public:
+        explicit Log(std::string label);
+        ~Log();
+        Log(const Log&) = delete;
+        Log& operator=(const Log&) = delete;
+        const std::filesystem::path& path() const { return path_; }
+
+      private:
+        std::string label_;
+        std::filesystem::path path_;
+        int uncaught_ = 0;  // exceptions in flight when it was made
+    };
+
+    Log log_;
     harness::ServiceProcess service_;
 };
 

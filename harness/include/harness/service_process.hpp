@@ -23,8 +23,9 @@ struct ServiceOptions {
 
 class ServiceProcess {
   public:
-    // Throws std::runtime_error (with the tail of the child's stderr) when the program does
-    // not print a line containing "listening on" within the timeout.
+    // Throws std::runtime_error naming the binary (with the tail of the child's stderr) when
+    // the program cannot be started, exits, or does not print a line containing "listening on"
+    // within the timeout; the child is stopped and a stderr file made here is removed.
     explicit ServiceProcess(const ServiceOptions& options);
     ServiceProcess(const ServiceProcess&) = delete;
     ServiceProcess& operator=(const ServiceProcess&) = delete;
@@ -40,7 +41,10 @@ class ServiceProcess {
     }
 
   private:
-    static common::ChildProcess start(const ServiceOptions& options);
+    // `temp_stderr`: the stderr file made here (empty when the caller named one).
+    ServiceProcess(const ServiceOptions& options, const std::filesystem::path& temp_stderr);
+    static common::ChildProcess start(const ServiceOptions& options,
+                                      const std::filesystem::path& stderr_file);
 
     common::ChildProcess child_;
     std::string url_;
