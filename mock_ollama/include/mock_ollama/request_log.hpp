@@ -24,7 +24,8 @@ class Tokens {
     explicit Tokens(std::vector<std::string> tokens)
         : tokens_(std::make_shared<const std::vector<std::string>>(std::move(tokens))) {}
 
-    const std::vector<std::string>& all() const;
+    // Inline: the stream reads a token through here for each one it emits.
+    const std::vector<std::string>& all() const { return tokens_ ? *tokens_ : kNone; }
     std::size_t size() const { return all().size(); }
     bool empty() const { return all().empty(); }
     const std::string& operator[](std::size_t i) const { return all()[i]; }
@@ -33,6 +34,7 @@ class Tokens {
     bool operator==(const Tokens& other) const { return all() == other.all(); }
 
   private:
+    inline static const std::vector<std::string> kNone;
     std::shared_ptr<const std::vector<std::string>> tokens_;
 };
 

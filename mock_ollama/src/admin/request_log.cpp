@@ -1,13 +1,10 @@
 #include "mock_ollama/request_log.hpp"
 
+#include <algorithm>
+
 #include "common/clock.hpp"
 
 namespace mock_ollama {
-
-const std::vector<std::string>& Tokens::all() const {
-    static const std::vector<std::string> kNone;
-    return tokens_ ? *tokens_ : kNone;
-}
 
 void RequestRecord::set_tokens(Tokens tokens) {
     std::lock_guard lock(mutex_);
@@ -55,7 +52,9 @@ nlohmann::json RequestRecord::to_json(bool with_tokens) const {
     if (with_tokens) {
         std::string text;
         auto arr = nlohmann::json::array();
-        for (std::size_t i = 0; i < emitted_us_.size(); ++i) {
+        // Only the emitted tokens that are known: add_token before set_tokens reads none.
+        const std::size_t known = std::min(emitted_us_.size(), tokens_.size());
+        for (std::size_t i = 0; i < known; ++i) {
             text += tokens_[i];
             arr.push_back({{"i", i},
                            {"text", tokens_[i]},

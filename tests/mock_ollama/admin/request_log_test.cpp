@@ -39,6 +39,23 @@ TEST(RequestLog, TheRecordSharesTheGenerationsTokens) {
     EXPECT_TRUE(Tokens().empty());
 }
 
+TEST(RequestLog, TimesAddedBeforeTheTokensReportNoTokenText) {
+    RequestLog log(10);
+    auto record = std::make_shared<RequestRecord>();
+    log.add(record);
+    record->add_token(1'000, 900);  // before set_tokens: no token to read for it
+    auto j = record->to_json(true);
+    EXPECT_EQ(j["token_count"], 1);
+    EXPECT_EQ(j["text"], "");
+    EXPECT_EQ(j["tokens"].size(), 0u);
+    record->set_tokens(Tokens({"a"}));
+    record->add_token(2'000, 1'900);
+    j = record->to_json(true);
+    EXPECT_EQ(j["token_count"], 2);
+    EXPECT_EQ(j["text"], "a");
+    EXPECT_EQ(j["tokens"].size(), 1u);
+}
+
 TEST(RequestLog, ALogThatKeepsNothingRecordsNoTimes) {
     RequestLog log(0);
     auto record = std::make_shared<RequestRecord>();
