@@ -36,7 +36,7 @@ std::shared_ptr<State> back_to_back(const Clients& clients, std::size_t patients
     ro.progress = true;
     ro.keep_tokens = false;
     std::weak_ptr<State> weak = state;
-    state->issue = [weak, &clients, ro, patients, expected_tokens](std::size_t i) {
+    state->issue = [weak, clients, ro, patients, expected_tokens](std::size_t i) {
         clients[i]->call(
             "tools/call", generate_params(patient_id(i % patients + 1)),
             [weak, i, expected_tokens](harness::CallRecord r) {

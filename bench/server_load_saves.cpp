@@ -66,7 +66,7 @@ struct State {
 std::shared_ptr<State> saver(const Clients& clients, std::size_t in_flight, std::size_t patients) {
     auto state = std::make_shared<State>(in_flight);
     std::weak_ptr<State> weak = state;
-    state->issue = [weak, &clients, patients](std::size_t slot) {
+    state->issue = [weak, clients, patients](std::size_t slot) {
         auto st = weak.lock();
         if (!st) return;
         const auto n = st->next.fetch_add(1);
