@@ -1,0 +1,172 @@
+// resolve(): defaults < config file < flags, and every malformed config file or flag refused
+// with the file (or flag) and key named.
+#include "core/server_cli.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "temp_dir.hpp"
+
+namespace core {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Parses `args` as mcp-server's command line and resolves it.
+ServerConfig resolved(std::vector<std::string> args, const char* env = nullptr) {
+    CLI::App app;
+    ServerOptions options;
+    setup_cli(app, options);
+    args.insert(args.begin(), "mcp-server");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    return resolve(app, options, env);
+}
+
+// The message resolve() refuses `args` with.
+std::string refusal(std::vector<std::string> args) {
+    try {
+        resolved(std::move(args));
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+class ServerCliResolve : public ::testing::Test {
+  protected:
+    std::string file(const std::string& text) {
+        const auto path = dir_ / "cfg.json";
+        std::ofstream(path) << text;
+        return path.string();
+    }
+    core_test::TempDir dir_;
+};
+
+TEST_F(ServerCliResolve, DefaultsWithNothingGiven) {
+    const auto c = resolved({});
+    EXPECT_EQ(c.port, 8765);
+    EXPECT_EQ(c.ollama.inactivity_timeout, std::chrono::seconds(120));
+    EXPECT_TRUE(c.stream_upstream);
+    EXPECT_EQ(c.ollama.base_url, "http://127.0.0.1:11434");
+}
+
+TEST_F(ServerCliResolve, FlagsOnly) {
+    const auto c = resolved({"--port", "0", "--ollama-timeout", "2.5", "--no-stream-upstream",
+                             "--max-connections", "7", "--csv-formulas", "escape", "--time-scale",
+                             "0.01", "--log-level", "warn", "--patients", "12", "--threads", "3"});
+    EXPECT_EQ(c.port, 0);
+    EXPECT_EQ(c.ollama.inactivity_timeout, std::chrono::milliseconds(2500));
+    EXPECT_FALSE(c.stream_upstream);
+    EXPECT_EQ(c.max_connections, 7u);
+    EXPECT_EQ(c.csv_formulas, FormulaPolicy::escape);
+    EXPECT_DOUBLE_EQ(c.time_scale, 0.01);
+    EXPECT_EQ(c.log_level, common::LogLevel::warn);
+    EXPECT_EQ(c.generate_patients, 12u);
+    EXPECT_EQ(c.threads, 3u);
+}
+
+TEST_F(ServerCliResolve, ConfigOnly) {
+    const auto c = resolved({"--config", file(R"({"port": 9000, "ollama_timeout": 3,
+        "stream_upstream": false, "queue_limit": 65536, "model": "m", "patients": 5,
+        "ollama_url": "http://h:1/", "ping_interval": 0.25})")});
+    EXPECT_EQ(c.port, 9000);
+    EXPECT_EQ(c.ollama.inactivity_timeout, std::chrono::seconds(3));
+    EXPECT_FALSE(c.stream_upstream);
+    EXPECT_EQ(c.queue_limit, 65536u);
+    EXPECT_EQ(c.ollama.model, "m");
+    EXPECT_EQ(c.generate_patients, 5u);
+    EXPECT_EQ(c.ollama.base_url, "http://h:1/");  // the file's URL is taken as written
+    EXPECT_EQ(c.ping_interval, std::chrono::milliseconds(250));
+}
+
+TEST_F(ServerCliResolve, FlagsWinOverTheFile) {
+    const auto c = resolved(
+        {"--config", file(R"({"port": 9000, "model": "m", "threads": 2})"), "--port", "9001"});
+    EXPECT_EQ(c.port, 9001);
+    EXPECT_EQ(c.ollama.model, "m");
+    EXPECT_EQ(c.threads, 2u);
+}
+
+TEST_F(ServerCliResolve, OllamaUrlFlagThenEnvThenFile) {
+    const auto f = file(R"({"ollama_url": "http://file:1"})");
+    EXPECT_EQ(resolved({"--config", f}).ollama.base_url, "http://file:1");
+    EXPECT_EQ(resolved({"--config", f}, "envhost").ollama.base_url, "http://envhost:11434");
+    EXPECT_EQ(resolved({"--config", f, "--ollama-url", "flag:2/"}, "envhost").ollama.base_url,
+              "http://flag:2");
+}
+
+TEST_F(ServerCliResolve, UnknownKeyNamesTheValidOnes) {
+    const auto m = refusal({"--config", file(R"({"ollama_timeout_s": 1})")});
+    EXPECT_THAT(m, HasSubstr("cfg.json: ollama_timeout_s: unknown key; valid: host, port,"));
+    EXPECT_THAT(m, HasSubstr("ollama_timeout, ollama_deadline"));
+    EXPECT_THAT(m, HasSubstr("time_scale, threads, log_level"));
+}
+
+TEST_F(ServerCliResolve, WrongTypesAreNamed) {
+    EXPECT_THAT(refusal({"--config", file(R"({"port": "80"})")}),
+                HasSubstr("cfg.json: port: wrong type: expected a non-negative integer, got a "
+                          "string"));
+    EXPECT_THAT(refusal({"--config", file(R"({"max_message": 1.5})")}),
+                HasSubstr("max_message: wrong type: expected a non-negative integer, got 1.5"));
+    EXPECT_THAT(refusal({"--config", file(R"({"ollama_timeout": "1"})")}),
+                HasSubstr("ollama_timeout: wrong type: expected a number, got a string"));
+    EXPECT_THAT(refusal({"--config", file(R"({"stream_upstream": 0})")}),
+                HasSubstr("stream_upstream: wrong type: expected true or false, got 0"));
+    EXPECT_THAT(refusal({"--config", file(R"({"model": null})")}),
+                HasSubstr("model: wrong type: expected a string, got a null"));
+    EXPECT_THAT(refusal({"--config", file(R"({"host": ["a"]})")}),
+                HasSubstr("host: wrong type: expected a string, got an array"));
+}
+
+TEST_F(ServerCliResolve, OutOfRangeValuesAreRefused) {
+    for (const char* scale : {"0", "-1", "1e7"}) {
+        EXPECT_THAT(refusal({"--config", file(std::string(R"({"time_scale": )") + scale + "}")}),
+                    HasSubstr("cfg.json: time_scale: valid: 1e-06 to 1e+06"))
+            << scale;
+    }
+    EXPECT_THAT(refusal({"--config", file(R"({"port": 65536})")}),
+                HasSubstr("port: valid: 0 to 65535"));
+    EXPECT_THAT(refusal({"--config", file(R"({"queue_limit": -1})")}),
+                HasSubstr("queue_limit: valid: 0 or more"));
+    EXPECT_THAT(refusal({"--config", file(R"({"max_connections": 0})")}),
+                HasSubstr("max_connections: valid: 1 or more"));
+    EXPECT_THAT(refusal({"--config", file(R"({"csv_formulas": "drop"})")}),
+                HasSubstr("csv_formulas: valid: keep, escape, refuse"));
+    EXPECT_THAT(refusal({"--config", file(R"({"log_level": "loud"})")}),
+                HasSubstr("log_level: valid: trace, debug, info, warn, error, off"));
+}
+
+TEST_F(ServerCliResolve, MalformedFlagsAreRefusedLikeTheFile) {
+    EXPECT_EQ(refusal({"--time-scale", "nan"}), "--time-scale: expected a number, got 'nan'");
+    EXPECT_EQ(refusal({"--time-scale", "0"}), "--time-scale: valid: 1e-06 to 1e+06");
+    EXPECT_EQ(refusal({"--ping-interval", "inf"}), "--ping-interval: expected a number, got 'inf'");
+    EXPECT_EQ(refusal({"--port", "70000"}), "--port: valid: 0 to 65535");
+    EXPECT_EQ(refusal({"--max-calls-per-connection", "0"}),
+              "--max-calls-per-connection: valid: 1 or more");
+    EXPECT_EQ(refusal({"--max-message", "-5"}), "--max-message: valid: 0 or more");
+    EXPECT_EQ(refusal({"--csv-formulas", "drop"}), "--csv-formulas: valid: keep, escape, refuse");
+}
+
+TEST_F(ServerCliResolve, ANonObjectFileIsRefused) {
+    EXPECT_THAT(refusal({"--config", file("[1, 2]")}),
+                StartsWith((dir_ / "cfg.json").string() + ": expected a JSON object"));
+}
+
+TEST_F(ServerCliResolve, BadJsonNamesFileLineAndColumn) {
+    const auto m = refusal({"--config", file("{\"port\":\n 1,}")});
+    EXPECT_THAT(m, StartsWith((dir_ / "cfg.json").string() + ": "));
+    EXPECT_THAT(m, HasSubstr("line 2, column 4"));
+}
+
+}  // namespace
+}  // namespace core
