@@ -59,8 +59,4 @@ class ScriptBook {
     std::vector<Entry> entries_;
 };
 
-// "phi" and "phi:latest" are the same model to Ollama; a registry port ("host:5000/m") is
-// not a tag.
-std::string normalize_model_name(std::string_view model);
-
 }  // namespace mock_ollama

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config_file.hpp"
+#include "mock_ollama/model_name.hpp"
 
 namespace mock_ollama {
 
@@ -138,11 +139,6 @@ TextProfile profile_from(const json& v, const std::string& where) {
     return *p;
 }
 
-std::string with_tag(std::string name) {
-    if (name.find(':') == std::string::npos) name += ":latest";
-    return name;
-}
-
 // Calls on_key(key, value, location) for each key of object `v` (at `where`) that is not a
 // pacing key; pacing keys go into `pacing`.
 template <typename OnKey>
@@ -159,7 +155,7 @@ ModelInfo model_from(const json& v, const std::string& where) {
     object_keys(
         v, where, m.pacing, [&m](const std::string& key, const json& value, const std::string& w) {
             if (key == "name") {
-                m.name = with_tag(string(value, w));
+                m.name = canonical_model_name(string(value, w));
             } else if (key == "family") {
                 m.family = string(value, w);
             } else if (key == "parameter_size") {
@@ -185,7 +181,7 @@ Rule rule_from(const json& v, const std::string& where) {
             if (key == "match") {
                 r.match = string(value, w);
             } else if (key == "model") {
-                r.model = with_tag(string(value, w));
+                r.model = canonical_model_name(string(value, w));
             } else if (key == "count") {
                 r.remaining = unsigned_integer(value, w);
             } else if (key == "fault") {

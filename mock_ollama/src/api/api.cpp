@@ -5,13 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/request_json.hpp"
+#include "api/safe_text.hpp"
 #include "common/clock.hpp"
 #include "common/rng.hpp"
 #include "mock_ollama/admin_guard.hpp"
 #include "mock_ollama/embedding.hpp"
 #include "mock_ollama/handler_guard.hpp"
-#include "api/request_json.hpp"
-#include "api/safe_text.hpp"
+#include "mock_ollama/model_name.hpp"
 
 namespace mock_ollama {
 
@@ -194,12 +195,9 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
 }
 
 const ModelInfo* Api::find_model(std::string_view name) const {
+    const std::string wanted = canonical_model_name(name);
     for (const auto& m : config_.runtime.models) {
-        if (m.name == name) return &m;
-        if (name.find(':') == std::string_view::npos && m.name.size() == name.size() + 7 &&
-            m.name.starts_with(name) && m.name.ends_with(":latest")) {
-            return &m;
-        }
+        if (m.name == name || m.name == wanted) return &m;
     }
     return nullptr;
 }

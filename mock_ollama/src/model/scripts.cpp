@@ -10,6 +10,7 @@
 
 #include "admin/file_read.hpp"
 #include "api/request_json.hpp"
+#include "mock_ollama/model_name.hpp"
 
 namespace mock_ollama {
 
@@ -84,14 +85,6 @@ ScriptedResponse parse_response(const json& entry, const std::string& where) {
 
 }  // namespace
 
-std::string normalize_model_name(std::string_view model) {
-    std::string out(model);
-    const auto slash = model.rfind('/');
-    const auto tail = slash == std::string_view::npos ? model : model.substr(slash + 1);
-    if (!model.empty() && tail.find(':') == std::string_view::npos) out += ":latest";
-    return out;
-}
-
 ScriptBook::ScriptBook() = default;
 ScriptBook::~ScriptBook() = default;
 ScriptBook::ScriptBook(ScriptBook&&) noexcept = default;
@@ -145,7 +138,7 @@ ScriptBook ScriptBook::parse(const json& doc) {
             }
             const auto name = model->get<std::string>();
             if (name.empty()) fail(where + ".model", "must not be empty");
-            entry.model = normalize_model_name(name);
+            entry.model = canonical_model_name(name);
         }
         entry.response = parse_response(e, where);
         book.entries_.push_back(std::move(entry));
@@ -187,7 +180,7 @@ const ScriptedResponse* ScriptBook::match(std::string_view model, std::string_vi
     std::string wanted;  // normalised lazily: most books have no model filters
     for (const Entry& e : entries_) {
         if (e.model) {
-            if (wanted.empty()) wanted = normalize_model_name(model);
+            if (wanted.empty()) wanted = canonical_model_name(model);
             if (*e.model != wanted) continue;
         }
         if (RE2::PartialMatch(prompt, *e.re)) return &e.response;

@@ -5,6 +5,7 @@
 
 #include "common/enum_names.hpp"
 #include "common/rng.hpp"
+#include "mock_ollama/model_name.hpp"
 #include "model/compose.hpp"
 
 namespace mock_ollama {
@@ -16,11 +17,8 @@ std::uint64_t derive_seed(std::uint64_t seed, std::string_view model, std::strin
         bytes[k] = static_cast<char>((seed >> (8 * k)) & 0xFF);
     }
     std::uint64_t h = common::fnv1a64(std::string_view(bytes.data(), bytes.size()));
-    h = common::fnv1a64(model, h);
-    // Ollama resolves an untagged name to ":latest"; both spellings are one model.
-    const auto slash = model.rfind('/');
-    const auto tail = slash == std::string_view::npos ? model : model.substr(slash + 1);
-    if (tail.find(':') == std::string_view::npos) h = common::fnv1a64(":latest", h);
+    // "phi" and "phi:latest" are one model, so they seed the same text.
+    h = common::fnv1a64(canonical_model_name(model), h);
     h = common::fnv1a64(std::string_view("\0", 1), h);  // keeps model and prompt apart
     return common::fnv1a64(prompt, h);
 }

@@ -159,13 +159,6 @@ TEST(ScriptBook, NestedQuantifiersMatchInLinearTime) {
     EXPECT_LT(ms, 500);
 }
 
-TEST(NormalizeModelName, AppendsLatestOnlyWithoutATag) {
-    EXPECT_EQ(normalize_model_name("phi"), "phi:latest");
-    EXPECT_EQ(normalize_model_name("phi:2.7b"), "phi:2.7b");
-    EXPECT_EQ(normalize_model_name("host:5000/ns/phi"), "host:5000/ns/phi:latest");
-    EXPECT_EQ(normalize_model_name(""), "");
-}
-
 // ---------------------------------------------------------------------------------------------
 // Every error message.
 
