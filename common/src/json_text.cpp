@@ -2,6 +2,8 @@
 
 namespace common {
 
+// The cases of reports::visible_text's append_escape (reports/src/visible.cpp), with JSON's escapes
+// (\u00xx, \b, \f) for a parser rather than \xNN for a reader: one table would serve neither.
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';

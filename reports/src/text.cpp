@@ -1,6 +1,7 @@
 #include "text.hpp"
 
 #include "common/utf8.hpp"
+#include "reports/visible.hpp"
 
 #include <algorithm>
 #include <array>
@@ -102,54 +103,6 @@ Excerpts excerpts(std::string_view expected, std::string_view got, std::size_t m
 
 namespace {
 
-bool is_control(char32_t cp) {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
-}
-// Line separators and bidirectional overrides change how the surrounding text displays.
-bool is_invisible_format(char32_t cp) {
-    return cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
-}
-bool is_surrogate(char32_t cp) {
-    return cp >= 0xD800 && cp <= 0xDFFF;
-}
-
-void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    out += prefix;
-    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
-}
-
-std::string make_visible(std::string_view s, bool multiline) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const Decoded d = decode(s.substr(i));
-        if (!d.ok || is_surrogate(d.cp)) {
-            for (std::size_t k = 0; k < d.len; ++k) {
-                append_hex(out, "\\x", static_cast<unsigned char>(s[i + k]), 2);
-            }
-        } else if (multiline && (d.cp == '\n' || d.cp == '\t')) {
-            out += static_cast<char>(d.cp);
-        } else if (multiline && d.cp == '\r') {
-            // dropped: CRLF logs print as LF
-        } else if (d.cp == '\n') {
-            out += "\\n";
-        } else if (d.cp == '\r') {
-            out += "\\r";
-        } else if (d.cp == '\t') {
-            out += "\\t";
-        } else if (is_control(d.cp) || is_invisible_format(d.cp)) {
-            append_hex(out, "\\u", static_cast<unsigned>(d.cp), 4);
-        } else {
-            out.append(s.substr(i, d.len));
-        }
-        i += d.len;
-    }
-    return out;
-}
-
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -157,10 +110,12 @@ bool is_space(char c) {
 }  // namespace
 
 std::string visible(std::string_view s) {
-    return make_visible(s, false);
+    return visible_text(s).text;
 }
 std::string visible_multiline(std::string_view s) {
-    return make_visible(s, true);
+    VisibleStyle style;
+    style.multiline = true;
+    return visible_text(s, style).text;
 }
 
 std::string one_line(std::string_view s) {

@@ -8,6 +8,7 @@
 #include "common/utf8.hpp"
 #include "harness/checks.hpp"
 #include "harness/metrics.hpp"
+#include "reports/visible.hpp"
 
 namespace harness::checks {
 
@@ -21,60 +22,13 @@ bool continuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
 }
 
-// Escapes `text` to one printable line (quotes and backslashes too when `quotes`), stopping
-// after max_chars code points; sets `truncated` when it stopped early.
-std::string escape(std::string_view text, std::size_t max_chars, bool quotes, bool& truncated) {
-    std::string out;
-    std::size_t chars = 0;
-    truncated = false;
-    for (std::size_t i = 0; i < text.size();) {
-        if (chars == max_chars) {
-            truncated = true;
-            break;
-        }
-        const auto c = static_cast<unsigned char>(text[i]);
-        const std::size_t n = common::utf8::sequence_length(c);
-        ++chars;
-        if (c >= 0x80) {
-            if (n > 1 && i + n <= text.size() && common::utf8::valid(text.substr(i, n))) {
-                out.append(text.substr(i, n));
-                i += n;
-            } else {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-                out += buf;
-                ++i;
-            }
-            continue;
-        }
-        switch (c) {
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '"':
-                out += quotes ? "\\\"" : "\"";
-                break;
-            case '\\':
-                out += quotes ? "\\\\" : "\\";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-        ++i;
-    }
-    return out;
+// Evidence is data, escaped only where it would break the line: see reports/visible.hpp.
+reports::VisibleStyle evidence_style(std::size_t max_chars, bool quotes) {
+    reports::VisibleStyle style;
+    style.controls = reports::VisibleStyle::Controls::ascii_hex;
+    style.escape_quotes = quotes;
+    style.max_chars = max_chars;
+    return style;
 }
 
 std::string summary_of(const Evidence& e) {
@@ -259,10 +213,8 @@ CheckResult verdict(Status status, std::string why) {
 // ---- text ----
 
 std::string quote(std::string_view text, std::size_t max_chars) {
-    bool truncated = false;
-    std::string out = "\"" + escape(text, max_chars, true, truncated) + "\"";
-    if (truncated) out += "…";
-    return out;
+    const auto v = reports::visible_text(text, evidence_style(max_chars, true));
+    return "\"" + v.text + "\"" + (v.truncated ? "…" : "");
 }
 
 Evidence text_difference(std::string call, std::string_view expected, std::string_view got,
@@ -287,10 +239,8 @@ Evidence text_difference(std::string call, std::string_view expected, std::strin
 }
 
 std::string one_line(std::string_view text) {
-    bool truncated = false;
-    std::string out = escape(text, 200, false, truncated);
-    if (truncated) out += "…";
-    return out;
+    const auto v = reports::visible_text(text, evidence_style(200, false));
+    return v.text + (v.truncated ? "…" : "");
 }
 
 std::string ms_text(double ms) {
