@@ -134,15 +134,11 @@ std::vector<Patient> parse_patients_csv(std::string_view text, const std::filesy
     detail::RecordReader reader(file, text);
     reader.expect_header(patient_columns);
     std::vector<Patient> patients;
-    std::map<std::string, std::size_t, std::less<>> first_line;
+    detail::UniqueKeys ids(patient_columns[c_id]);
     csv::Row fields;
     while (reader.next(fields)) {
         auto patient = to_patient(fields, reader);
-        const auto [it, fresh] = first_line.emplace(patient.patient_id, reader.position(c_id).line);
-        if (!fresh) {
-            reader.fail(c_id, "duplicate patient_id " + shown(patient.patient_id) +
-                                  " (first on line " + std::to_string(it->second) + ")");
-        }
+        ids.add(reader, c_id, patient.patient_id, shown(patient.patient_id));
         patients.push_back(std::move(patient));
     }
     return patients;

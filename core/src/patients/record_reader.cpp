@@ -97,4 +97,13 @@ void RecordReader::fail(std::size_t field_index, const std::string& problem) con
         "line " + std::to_string(p.line) + ", column " + std::to_string(p.column) + ": " + problem);
 }
 
+void UniqueKeys::add(const RecordReader& reader, std::size_t field_index, const std::string& key,
+                     const std::string& quoted) {
+    const auto [it, fresh] = first_line_.emplace(key, reader.position(field_index).line);
+    if (!fresh) {
+        reader.fail(field_index, "duplicate " + std::string(column_) + " " + quoted +
+                                     " (first on line " + std::to_string(it->second) + ")");
+    }
+}
+
 }  // namespace core::detail

@@ -3,6 +3,8 @@
 // count, bad field) turned into a DataFileError that names the file, line and column.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +39,22 @@ class RecordReader {
     std::filesystem::path file_;
     common::csv::Reader reader_;
     std::size_t columns_ = 0;
+};
+
+// The line each key of a file was first seen on, to refuse a key that repeats (both data
+// files key their records by patient_id).
+class UniqueKeys {
+  public:
+    explicit UniqueKeys(std::string_view column) : column_(column) {}
+
+    // Fails the reader at `field_index` of its current record when `key` was seen before:
+    // "duplicate patient_id 'P001' (first on line 2)", with `quoted` as the key's text there.
+    void add(const RecordReader& reader, std::size_t field_index, const std::string& key,
+             const std::string& quoted);
+
+  private:
+    std::string_view column_;
+    std::map<std::string, std::size_t, std::less<>> first_line_;
 };
 
 }  // namespace core::detail

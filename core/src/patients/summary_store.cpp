@@ -30,15 +30,11 @@ std::vector<SummaryRow> parse_summaries_csv(std::string_view text,
     detail::RecordReader reader(file, text);
     reader.expect_header(summary_columns);
     std::vector<SummaryRow> rows;
-    std::map<std::string, std::size_t, std::less<>> first_line;
+    detail::UniqueKeys ids(summary_columns[0]);
     csv::Row f;
     while (reader.next(f)) {
         if (f[0].empty()) reader.fail(0, "empty patient_id");
-        const auto [it, fresh] = first_line.emplace(f[0], reader.position(0).line);
-        if (!fresh) {
-            reader.fail(0, "duplicate patient_id '" + f[0] + "' (first on line " +
-                               std::to_string(it->second) + ")");
-        }
+        ids.add(reader, 0, f[0], "'" + f[0] + "'");  // whole: patients.cpp cuts long ids short
         rows.push_back({std::move(f[0]), std::move(f[1]), std::move(f[2])});
     }
     return rows;
