@@ -41,7 +41,7 @@ E2eRun run_against(Flaw flaw, std::string_view scenario_json) {
     fo.data_dir = dir.path() / "data";
     // The runner tells the checks the server's upstream timeout through this field only.
     fo.ollama_timeout = std::chrono::milliseconds(
-        static_cast<std::int64_t>(sc.server.ollama_timeout_s.value_or(120) * 1000 * kTimeScale));
+        static_cast<std::int64_t>(sc.server.ollama_timeout.value_or(120) * 1000 * kTimeScale));
     FakeServer server(fo);
 
     harness::RunOptions o;

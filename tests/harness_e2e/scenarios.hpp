@@ -55,7 +55,7 @@ inline constexpr std::string_view kStall = R"({
   "name": "e2e_stall",
   "checks": ["timeout.upstream_stall", "errors.clear", "csv.integrity"],
   "mock": {"ttft_ms": 100, "tps": 50, "tokens": 40},
-  "server": {"ollama_timeout_s": 100},
+  "server": {"ollama_timeout": 100},
   "steps": [
     {"op": "initialize"},
     {"op": "generate", "save": true, "fault": "stall:after=3", "expect": "tool_error",

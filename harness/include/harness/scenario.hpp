@@ -27,11 +27,13 @@ struct MockSettings {
     std::optional<std::uint64_t> seed;
 };
 
+// The scenario's "server" block: the server's own config-file keys, checked at load by the
+// server's settings table (core/server_settings.hpp); a run hands `config` to the server as its
+// --config file. The harness itself reads only the two values below.
 struct ServerSettings {
-    std::optional<double> ollama_timeout_s, ollama_deadline_s, ping_interval_s, pong_timeout_s;
-    std::optional<bool> stream_upstream;
-    std::optional<std::size_t> max_message, queue_limit;
-    std::optional<std::size_t> patients;  // patients the server generates (default 100)
+    nlohmann::json config = nlohmann::json::object();  // validated; old spellings renamed
+    std::optional<double> ollama_timeout;  // seconds, at real scale: the timeout check's bound
+    std::optional<std::size_t> patients;   // patients the server generates (default 100)
 };
 
 // A step's "op". The op names and the keys each kind takes are one table,

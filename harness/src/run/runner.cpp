@@ -72,9 +72,11 @@ void start_services(const Scenario& sc, const RunOptions& o, const fs::path& dir
         .stderr_file = dir / "mock-ollama.log"});
     s.mock_url = s.mock->url();
     const fs::path data_dir = dir / "data";
+    const fs::path config_file = dir / "mcp-server.json";
+    write_server_config(sc.server, config_file);
     s.server.emplace(
         ServiceOptions{.binary = o.server_bin,
-                       .args = server_args(sc.server, data_dir, s.mock_url, o.time_scale),
+                       .args = server_args(config_file, data_dir, s.mock_url, o.time_scale),
                        .stderr_file = dir / "mcp-server.log"});
     s.ws_url = s.server->url();
     s.summaries = data_dir / "patient_summaries.csv";
@@ -179,7 +181,7 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
     ScenarioRun& run = out.run;
     run.scenario = &sc;
     run.time_scale = o.time_scale;
-    run.ollama_timeout_ms = sc.server.ollama_timeout_s.value_or(120) * 1000 * o.time_scale;
+    run.ollama_timeout_ms = sc.server.ollama_timeout.value_or(120) * 1000 * o.time_scale;
     const auto t0 = std::chrono::steady_clock::now();
     const auto say = [&o, &sc](const std::string& line) {
         if (o.on_progress) o.on_progress(sc.name + ": " + line);

@@ -9,6 +9,7 @@ namespace {
 using harness::parse_scenario;
 using harness::ScenarioError;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string error_of(const std::string& text) {
     try {
@@ -24,7 +25,7 @@ constexpr const char* kGood = R"({
   "name": "demo",
   "checks": ["stream.order", "csv.integrity"],
   "mock": {"tps": 20, "tokens": 30, "profile": "hostile"},
-  "server": {"ollama_timeout_s": 120},
+  "server": {"ollama_timeout": 120, "stream_upstream": false},
   "clients": 3,
   "form": "progress",
   "steps": [
@@ -43,7 +44,9 @@ TEST(ScenarioLoader, ReadsEveryPart) {
     EXPECT_EQ(s.checks.size(), 2u);
     EXPECT_EQ(*s.mock.tps, 20.0);
     EXPECT_EQ(*s.mock.profile, "hostile");
-    EXPECT_EQ(*s.server.ollama_timeout_s, 120.0);
+    EXPECT_EQ(*s.server.ollama_timeout, 120.0);
+    EXPECT_EQ(s.server.config,
+              nlohmann::json::parse(R"({"ollama_timeout": 120, "stream_upstream": false})"));
     EXPECT_EQ(s.clients, 3u);
     EXPECT_EQ(s.form, harness::StreamForm::progress);
     ASSERT_EQ(s.steps.size(), 5u);
@@ -117,6 +120,66 @@ TEST(ScenarioLoader, PatientSpecsResolve) {
     EXPECT_EQ(harness::resolve_patient("+1", 1, ids, "P002"), "P003");
     EXPECT_EQ(harness::resolve_patient("+2", 2, ids, "P003"), "P002") << "wraps around";
     EXPECT_EQ(harness::resolve_patient("P099", 0, ids, "P001"), "P099");
+}
+
+// A scenario whose "server" block is `block`, the block starting on line 4.
+std::string with_server(const std::string& block) {
+    return "{\n  \"name\": \"x\",\n  \"checks\": [\"stream.order\"],\n  \"server\": " + block +
+           ",\n  \"steps\": [{\"op\": \"ping\"}]\n}";
+}
+
+TEST(ScenarioLoaderServer, TakesTheServersKeysAndTheOldSpellingsAsAliases) {
+    const auto s = parse_scenario(with_server(R"({"ollama_timeout_s": 5, "ollama_deadline_s": 9,
+        "ping_interval_s": 1.5, "pong_timeout_s": 2, "max_message": 4096, "patients": 7,
+        "model": "m", "csv_formulas": "escape"})"),
+                                  "s.json");
+    EXPECT_EQ(s.server.config, nlohmann::json::parse(R"({"ollama_timeout": 5, "ollama_deadline": 9,
+        "ping_interval": 1.5, "pong_timeout": 2, "max_message": 4096, "patients": 7,
+        "model": "m", "csv_formulas": "escape"})"));
+    EXPECT_EQ(*s.server.ollama_timeout, 5.0);
+    EXPECT_EQ(*s.server.patients, 7u);
+}
+
+TEST(ScenarioLoaderServer, AKeyTheHarnessSetsIsRefusedAtItsPlace) {
+    for (const char* key : {"host", "port", "data_dir", "ollama_url", "time_scale", "log_level"}) {
+        const auto e = error_of(with_server(std::string("{\"") + key + "\": 1}"));
+        EXPECT_THAT(e, HasSubstr(std::string("s.json:4:14: server.") + key +
+                                 ": set by the harness for the server it launches (host, port, "
+                                 "data_dir, ollama_url, time_scale, log_level), not by a scenario"))
+            << key;
+    }
+}
+
+TEST(ScenarioLoaderServer, AnUnknownKeyIsRefusedWithTheValidOnes) {
+    const auto e = error_of(with_server(R"({"ollama_timeot": 1})"));
+    EXPECT_THAT(e, HasSubstr("s.json:4:14: unknown key 'ollama_timeot' in server; did you mean "
+                             "'ollama_timeout'? (valid: patients, model, ollama_timeout,"));
+    EXPECT_THAT(e, HasSubstr("pong_timeout, threads)"));
+    EXPECT_THAT(e, Not(HasSubstr("data_dir")));
+}
+
+TEST(ScenarioLoaderServer, ValuesAreCheckedByTheServersTable) {
+    EXPECT_THAT(error_of(with_server(R"({"max_message": "big"})")),
+                HasSubstr("s.json:4:29: server.max_message: wrong type: expected a non-negative "
+                          "integer, got a string"));
+    EXPECT_THAT(error_of(with_server(R"({"stream_upstream": 1})")),
+                HasSubstr("server.stream_upstream: wrong type: expected true or false, got 1"));
+    EXPECT_THAT(error_of(with_server(R"({"ollama_timeout_s": "1"})")),
+                HasSubstr("server.ollama_timeout_s: wrong type: expected a number, got a string"));
+    EXPECT_THAT(error_of(with_server(R"({"max_connections": 0})")),
+                HasSubstr("server.max_connections: valid: 1 or more"));
+    EXPECT_THAT(error_of(with_server(R"({"csv_formulas": "drop"})")),
+                HasSubstr("server.csv_formulas: valid: keep, escape, refuse"));
+    EXPECT_THAT(error_of(with_server(R"({"pong_timeout": 90000})")),
+                HasSubstr("server.pong_timeout: must be between 0 and 86400, got 90000"));
+    EXPECT_THAT(error_of(with_server(R"({"ping_interval_s": -1})")),
+                HasSubstr("server.ping_interval_s: must be between 0 and 86400, got -1"));
+    EXPECT_THAT(error_of(with_server("[1]")), HasSubstr("s.json:4:13: server: expected an object"));
+}
+
+TEST(ScenarioLoaderServer, ASettingGivenByBothSpellingsIsRefused) {
+    EXPECT_THAT(error_of(with_server(R"({"ollama_timeout": 1, "ollama_timeout_s": 2})")),
+                HasSubstr("server.ollama_timeout_s: ollama_timeout is given twice"));
 }
 
 }  // namespace
