@@ -9,21 +9,6 @@ namespace bench {
 
 namespace checks = harness::checks;
 
-namespace {
-
-// Evidence as one line; the call is left out, the benchmark names it.
-std::string problem_text(const reports::Evidence& e) {
-    std::string out;
-    if (e.token_index) out = "token " + std::to_string(*e.token_index) + ": ";
-    out += e.detail;
-    if (!e.expected.empty() || !e.got.empty()) {
-        out += " (expected " + e.expected + ", got " + e.got + ")";
-    }
-    return out;
-}
-
-}  // namespace
-
 harness::StepRecord generate_step(std::size_t client, harness::CallRecord call, bool progress) {
     harness::StepRecord step;
     step.client = client;
@@ -42,14 +27,17 @@ std::string stream_problem(const harness::StepRecord& step, const harness::MockR
     if (!checks::tokens_kept(call)) return "tokens were not kept for this call: cannot check it";
     for (auto* rule : {&checks::delivery_problems, &checks::order_problems}) {
         const auto problems = rule(step, mock);
-        if (!problems.empty()) return problem_text(problems.front());
+        if (!problems.empty())
+            return checks::evidence_line(problems.front(), checks::EvidenceLine::bench);
     }
     const auto summary = checks::final_summary(step);
     if (!summary) return "the result is not a generate_summary result";
     const std::string streamed = harness::trim_ascii(call.streamed_text());
     if (*summary != streamed) {
-        return problem_text(checks::text_difference(checks::describe(step), streamed, *summary,
-                                                    "the trimmed stream and the summary"));
+        return checks::evidence_line(
+            checks::text_difference(checks::describe(step), streamed, *summary,
+                                    "the trimmed stream and the summary"),
+            checks::EvidenceLine::bench);
     }
     return {};
 }

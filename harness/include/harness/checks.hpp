@@ -129,6 +129,11 @@ std::string quote(std::string_view text, std::size_t max_chars = 60);
 reports::Evidence text_difference(std::string call, std::string_view expected, std::string_view got,
                                   const std::string& what);
 std::string ms_text(double ms);
+// One line for an Evidence. first_problem (a check's message): "<call> token i: " then the
+// detail, or "expected X, got Y" when there is none. bench (the call is named elsewhere):
+// "token i: <detail> (expected X, got Y)", the values whenever there are any.
+enum class EvidenceLine { first_problem, bench };
+std::string evidence_line(const reports::Evidence& e, EvidenceLine style);
 // A failure text (which may span lines) escaped to one line, at most 200 characters.
 std::string one_line(std::string_view text);
 
