@@ -112,38 +112,45 @@ TEST_F(ServerCliResolve, UnknownKeyNamesTheValidOnes) {
     EXPECT_THAT(m, HasSubstr("time_scale, threads, log_level"));
 }
 
+// Each config file text and what its refusal must say (after "FILE: ").
+struct Refused {
+    const char* file;
+    const char* says;
+};
+
 TEST_F(ServerCliResolve, WrongTypesAreNamed) {
-    EXPECT_THAT(refusal({"--config", file(R"({"port": "80"})")}),
-                HasSubstr("cfg.json: port: wrong type: expected a non-negative integer, got a "
-                          "string"));
-    EXPECT_THAT(refusal({"--config", file(R"({"max_message": 1.5})")}),
-                HasSubstr("max_message: wrong type: expected a non-negative integer, got 1.5"));
-    EXPECT_THAT(refusal({"--config", file(R"({"ollama_timeout": "1"})")}),
-                HasSubstr("ollama_timeout: wrong type: expected a number, got a string"));
-    EXPECT_THAT(refusal({"--config", file(R"({"stream_upstream": 0})")}),
-                HasSubstr("stream_upstream: wrong type: expected true or false, got 0"));
-    EXPECT_THAT(refusal({"--config", file(R"({"model": null})")}),
-                HasSubstr("model: wrong type: expected a string, got a null"));
-    EXPECT_THAT(refusal({"--config", file(R"({"host": ["a"]})")}),
-                HasSubstr("host: wrong type: expected a string, got an array"));
+    for (const auto& [text, says] : {
+             Refused{R"({"port": "80"})",
+                     "port: wrong type: expected a non-negative integer, got a string"},
+             Refused{R"({"max_message": 1.5})",
+                     "max_message: wrong type: expected a non-negative integer, got 1.5"},
+             Refused{R"({"ollama_timeout": "1"})",
+                     "ollama_timeout: wrong type: expected a number, got a string"},
+             Refused{R"({"stream_upstream": 0})",
+                     "stream_upstream: wrong type: expected true or false, got 0"},
+             Refused{R"({"model": null})", "model: wrong type: expected a string, got a null"},
+             Refused{R"({"host": ["a"]})", "host: wrong type: expected a string, got an array"},
+         }) {
+        EXPECT_THAT(refusal({"--config", file(text)}), HasSubstr(std::string("cfg.json: ") + says))
+            << text;
+    }
 }
 
 TEST_F(ServerCliResolve, OutOfRangeValuesAreRefused) {
-    for (const char* scale : {"0", "-1", "1e7"}) {
-        EXPECT_THAT(refusal({"--config", file(std::string(R"({"time_scale": )") + scale + "}")}),
-                    HasSubstr("cfg.json: time_scale: valid: 1e-06 to 1e+06"))
-            << scale;
+    for (const auto& [text, says] : {
+             Refused{R"({"time_scale": 0})", "time_scale: valid: 1e-06 to 1e+06"},
+             Refused{R"({"time_scale": -1})", "time_scale: valid: 1e-06 to 1e+06"},
+             Refused{R"({"time_scale": 1e7})", "time_scale: valid: 1e-06 to 1e+06"},
+             Refused{R"({"port": 65536})", "port: valid: 0 to 65535"},
+             Refused{R"({"queue_limit": -1})", "queue_limit: valid: 0 or more"},
+             Refused{R"({"max_connections": 0})", "max_connections: valid: 1 or more"},
+             Refused{R"({"csv_formulas": "drop"})", "csv_formulas: valid: keep, escape, refuse"},
+             Refused{R"({"log_level": "loud"})",
+                     "log_level: valid: trace, debug, info, warn, error, off"},
+         }) {
+        EXPECT_THAT(refusal({"--config", file(text)}), HasSubstr(std::string("cfg.json: ") + says))
+            << text;
     }
-    EXPECT_THAT(refusal({"--config", file(R"({"port": 65536})")}),
-                HasSubstr("port: valid: 0 to 65535"));
-    EXPECT_THAT(refusal({"--config", file(R"({"queue_limit": -1})")}),
-                HasSubstr("queue_limit: valid: 0 or more"));
-    EXPECT_THAT(refusal({"--config", file(R"({"max_connections": 0})")}),
-                HasSubstr("max_connections: valid: 1 or more"));
-    EXPECT_THAT(refusal({"--config", file(R"({"csv_formulas": "drop"})")}),
-                HasSubstr("csv_formulas: valid: keep, escape, refuse"));
-    EXPECT_THAT(refusal({"--config", file(R"({"log_level": "loud"})")}),
-                HasSubstr("log_level: valid: trace, debug, info, warn, error, off"));
 }
 
 TEST_F(ServerCliResolve, MalformedFlagsAreRefusedLikeTheFile) {
