@@ -13,15 +13,11 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "net/beast_names.hpp"
 #include "net/session_registry.hpp"
 #include "net/ws_session.hpp"
 
 namespace core {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 
 namespace {
 

@@ -7,15 +7,10 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/jsonrpc.hpp"
+#include "net/beast_names.hpp"
 #include "net/session_registry.hpp"
 
 namespace core {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 

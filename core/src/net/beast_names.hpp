@@ -1,0 +1,20 @@
+#pragma once
+// The short names the net room's sources use for Asio and Beast, written once for the room.
+// The harness's MCP client (harness/src/client/mcp_connect.cpp) spells the same aliases in
+// its own namespace: another library, and four lines of idiom are not worth a shared header.
+#include <chrono>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+namespace core {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+}  // namespace core
