@@ -109,22 +109,47 @@ std::string string(const json& v, const std::string& where) {
     return v.get<std::string>();
 }
 
+// One key of a config object and how its value is read into a T.
+template <typename T>
+struct Field {
+    std::string_view key;
+    void (*read)(T& out, const json& value, const std::string& where);
+};
+
+// The pacing keys, which models, rules and the top level all accept.
+const Field<PacingOverride> kPacingFields[] = {
+    {"ttft_ms",
+     [](PacingOverride& p, const json& v, const std::string& w) {
+         p.ttft =
+             std::chrono::nanoseconds(static_cast<std::int64_t>(number(v, w, 0, 86'400'000) * 1e6));
+     }},
+    {"tps", [](PacingOverride& p, const json& v,
+               const std::string& w) { p.tps = number(v, w, 0.001, 1e9); }},
+    {"jitter",
+     [](PacingOverride& p, const json& v, const std::string& w) { p.jitter = number(v, w, 0, 1); }},
+    {"tokens",
+     [](PacingOverride& p, const json& v, const std::string& w) {
+         p.tokens = at_most(unsigned_integer(v, w), kMaxTokensPerResponse, w);
+     }},
+};
+
+// Reads `key` through the matching row of `fields`; false when no row has that key.
+template <typename T, std::size_t N>
+bool read_field(const Field<T> (&fields)[N], const std::string& key, const json& v,
+                const std::string& where, T& out) {
+    for (const auto& f : fields) {
+        if (f.key == key) {
+            f.read(out, v, where);
+            return true;
+        }
+    }
+    return false;
+}
+
 // Reads pacing keys of an object; returns true if `key` was one of them.
 bool pacing_key(const std::string& key, const json& v, const std::string& where,
                 PacingOverride& p) {
-    if (key == "ttft_ms") {
-        p.ttft = std::chrono::nanoseconds(
-            static_cast<std::int64_t>(number(v, where, 0, 86'400'000) * 1e6));
-    } else if (key == "tps") {
-        p.tps = number(v, where, 0.001, 1e9);
-    } else if (key == "jitter") {
-        p.jitter = number(v, where, 0, 1);
-    } else if (key == "tokens") {
-        p.tokens = at_most(unsigned_integer(v, where), kMaxTokensPerResponse, where);
-    } else {
-        return false;
-    }
-    return true;
+    return read_field(kPacingFields, key, v, where, p);
 }
 
 Fault fault_from(const json& v, const std::string& where) {
@@ -139,62 +164,58 @@ TextProfile profile_from(const json& v, const std::string& where) {
     return *p;
 }
 
-// Calls on_key(key, value, location) for each key of object `v` (at `where`) that is not a
-// pacing key; pacing keys go into `pacing`.
-template <typename OnKey>
-void object_keys(const json& v, const std::string& where, PacingOverride& pacing, OnKey on_key) {
+// Reads object `v` (at `where`) into a T: pacing keys into its `pacing`, the others through
+// `fields`; any other key fails, naming every valid key.
+template <typename T, std::size_t N>
+T object_from(const json& v, const std::string& where, const Field<T> (&fields)[N]) {
     if (!v.is_object()) fail(where, "expected an object");
+    T out;
     for (const auto& [key, value] : v.items()) {
         const std::string w = where + "." + key;
-        if (!pacing_key(key, value, w, pacing)) on_key(key, value, w);
+        if (pacing_key(key, value, w, out.pacing)) continue;
+        if (read_field(fields, key, value, w, out)) continue;
+        std::string valid;
+        for (const auto& f : fields) valid += std::string(f.key) + ", ";
+        for (const auto& f : kPacingFields) valid += std::string(f.key) + ", ";
+        valid.resize(valid.size() - 2);
+        fail(w, "unknown key; valid: " + valid);
     }
+    return out;
 }
 
+const Field<ModelInfo> kModelFields[] = {
+    {"name", [](ModelInfo& m, const json& v,
+                const std::string& w) { m.name = canonical_model_name(string(v, w)); }},
+    {"family", [](ModelInfo& m, const json& v, const std::string& w) { m.family = string(v, w); }},
+    {"parameter_size",
+     [](ModelInfo& m, const json& v, const std::string& w) { m.parameter_size = string(v, w); }},
+    {"quantization_level", [](ModelInfo& m, const json& v,
+                              const std::string& w) { m.quantization_level = string(v, w); }},
+    {"size",
+     [](ModelInfo& m, const json& v, const std::string& w) {
+         m.size = static_cast<std::int64_t>(unsigned_integer(v, w));
+     }},
+};
+
+const Field<Rule> kRuleFields[] = {
+    {"match", [](Rule& r, const json& v, const std::string& w) { r.match = string(v, w); }},
+    {"model", [](Rule& r, const json& v,
+                 const std::string& w) { r.model = canonical_model_name(string(v, w)); }},
+    {"count",
+     [](Rule& r, const json& v, const std::string& w) { r.remaining = unsigned_integer(v, w); }},
+    {"fault", [](Rule& r, const json& v, const std::string& w) { r.fault = fault_from(v, w); }},
+    {"profile",
+     [](Rule& r, const json& v, const std::string& w) { r.profile = profile_from(v, w); }},
+};
+
 ModelInfo model_from(const json& v, const std::string& where) {
-    ModelInfo m;
-    object_keys(
-        v, where, m.pacing, [&m](const std::string& key, const json& value, const std::string& w) {
-            if (key == "name") {
-                m.name = canonical_model_name(string(value, w));
-            } else if (key == "family") {
-                m.family = string(value, w);
-            } else if (key == "parameter_size") {
-                m.parameter_size = string(value, w);
-            } else if (key == "quantization_level") {
-                m.quantization_level = string(value, w);
-            } else if (key == "size") {
-                m.size = static_cast<std::int64_t>(unsigned_integer(value, w));
-            } else {
-                fail(w,
-                     "unknown key; valid: name, family, parameter_size, quantization_level, size, "
-                     "ttft_ms, tps, jitter, tokens");
-            }
-        });
+    ModelInfo m = object_from(v, where, kModelFields);
     if (m.name.empty()) fail(where, "missing 'name'");
     return m;
 }
 
 Rule rule_from(const json& v, const std::string& where) {
-    Rule r;
-    object_keys(
-        v, where, r.pacing, [&r](const std::string& key, const json& value, const std::string& w) {
-            if (key == "match") {
-                r.match = string(value, w);
-            } else if (key == "model") {
-                r.model = canonical_model_name(string(value, w));
-            } else if (key == "count") {
-                r.remaining = unsigned_integer(value, w);
-            } else if (key == "fault") {
-                r.fault = fault_from(value, w);
-            } else if (key == "profile") {
-                r.profile = profile_from(value, w);
-            } else {
-                fail(w,
-                     "unknown key; valid: match, model, count, fault, profile, ttft_ms, tps, "
-                     "jitter, tokens");
-            }
-        });
-    return r;
+    return object_from(v, where, kRuleFields);
 }
 
 }  // namespace

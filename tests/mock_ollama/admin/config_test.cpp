@@ -65,6 +65,44 @@ TEST(Config, ModelsAreTaggedAndCarryTheirPacing) {
     EXPECT_EQ(rt.models[1].name, "x:7b");
 }
 
+TEST(Config, EveryModelAndRuleKeyIsReadAndUnknownKeysNameTheValidOnes) {
+    RuntimeConfig rt;
+    apply_config_json(json::parse(R"({"models":[{"name":"host:5000/ns/m","family":"f",
+        "parameter_size":"1B","quantization_level":"Q4","size":9,"ttft_ms":1,"tps":2,
+        "jitter":0.5,"tokens":3}],"rules":[{"match":"P1","model":"m","count":2,
+        "fault":"reset:after=1","profile":"plain","tokens":4}]})"),
+                      rt, nullptr);
+    ASSERT_EQ(rt.models.size(), 1u);
+    const auto& m = rt.models[0];
+    EXPECT_EQ(m.name, "host:5000/ns/m:latest");  // a registry port is not a tag
+    EXPECT_EQ(m.family, "f");
+    EXPECT_EQ(m.parameter_size, "1B");
+    EXPECT_EQ(m.quantization_level, "Q4");
+    EXPECT_EQ(m.size, 9);
+    EXPECT_EQ(*m.pacing.ttft, std::chrono::milliseconds(1));
+    EXPECT_EQ(*m.pacing.tps, 2.0);
+    EXPECT_EQ(*m.pacing.jitter, 0.5);
+    EXPECT_EQ(*m.pacing.tokens, 3u);
+    ASSERT_EQ(rt.rules.size(), 1u);
+    const auto& r = rt.rules[0];
+    EXPECT_EQ(r.match, "P1");
+    EXPECT_EQ(r.model, "m:latest");
+    EXPECT_EQ(*r.remaining, 2u);
+    EXPECT_EQ(r.fault->kind, FaultKind::reset);
+    EXPECT_EQ(*r.profile, TextProfile::plain);
+    EXPECT_EQ(*r.pacing.tokens, 4u);
+
+    EXPECT_THAT(apply_error(json{{"models", {{{"name", "a"}, {"colour", 1}}}}}),
+                HasSubstr("models[0].colour: unknown key; valid: name, family, parameter_size, "
+                          "quantization_level, size, ttft_ms, tps, jitter, tokens"));
+    EXPECT_THAT(apply_error(json{{"rules", {{{"colour", 1}}}}}),
+                HasSubstr("rules[0].colour: unknown key; valid: match, model, count, fault, "
+                          "profile, ttft_ms, tps, jitter, tokens"));
+    EXPECT_THAT(apply_error(json{{"models", {{{"name", 1}}}}}),
+                HasSubstr("models[0].name: expected a string, got number"));
+    EXPECT_THAT(apply_error(json{{"rules", {1}}}), HasSubstr("rules[0]: expected an object"));
+}
+
 TEST(Config, GlobalFaultBecomesAFirstRuleAndCanBeCleared) {
     RuntimeConfig rt;
     apply_config_json(json{{"rules", {{{"match", "P007"}, {"tps", 1}}}}}, rt, nullptr);
