@@ -14,8 +14,8 @@ harness::StepRecord generate_step(std::size_t client, harness::CallRecord call, 
     step.client = client;
     step.kind = harness::StepKind::generate;
     step.expect = harness::Expect::ok;
-    step.form = progress ? harness::StreamForm::progress : harness::StreamForm::legacy;
-    step.stream_upstream = true;
+    step.used_form = progress ? harness::StreamForm::progress : harness::StreamForm::legacy;
+    step.used_stream_upstream = true;
     step.is_call = true;
     step.call = std::move(call);
     return step;

@@ -66,10 +66,10 @@ TEST(StreamCheck, AStepIsAGenerateCallExpectedToStream) {
     EXPECT_EQ(step.client, 3u);
     EXPECT_EQ(step.kind, harness::StepKind::generate);
     EXPECT_EQ(step.expect, harness::Expect::ok);
-    EXPECT_EQ(step.form, harness::StreamForm::progress);
-    EXPECT_TRUE(step.stream_upstream);
+    EXPECT_EQ(step.used_form, harness::StreamForm::progress);
+    EXPECT_TRUE(step.used_stream_upstream);
     EXPECT_TRUE(step.is_call);
-    EXPECT_EQ(received(false).form, harness::StreamForm::legacy);
+    EXPECT_EQ(received(false).used_form, harness::StreamForm::legacy);
 }
 
 TEST(StreamCheck, ATokenOutOfOrderIsNamedWithItsIndex) {

@@ -132,8 +132,8 @@ class RunBuilder {
         s.kind = StepKind::generate;
         s.patient_id = g.patient_id;
         s.patient_name = g.patient_name;
-        s.form = g.form;
-        s.stream_upstream = g.stream_upstream;
+        s.used_form = g.form;
+        s.used_stream_upstream = g.stream_upstream;
         s.save = g.save;
         s.is_call = true;
         CallRecord& c = s.call;

@@ -21,10 +21,10 @@ struct StepRecord : Step {
     std::size_t client = 0;
     std::string path;  // "steps[2]", "steps[3].steps[1]": where in the scenario
     std::string patient_id, patient_name;
-    // generate: what this call used, the step's own choice or the scenario's default. These
-    // hide Step's optional ones on purpose: a check asks what happened, not what was written.
-    StreamForm form = StreamForm::legacy;
-    bool stream_upstream = true;
+    // generate: what this call used, the step's own choice (Step::form, Step::stream_upstream,
+    // as written) or the scenario's default. A check asks what happened, not what was written.
+    StreamForm used_form = StreamForm::legacy;
+    bool used_stream_upstream = true;
     bool is_call = false;  // a JSON-RPC request was sent (call is filled)
     CallRecord call;
     bool cancelled = false;  // a cancel step cancelled this call

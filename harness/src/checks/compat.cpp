@@ -18,7 +18,7 @@ CheckResult compat_non_streaming(const ScenarioRun& run) {
     for (const auto& step : run.steps) {
         if (!expected_ok_generate(step) || step.cancelled || step.patient_id.empty()) continue;
         auto& pair = by_patient[step.patient_id];
-        (step.stream_upstream ? pair.streaming : pair.whole).push_back(&step);
+        (step.used_stream_upstream ? pair.streaming : pair.whole).push_back(&step);
     }
     Tally tally("patients");
     for (const auto& [id, pair] : by_patient) {
@@ -83,9 +83,10 @@ CheckResult compat_both_stream_forms(const ScenarioRun& run) {
     bool any = false, legacy = false, progress = false;
     for (const auto& step : run.steps) {
         if (!expected_ok_stream(step)) continue;
-        if (step.form != StreamForm::legacy && step.form != StreamForm::progress) continue;
+        if (step.used_form != StreamForm::legacy && step.used_form != StreamForm::progress)
+            continue;
         any = true;
-        (step.form == StreamForm::legacy ? legacy : progress) = true;
+        (step.used_form == StreamForm::legacy ? legacy : progress) = true;
         if (auto e = unusable(run, step, true)) {
             tally.fail(std::move(*e));
             continue;
@@ -99,13 +100,13 @@ CheckResult compat_both_stream_forms(const ScenarioRun& run) {
         auto problems = delivery_problems(step, mock);
         for (auto& e : order_problems(step, mock)) problems.push_back(std::move(e));
         for (std::size_t i = 0; i < c.tokens.size(); ++i) {
-            if (c.tokens[i].form == step.form) continue;
+            if (c.tokens[i].form == step.used_form) continue;
             Evidence e;
             e.call = describe(step);
             e.token_index = i;
-            e.expected = frame_name(step.form);
+            e.expected = frame_name(step.used_form);
             e.got = frame_name(c.tokens[i].form);
-            e.detail = step.form == StreamForm::progress
+            e.detail = step.used_form == StreamForm::progress
                            ? "the call carried a progressToken, the token came in another form"
                            : "the call carried no progressToken, the token came in another form";
             problems.push_back(std::move(e));

@@ -90,7 +90,7 @@ std::vector<Evidence> isolation_problems(const ScenarioRun& run, const Owners& o
                                   : "the stream ended before the call's own tokens did";
         problems.push_back(std::move(e));
     }
-    if (whole && !step.stream_upstream) {
+    if (whole && !step.used_stream_upstream) {
         const auto summary = final_summary(step);
         const std::string own = trim_ascii(mock.text);
         if (summary && *summary != own) {

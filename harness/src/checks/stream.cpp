@@ -348,7 +348,7 @@ CheckResult stream_final_matches(const ScenarioRun& run) {
         }
         // Non-streaming calls have no tokens to compare; the mock's text is the reference.
         bool undecided = false;
-        if (step.stream_upstream) {
+        if (step.used_stream_upstream) {
             if (tokens_kept(c)) {
                 const std::string streamed = trim_ascii(c.streamed_text());
                 if (*summary != streamed) {

@@ -94,7 +94,7 @@ bool expected_ok_generate(const StepRecord& step) {
 }
 
 bool expected_ok_stream(const StepRecord& step) {
-    return expected_ok_generate(step) && step.stream_upstream && !step.cancelled;
+    return expected_ok_generate(step) && step.used_stream_upstream && !step.cancelled;
 }
 
 std::optional<Evidence> unusable(const ScenarioRun& run, const StepRecord& step, bool need_mock) {

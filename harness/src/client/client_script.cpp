@@ -217,13 +217,13 @@ void ClientScript::generate(const Step& step, StepRecord& rec, Next next) {
             rec.patient_name = it->second;
         }
     }
-    rec.form = step.form.value_or(ctx_.scenario->form);
-    rec.stream_upstream = step.stream_upstream.value_or(true);
+    rec.used_form = step.form.value_or(ctx_.scenario->form);
+    rec.used_stream_upstream = step.stream_upstream.value_or(true);
     json args = {{"patient_id", rec.patient_id}};
     if (rec.save) args["save"] = true;
-    if (!rec.stream_upstream) args["stream"] = false;
+    if (!rec.used_stream_upstream) args["stream"] = false;
     RequestOptions opts;
-    opts.progress = rec.form == StreamForm::progress;
+    opts.progress = rec.used_form == StreamForm::progress;
     const bool background = !step.label.empty() && cancel_targets_.count(step.label) != 0;
     if (!step.label.empty()) labelled_[step.label] = &rec;
     call(rec, "tools/call", {{"name", "generate_summary"}, {"arguments", args}}, opts, background,
