@@ -5,14 +5,13 @@
 #include <sstream>
 #include <variant>
 
-#include "core/server_settings.hpp"
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
 #include "mock_ollama/fault.hpp"
 #include "mock_ollama/textgen.hpp"
 #include "reports/report.hpp"
-#include "run/server_args.hpp"
 #include "scenario/mock_config.hpp"
+#include "scenario/server_block.hpp"
 #include "scenario/step_kinds.hpp"
 
 namespace harness {
@@ -73,23 +72,7 @@ namespace {
 // Bounds on counts whose value the harness turns into memory or processes: far above any
 // sensible scenario, far below what would exhaust the machine.
 constexpr std::uint64_t kMaxClients = 100'000;
-constexpr std::uint64_t kMaxPatients = 1'000'000;
 constexpr std::uint64_t kMaxOversizedBytes = std::uint64_t{1} << 30;
-
-// Old scenario spellings of server settings, still accepted (docs/mcp-harness.md): the
-// scenario's "server" block now takes the server's own config-file keys.
-constexpr std::pair<std::string_view, std::string_view> kServerAliases[] = {
-    {"ollama_timeout_s", "ollama_timeout"},
-    {"ollama_deadline_s", "ollama_deadline"},
-    {"ping_interval_s", "ping_interval"},
-    {"pong_timeout_s", "pong_timeout"},
-};
-
-std::string joined(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-    return out;
-}
 
 // A key as one JSON Pointer token (~ -> ~0, / -> ~1), as the locator stores it.
 std::string pointer_token(const std::string& key) {
@@ -212,59 +195,13 @@ class Reader {
         return s;
     }
 
-    // The server setting a scenario key names: the server's own key, or an old spelling of it.
-    // A key the harness sets itself, or one the server does not have, is refused at the key.
-    std::string server_key(const std::string& given, const std::string& at) const {
-        std::string key = given;
-        for (const auto& [alias, name] : kServerAliases) {
-            if (given == alias) key = name;
-        }
-        const auto& owned = harness_server_settings();
-        if (std::find(owned.begin(), owned.end(), key) != owned.end()) {
-            fail(at,
-                 where(at) + ": set by the harness for the server it launches (" + joined(owned) +
-                     "), not by a scenario",
-                 true);
-        }
-        if (core::find_server_setting(key) == nullptr) {
-            std::vector<std::string> valid;
-            for (const auto& setting : core::server_settings()) {
-                const std::string name(setting.name);
-                if (std::find(owned.begin(), owned.end(), name) == owned.end())
-                    valid.push_back(name);
-            }
-            fail(at,
-                 "unknown key '" + given + "' in server; did you mean '" + nearest(given, valid) +
-                     "'? (valid: " + joined(valid) + ")",
-                 true);
-        }
-        return key;
-    }
-
-    // The "server" block, checked by the server's own settings table, plus the harness's
-    // bounds: durations a run can wait out, and patients it can hold in memory.
     ServerSettings server(const json& m, const std::string& ptr) const {
         if (!m.is_object()) fail(ptr, where(ptr) + ": expected an object");
-        ServerSettings s;
-        core::ServerConfig scratch;
-        for (const auto& [given, value] : m.items()) {
-            const std::string at = ptr + "/" + pointer_token(given);
-            const std::string key = server_key(given, at);
-            if (s.config.contains(key))
-                fail(at, where(at) + ": " + key + " is given twice (once by its old name)", true);
-            try {
-                core::apply_server_setting(key, value, scratch);
-            } catch (const std::invalid_argument& e) {
-                fail(at, where(at) + ": " + e.what());
-            }
-            if (core::find_server_setting(key)->kind == core::SettingKind::seconds)
-                num(value, at, 0, 86'400);
-            if (key == "patients") s.patients = count(value, at, kMaxPatients);
-            s.config[key] = value;
+        try {
+            return read_server_block(m, where(ptr));
+        } catch (const ServerBlockProblem& p) {
+            fail(ptr + "/" + pointer_token(p.key), p.message, p.at_key);
         }
-        if (s.config.contains("ollama_timeout"))
-            s.ollama_timeout = s.config["ollama_timeout"].get<double>();
-        return s;
     }
 
     StreamForm form(const json& v, const std::string& ptr) const {
