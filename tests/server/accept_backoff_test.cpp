@@ -38,13 +38,12 @@ TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) 
     GTEST_SKIP() << "not meaningful under UBSan: its checks need file descriptors";
 #endif
     test_support::TempDir data("msh-it-fds");
-    test_support::LoggedChild server(
-        "mcp-server", {"/usr/bin/prlimit", "--nofile=64:64", server_binary(), "--host", "127.0.0.1",
-                       "--port", "0", "--data-dir", data.path().string(), "--ollama-url",
-                       "http://127.0.0.1:9", "--threads", "1"});
-    const auto line = server.process().wait_for_line("mcp-server listening on", 10s);
-    const auto port = common::port_from_ready_line(line);
-    ASSERT_NE(port, 0) << server.stderr_tail();
+    // prlimit execs the server: same pid, and the server's ready line.
+    test_support::LoggedService server(
+        "mcp-server", "/usr/bin/prlimit",
+        {"--nofile=64:64", server_binary(), "--host", "127.0.0.1", "--port", "0", "--data-dir",
+         data.path().string(), "--ollama-url", "http://127.0.0.1:9", "--threads", "1"});
+    const auto port = server.service().port();
 
     std::vector<int> fds;
     for (int i = 0; i < 100; ++i) {
@@ -53,9 +52,9 @@ TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) 
         if (fd >= 0) fds.push_back(fd);
     }
     ASSERT_EQ(fds.size(), 100u);
-    const double cpu_before = cpu_seconds(server.process().pid());
+    const double cpu_before = cpu_seconds(server.service().pid());
     std::this_thread::sleep_for(2s);
-    const double cpu_used = cpu_seconds(server.process().pid()) - cpu_before;
+    const double cpu_used = cpu_seconds(server.service().pid()) - cpu_before;
     const std::string log = server.stderr_text();
 
     // Spinning costs a whole core (2 s of CPU in 2 s); pausing, next to nothing.
@@ -74,9 +73,9 @@ TEST(ServerAcceptBackoff, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) 
             std::this_thread::sleep_for(100ms);
         }
     }
-    ASSERT_TRUE(c) << server.stderr_tail();
+    ASSERT_TRUE(c) << server.service().stderr_tail();
     EXPECT_TRUE(c->initialize().has_result());
-    EXPECT_TRUE(server.process().running());
+    EXPECT_TRUE(server.service().child().running());
 }
 
 }  // namespace

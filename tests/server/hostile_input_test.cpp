@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/child_process.hpp"
 #include "server_fixture.hpp"
 #include "support/raw_tcp.hpp"
 
@@ -215,16 +216,17 @@ TEST(ServerExposure, ANonLoopbackHostIsWarnedAbout) {
     // Listening on every interface exposes patients to the network without authentication:
     // the operator is told, once, at start.
     test_support::TempDir data("msh-it-host");
-    test_support::LoggedChild server(
-        "mcp-server", {server_binary(), "--host", "0.0.0.0", "--port", "0", "--data-dir",
-                       data.path().string(), "--ollama-url", "http://127.0.0.1:9"});
-    server.process().wait_for_line("mcp-server listening on", 10s);
+    // LoggedService returns once the ready line is out: the start-up warnings are written.
+    test_support::LoggedService server(
+        "mcp-server", server_binary(),
+        {"--host", "0.0.0.0", "--port", "0", "--data-dir", data.path().string(), "--ollama-url",
+         "http://127.0.0.1:9"});
     EXPECT_THAT(server.stderr_text(), HasSubstr("no authentication and no TLS"));
     test_support::TempDir data2("msh-it-host");
-    test_support::LoggedChild local(
-        "mcp-server", {server_binary(), "--host", "127.0.0.1", "--port", "0", "--data-dir",
-                       data2.path().string(), "--ollama-url", "http://127.0.0.1:9"});
-    local.process().wait_for_line("mcp-server listening on", 10s);
+    test_support::LoggedService local(
+        "mcp-server", server_binary(),
+        {"--host", "127.0.0.1", "--port", "0", "--data-dir", data2.path().string(), "--ollama-url",
+         "http://127.0.0.1:9"});
     EXPECT_THAT(local.stderr_text(), Not(HasSubstr("no authentication")));
 }
 
@@ -235,11 +237,18 @@ TEST(ServerConfigFile, ATimeScaleOutsideTheFlagsRangeIsRefused) {
         test_support::TempDir dir("msh-it-config");
         const auto file = dir.path() / "cfg.json";
         std::ofstream(file) << "{\"time_scale\": " << scale << "}";
-        test_support::LoggedChild server(
-            "mcp-server", {server_binary(), "--config", file.string(), "--port", "0", "--data-dir",
-                           dir.path().string(), "--ollama-url", "http://127.0.0.1:9"});
-        EXPECT_EQ(server.process().wait_exit(10s), 2) << scale;
-        EXPECT_THAT(server.stderr_text(), HasSubstr("cfg.json: time_scale: valid: 1e-06 to 1e+06"))
+        // A server that must refuse to start is no service (LoggedService waits for a ready
+        // line): a bare child, its stderr in the test's folder (kept when the test fails).
+        common::ChildProcess server(
+            {.argv = {server_binary(), "--config", file.string(), "--port", "0", "--data-dir",
+                      dir.path().string(), "--ollama-url", "http://127.0.0.1:9"},
+             .env = {},
+             .unset_env = {"OLLAMA_HOST"},
+             .cwd = {},
+             .stderr_file = dir.path() / "stderr.log"});
+        EXPECT_EQ(server.wait_exit(10s), 2) << scale;
+        EXPECT_THAT(server.stderr_tail(4000),
+                    HasSubstr("cfg.json: time_scale: valid: 1e-06 to 1e+06"))
             << scale;
     }
 }

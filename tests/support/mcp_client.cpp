@@ -14,6 +14,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "common/clock.hpp"
+#include "harness/mcp_client.hpp"
 
 namespace test_support {
 
@@ -26,25 +27,18 @@ using nlohmann::json;
 
 namespace {
 
+// The harness's URL parser (harness/mcp_client.hpp), with the port as a number: the test
+// client connects to an IP address, never resolves a name.
 struct Url {
     std::string host;
     unsigned short port = 0;
     std::string target;
 };
 
-Url parse_ws_url(const std::string& url) {
-    const std::string scheme = "ws://";
-    if (url.rfind(scheme, 0) != 0) throw std::invalid_argument("not a ws:// URL: " + url);
-    const auto rest = url.substr(scheme.size());
-    const auto slash = rest.find('/');
-    const auto authority = rest.substr(0, slash);
-    const auto colon = authority.rfind(':');
-    if (colon == std::string::npos) throw std::invalid_argument("no port in " + url);
-    Url u;
-    u.host = authority.substr(0, colon);
-    u.port = static_cast<unsigned short>(std::stoul(authority.substr(colon + 1)));
-    u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-    return u;
+Url ws_url(const std::string& url) {
+    const auto parsed = harness::parse_ws_url(url);
+    if (!parsed) throw std::invalid_argument("not a ws://host:port URL: " + url);
+    return {parsed->host, static_cast<unsigned short>(std::stoul(parsed->port)), parsed->target};
 }
 
 std::string clip(const std::string& s, std::size_t n = 300) {
@@ -192,7 +186,7 @@ struct McpClient::Impl {
 
 McpClient::McpClient(const std::string& url, ConnectOptions options)
     : impl_(std::make_unique<Impl>()) {
-    const Url u = parse_ws_url(url);
+    const Url u = ws_url(url);
     auto& ws = impl_->ws;
     auto& lowest = beast::get_lowest_layer(ws);
     const auto deadline = Clock::now() + options.timeout;

@@ -31,14 +31,6 @@ fs::path make_temp_file(const std::string& label) {
     return templ;
 }
 
-common::ChildProcess start(const std::vector<std::string>& argv, const fs::path& stderr_file) {
-    return common::ChildProcess({.argv = argv,
-                                 .env = {},
-                                 .unset_env = {"OLLAMA_HOST"},
-                                 .cwd = {},
-                                 .stderr_file = stderr_file});
-}
-
 // After a failed test (or when `failed` says so) the log is kept and its tail printed;
 // otherwise it is removed.
 void keep_or_remove_log(const std::string& label, const fs::path& path, const std::string& tail,
@@ -89,20 +81,6 @@ TempDir::~TempDir() {
     }
     std::error_code ignored;
     fs::remove_all(path_, ignored);
-}
-
-LoggedChild::LoggedChild(std::string label, std::vector<std::string> argv)
-    : label_(std::move(label)),
-      stderr_path_(make_temp_file(label_)),
-      child_(start(argv, stderr_path_)) {}
-
-LoggedChild::~LoggedChild() {
-    child_.stop(std::chrono::seconds(5));
-    keep_or_remove_log(label_, stderr_path_, child_.stderr_tail(6000));
-}
-
-std::string LoggedChild::stderr_text() const {
-    return read_file(stderr_path_);
 }
 
 LoggedService::Log::Log(std::string label)

@@ -33,28 +33,9 @@ class TempDir {
     std::filesystem::path path_;
 };
 
-// A child whose stderr goes to a temp file; the file's tail is printed on test failure.
-class LoggedChild {
-  public:
-    LoggedChild(std::string label, std::vector<std::string> argv);
-    ~LoggedChild();
-    LoggedChild(const LoggedChild&) = delete;
-    LoggedChild& operator=(const LoggedChild&) = delete;
-
-    common::ChildProcess& process() { return child_; }
-    std::string stderr_text() const;  // the whole log so far
-    std::string stderr_tail(std::size_t bytes = 4000) const { return child_.stderr_tail(bytes); }
-    const std::string& label() const { return label_; }
-
-  private:
-    std::string label_;
-    std::filesystem::path stderr_path_;
-    common::ChildProcess child_;
-};
-
 // A program under test on port 0 (harness::ServiceProcess: ready line within 10 s, stderr
 // in a temp file, OLLAMA_HOST removed from its environment); the stderr tail is printed on
-// test failure, as for LoggedChild.
+// test failure.
 class LoggedService {
   public:
     LoggedService(std::string label, const std::string& binary, std::vector<std::string> args);
