@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/enum_names.hpp"
+
 namespace core {
 
 namespace {
@@ -16,26 +18,21 @@ std::error_code last_error() {
     return {errno, std::generic_category()};
 }
 
+// The names error messages give each step ("fsync failed").
+constexpr common::EnumNames<FileOp, file_op_count> kOpNames{{
+    {FileOp::open, "open"},
+    {FileOp::write, "write"},
+    {FileOp::fsync, "fsync"},
+    {FileOp::close, "close"},
+    {FileOp::rename, "rename"},
+    {FileOp::fsync_dir, "fsync_dir"},
+    {FileOp::unlink, "unlink"},
+}};
+
 }  // namespace
 
 std::string_view to_string(FileOp op) {
-    switch (op) {
-        case FileOp::open:
-            return "open";
-        case FileOp::write:
-            return "write";
-        case FileOp::fsync:
-            return "fsync";
-        case FileOp::close:
-            return "close";
-        case FileOp::rename:
-            return "rename";
-        case FileOp::fsync_dir:
-            return "fsync_dir";
-        case FileOp::unlink:
-            return "unlink";
-    }
-    return "unknown";
+    return common::enum_name(kOpNames, op);
 }
 
 std::error_code PosixFileOps::open(const std::filesystem::path& path, int& fd) {
