@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/json_scan.hpp"
+#include "common/json_text.hpp"
 #include "common/utf8.hpp"
 
 namespace harness {
@@ -122,28 +123,6 @@ bool parse_token_fast(std::string_view text, Frame& f) {
 // keys, reports) recurses, so a hostile frame must not get into the DOM that deep.
 constexpr int kMaxFrameDepth = 256;
 
-// True when arrays and objects in `text` nest deeper than kMaxFrameDepth (strings skipped).
-bool nested_too_deep(std::string_view text) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxFrameDepth) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
 Frame invalid(std::string why) {
     Frame f;
     f.kind = FrameKind::invalid;
@@ -256,7 +235,7 @@ Frame parse_frame(std::string_view text) {
         Frame fast;
         if (parse_token_fast(text, fast)) return fast;
     }
-    if (nested_too_deep(text)) {
+    if (!common::json_nesting_within(text, kMaxFrameDepth)) {
         return invalid("nested deeper than " + std::to_string(kMaxFrameDepth) + " levels");
     }
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
