@@ -5,7 +5,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <nlohmann/json.hpp>
 
 #include "net/listener.hpp"
 #include "net/session_registry.hpp"
@@ -14,23 +13,6 @@ namespace core {
 
 namespace net = boost::asio;
 namespace fs = std::filesystem;
-
-nlohmann::json ServerStats::to_json() const {
-    return {{"connections", connections.load()},
-            {"connections_total", connections_total.load()},
-            {"requests", requests.load()},
-            {"tool_calls", tool_calls.load()},
-            {"tokens_relayed", tokens_relayed.load()},
-            {"generations_active", generations_active.load()},
-            {"saves_active", saves_active.load()},
-            {"upstream_errors", upstream_errors.load()},
-            {"cancelled", cancelled.load()},
-            {"slow_clients_dropped", slow_clients_dropped.load()},
-            {"internal_errors", internal_errors.load()},
-            {"calls_refused", calls_refused.load()},
-            {"connections_refused", connections_refused.load()},
-            {"budgets_exceeded", budgets_exceeded.load()}};
-}
 
 McpServer::McpServer(ServerConfig config)
     : config_(config.scaled()),

@@ -30,7 +30,6 @@ struct ServerStats {
     std::atomic<std::uint64_t> connections_refused{0};  // --max-connections
     std::atomic<std::uint64_t> budgets_exceeded{0};     // --max-tokens-per-call, ...bytes
     std::atomic<std::int64_t> http_connections{0};      // accepted, before the WebSocket upgrade
-    nlohmann::json to_json() const;
 };
 
 struct ServerState {
