@@ -117,6 +117,8 @@ MockConfig resolve(const CLI::App& app, const CliOptions& o, const char* ollama_
     return c;
 }
 
+// The CLI11 parse-or-exit opening is the library's idiom, the same as core's run_mcp_server
+// (core/src/cli/server_cli.cpp); the two programs share no command-line code beyond it.
 int run_mock_ollama(int argc, char** argv) {
     CLI::App app;
     CliOptions options;

@@ -1,6 +1,9 @@
 #pragma once
 // mcp-server: loads (or creates) the data folder, then serves MCP over WebSocket at /mcp on
 // one io_context run by a few threads; one object and one strand per connection.
+// Its life cycle (listen, stop_on_signals, run, start_background, shutdown) is the one
+// mock_ollama::MockServer has, on purpose: the harness and tests drive both programs the same
+// way. The classes stay apart because nothing else about the two servers is shared.
 #include <memory>
 #include <optional>
 #include <thread>

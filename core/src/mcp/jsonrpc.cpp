@@ -48,7 +48,9 @@ Invalid invalid_request(Id id, const std::string& what) {
 }
 
 // Counts bracket nesting outside strings. Cheap, and it runs before the parser so that a
-// frame of a million '[' is refused without building anything.
+// frame of a million '[' is refused without building anything. The harness's frame parser
+// has the same scan (nested_too_deep in harness/src/client/frame.cpp): the two libraries
+// share only common/, where one copy belongs (not done here: common/ is not this room's).
 bool nesting_within(std::string_view frame, int limit) {
     int depth = 0;
     bool in_string = false;

@@ -5,6 +5,8 @@
 namespace core {
 
 namespace {
+// Data for common::EnumNames, the one machinery for spelled enum values; other enums have
+// tables of the same shape (mock_ollama's text profiles in textgen.cpp, FileOp's names).
 constexpr common::EnumNames<FormulaPolicy, 3> kPolicyNames{{
     {FormulaPolicy::keep, "keep"},
     {FormulaPolicy::escape, "escape"},

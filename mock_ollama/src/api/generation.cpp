@@ -18,6 +18,8 @@ using nlohmann::json;
 
 namespace {
 
+// The Go request struct Ollama names in its type errors, per endpoint. A switch over an enum
+// like the harness's frame_name (checks/compat.cpp): one mapping each, nothing shared.
 std::string_view go_struct_of(ApiKind kind) {
     switch (kind) {
         case ApiKind::generate:
