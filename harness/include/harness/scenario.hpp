@@ -29,11 +29,10 @@ struct MockSettings {
 
 // The scenario's "server" block: the server's own config-file keys, checked at load by the
 // server's settings table (core/server_settings.hpp); a run hands `config` to the server as its
-// --config file. The harness itself reads only the two values below.
+// --config file. The harness itself reads only the value below.
 struct ServerSettings {
     nlohmann::json config = nlohmann::json::object();  // validated; old spellings renamed
     std::optional<double> ollama_timeout;  // seconds, at real scale: the timeout check's bound
-    std::optional<std::size_t> patients;   // patients the server generates (default 100)
 };
 
 // A step's "op". The op names and the keys each kind takes are one table,

@@ -100,7 +100,6 @@ ServerSettings read_server_block(const json& block, const std::string& where) {
     }
     if (s.config.contains("ollama_timeout"))
         s.ollama_timeout = s.config["ollama_timeout"].get<double>();
-    if (s.config.contains("patients")) s.patients = s.config["patients"].get<std::size_t>();
     return s;
 }
 

@@ -137,7 +137,6 @@ TEST(ScenarioLoaderServer, TakesTheServersKeysAndTheOldSpellingsAsAliases) {
         "ping_interval": 1.5, "pong_timeout": 2, "max_message": 4096, "patients": 7,
         "model": "m", "csv_formulas": "escape"})"));
     EXPECT_EQ(*s.server.ollama_timeout, 5.0);
-    EXPECT_EQ(*s.server.patients, 7u);
 }
 
 TEST(ScenarioLoaderServer, AKeyTheHarnessSetsIsRefusedAtItsPlace) {
