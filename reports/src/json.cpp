@@ -191,7 +191,8 @@ CheckResult check_from(const json& j, const std::string& path) {
     return c;
 }
 
-// Field by field on purpose: each name is the file format, written once here for reading.
+// Field by field on purpose, as check_from and scenario_from beside it: each name is the file
+// format, written once here for reading; a table would hide each field's type.
 Distribution distribution_from(const json& j, const std::string& path) {
     const Reader r(j, path);
     Distribution d;

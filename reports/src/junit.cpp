@@ -147,8 +147,8 @@ Case make_case(const CheckResult& c) {
     k.name = c.id;
     k.time = c.seconds;
     const std::string message = text::headline(c.message, kMaxMessage);
-    // One case per status, on purpose: failed and error differ only in their names, and each
-    // case reads as the README's table of what JUnit gets.
+    // One case per status (failed and error share one: they differ only in their names), so
+    // that the switch reads as the README's table of what JUnit gets.
     switch (c.status) {
         case Status::passed:
             if (c.now_passing_in_baseline) {
@@ -159,17 +159,15 @@ Case make_case(const CheckResult& c) {
             for (const auto& w : c.warnings) k.out += "warning: " + w + "\n";
             break;
         case Status::failed:
-            k.element = "failure";
-            k.type = "check_failed";
-            k.message = message.empty() ? "check failed" : message;
+        case Status::error: {
+            const bool failed = c.status == Status::failed;
+            k.element = failed ? "failure" : "error";
+            k.type = failed ? "check_failed" : "check_error";
+            const char* fallback = failed ? "check failed" : "check could not be decided";
+            k.message = message.empty() ? fallback : message;
             k.body = evidence_text(c);
             break;
-        case Status::error:
-            k.element = "error";
-            k.type = "check_error";
-            k.message = message.empty() ? "check could not be decided" : message;
-            k.body = evidence_text(c);
-            break;
+        }
         case Status::skipped:
             k.element = "skipped";
             k.message = message;

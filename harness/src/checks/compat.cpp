@@ -64,6 +64,8 @@ CheckResult compat_non_streaming(const ScenarioRun& run) {
 
 namespace {
 
+// Prose for evidence, not an enum's name: a switch like mock_ollama's go_struct_of
+// (generation.cpp), kept so that -Wswitch flags a form added without its text.
 std::string_view frame_name(StreamForm form) {
     switch (form) {
         case StreamForm::legacy:

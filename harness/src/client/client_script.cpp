@@ -16,6 +16,22 @@ namespace {
 // How long a raw frame or an oversized message may take to be answered (real time).
 constexpr milliseconds kAnswerWait{10'000};
 
+// The step in `slot` gets kAnswerWait to be answered: then `error`, the slot cleared and `next`
+// run, unless the slot has moved on by then. `keep` keeps the script (owner of slot and next)
+// alive until the timer fires. expect_frame and expect_close each wait with it.
+void answer_within(const net::strand<net::io_context::executor_type>& strand,
+                   std::shared_ptr<void> keep, StepRecord*& slot, std::function<void()>& next,
+                   std::string error) {
+    auto timer = std::make_shared<net::steady_timer>(strand, kAnswerWait);
+    timer->async_wait([keep = std::move(keep), timer, r = slot, &slot, &next,
+                       error = std::move(error)](boost::system::error_code ec) {
+        if (ec || slot != r) return;
+        r->call.error = error;
+        slot = nullptr;
+        if (auto n = std::move(next)) n();
+    });
+}
+
 void collect_cancel_targets(const std::vector<Step>& steps, std::set<std::string>& out) {
     for (const auto& s : steps) {
         if (s.kind == StepKind::cancel) out.insert(s.target);
@@ -277,14 +293,8 @@ void ClientScript::expect_frame(StepRecord& rec, Next next) {
     rec.call.sent_wall_us = common::wall_micros();
     waiting_frame_ = &rec;
     frame_next_ = next;
-    auto self = shared_from_this();
-    auto timer = std::make_shared<net::steady_timer>(strand_, kAnswerWait);
-    timer->async_wait([self, timer, r = &rec](boost::system::error_code ec) {
-        if (ec || self->waiting_frame_ != r) return;
-        r->call.error = "no answer within " + std::to_string(kAnswerWait.count()) + " ms";
-        self->waiting_frame_ = nullptr;
-        if (auto n = std::move(self->frame_next_)) n();
-    });
+    answer_within(strand_, shared_from_this(), waiting_frame_, frame_next_,
+                  "no answer within " + std::to_string(kAnswerWait.count()) + " ms");
 }
 
 void ClientScript::on_frame(const Frame& f) {
@@ -312,15 +322,9 @@ void ClientScript::expect_close(StepRecord& rec, Next next) {
     }
     waiting_close_ = &rec;
     close_next_ = next;
-    auto self = shared_from_this();
-    auto timer = std::make_shared<net::steady_timer>(strand_, kAnswerWait);
-    timer->async_wait([self, timer, r = &rec](boost::system::error_code ec) {
-        if (ec || self->waiting_close_ != r) return;
-        r->call.error =
-            "the connection was not closed within " + std::to_string(kAnswerWait.count()) + " ms";
-        self->waiting_close_ = nullptr;
-        if (auto n = std::move(self->close_next_)) n();
-    });
+    answer_within(
+        strand_, shared_from_this(), waiting_close_, close_next_,
+        "the connection was not closed within " + std::to_string(kAnswerWait.count()) + " ms");
 }
 
 void ClientScript::on_closed(const ClientError& error) {

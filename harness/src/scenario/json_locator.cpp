@@ -26,17 +26,7 @@ class Walker {
         remember(values_, i_);
         if (c == '{') {
             ++i_;
-            for (;;) {
-                skip_ws();
-                if (i_ >= t_.size()) return;
-                if (t_[i_] == '}') {
-                    ++i_;
-                    return;
-                }
-                if (t_[i_] == ',') {
-                    ++i_;
-                    continue;
-                }
+            while (next_member('}')) {
                 const std::size_t key_at = i_;
                 if (t_[i_] != '"') {  // broken input: not a key; move on
                     ++i_;
@@ -55,17 +45,7 @@ class Walker {
         } else if (c == '[') {
             ++i_;
             std::size_t index = 0;
-            for (;;) {
-                skip_ws();
-                if (i_ >= t_.size()) return;
-                if (t_[i_] == ']') {
-                    ++i_;
-                    return;
-                }
-                if (t_[i_] == ',') {
-                    ++i_;
-                    continue;
-                }
+            while (next_member(']')) {
                 const std::size_t parent = path_.size();
                 path_ += '/';
                 path_ += std::to_string(index++);
@@ -87,6 +67,21 @@ class Walker {
     }
 
   private:
+    // Steps to the next member of the object or array that `close` ends, over whitespace and
+    // commas: false at its end (`close` consumed) or at the end of the text.
+    bool next_member(char close) {
+        for (;;) {
+            skip_ws();
+            if (i_ >= t_.size()) return false;
+            if (t_[i_] == close) {
+                ++i_;
+                return false;
+            }
+            if (t_[i_] != ',') return true;
+            ++i_;
+        }
+    }
+
     // Positions past this many bytes of stored pointers are not kept (find() then answers
     // with an ancestor): a file of n bytes could otherwise need n^2 bytes of pointers.
     static constexpr std::size_t kPointerBudget = std::size_t{32} << 20;
