@@ -1,0 +1,138 @@
+#include "cli/options.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "common/version.hpp"
+
+namespace harness::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kDefaultScenarios = "scenarios/checklist";
+const std::string kPathsHelp =
+    std::string("Scenario files or folders (default ") + kDefaultScenarios + ")";
+
+std::vector<fs::path> scenario_paths(const std::vector<std::string>& given) {
+    std::vector<fs::path> paths(given.begin(), given.end());
+    if (paths.empty()) paths.push_back(kDefaultScenarios);
+    return paths;
+}
+
+void setup_run(CLI::App& app, RunArgs& ra) {
+    auto* run = app.add_subcommand("run", "Run scenarios and write the reports");
+    run->add_option("paths", ra.paths, kPathsHelp);
+    run->add_option("--out", ra.out, "Folder for the reports (default harness-report)");
+    run->add_option("--format", ra.formats, "Comma-separated: md,junit,json (default all)");
+    run->add_option("--time-scale", ra.time_scale,
+                    "Multiply every duration (0.01 = a hundred times faster)")
+        ->check(CLI::Range(1e-4, 100.0));
+    run->add_option("--filter", ra.filter, "Only scenarios whose name or a check id contains this");
+    run->add_option("--jobs", ra.jobs, "Scenarios in parallel (default 1)")
+        ->check(CLI::Range(1, 64));
+    run->add_option("--seed", ra.seed, "The mock's seed (default 7)");
+    run->add_option("--server-url", ra.server_url,
+                    "Test a running server (ws://...) instead of launching ours");
+    run->add_option("--ollama-url", ra.ollama_url, "The mock-ollama that server uses");
+    run->add_option("--summaries-csv", ra.summaries_csv, "That server's patient_summaries.csv");
+    run->add_option("--patients-csv", ra.patients_csv, "That server's patients_data.csv");
+    run->add_option("--baseline", ra.baseline, "Expected failures (JSON); see reports/README.md");
+    run->add_flag("--verbose", ra.verbose, "Say what each scenario does");
+    run->add_flag("--keep", ra.keep, "Keep each run's data folder and logs under OUT/work");
+}
+
+void setup_report(CLI::App& app, ReportArgs& ra) {
+    auto* rep = app.add_subcommand("report", "Render the reports again from a saved report.json");
+    rep->add_option("--from", ra.from, "The report.json (default harness-report/report.json)");
+    rep->add_option("--out", ra.out, "Folder for the reports");
+    rep->add_option("--format", ra.formats, "Comma-separated: md,junit,json");
+}
+
+// The run's options that name files and services, checked before anything starts.
+RunConfig resolve_run(const RunArgs& a) {
+    RunConfig c;
+    c.formats = split_formats(a.formats);
+    if (!a.server_url.empty() && a.ollama_url.empty()) {
+        throw std::invalid_argument(
+            "--server-url needs --ollama-url: the mock-ollama that server uses (its admin API "
+            "decides the stream checks)");
+    }
+    // The summaries file may not exist yet (the server creates it); the patients must.
+    std::error_code ec;
+    if (!a.patients_csv.empty() && !fs::is_regular_file(a.patients_csv, ec)) {
+        throw std::invalid_argument("--patients-csv: " + a.patients_csv + " is not a file");
+    }
+    if (!a.baseline.empty()) c.baseline = reports::load_baseline(a.baseline);
+    c.paths = scenario_paths(a.paths);
+    c.out = a.out;
+    c.formats_text = a.formats;
+    c.time_scale = a.time_scale;
+    c.filter = a.filter;
+    c.jobs = a.jobs;
+    c.seed = a.seed;
+    c.server_url = a.server_url;
+    c.ollama_url = a.ollama_url;
+    c.summaries_csv = a.summaries_csv;
+    c.patients_csv = a.patients_csv;
+    c.verbose = a.verbose;
+    c.keep = a.keep;
+    return c;
+}
+
+}  // namespace
+
+std::set<std::string> split_formats(const std::string& s) {
+    std::set<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item != "md" && item != "junit" && item != "json") {
+            throw std::invalid_argument("--format: unknown format '" + item +
+                                        "'; use md, junit, json");
+        }
+        out.insert(item);
+    }
+    return out;
+}
+
+void setup_cli(CLI::App& app, CliOptions& o) {
+    app.description(
+        "mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
+        "decides the validation checklist and writes reports (checklist.md, junit.xml, "
+        "report.json). Exit codes: 0 all checks passed (or expected failures), 1 a "
+        "check failed, 2 harness error (bad scenario file, a process that would not "
+        "start, an incomplete run).");
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "mcp-harness " + std::string(common::kVersion));
+    setup_run(app, o.run);
+    app.add_subcommand("list", "Show scenarios and their checks")
+        ->add_option("paths", o.list.paths, kPathsHelp);
+    app.add_subcommand("validate", "Check scenario files without running them")
+        ->add_option("paths", o.validate.paths, kPathsHelp);
+    setup_report(app, o.report);
+}
+
+Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summary_env) {
+    Resolved r;
+    if (step_summary_env != nullptr) r.step_summary = step_summary_env;
+    if (app.got_subcommand("run")) {
+        r.command = Command::run;
+        r.run = resolve_run(o.run);
+    } else if (app.got_subcommand("list")) {
+        r.command = Command::list;
+        r.paths = scenario_paths(o.list.paths);
+    } else if (app.got_subcommand("validate")) {
+        r.command = Command::validate;
+        r.paths = scenario_paths(o.validate.paths);
+    } else if (app.got_subcommand("report")) {
+        r.command = Command::report;
+        r.report = {o.report.from, o.report.out, split_formats(o.report.formats)};
+    } else {
+        throw std::invalid_argument("a subcommand is required: run, list, validate or report");
+    }
+    return r;
+}
+
+}  // namespace harness::cli

@@ -1,0 +1,93 @@
+#pragma once
+// The mcp-harness command line in the mock's shape: the options as parsed (one struct per
+// subcommand), setup_cli binding them to a CLI11 app, and resolve() turning them into a
+// checked configuration before anything runs: a mistake in an option must not cost a run.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <CLI/App.hpp>
+
+#include "reports/baseline.hpp"
+
+namespace harness::cli {
+
+// Exit code of a harness error (bad option, scenario file, process, I/O); 0 and 1 are the
+// report's verdict (reports::exit_code).
+inline constexpr int kHarnessError = 2;
+
+struct RunArgs {
+    std::vector<std::string> paths;
+    std::string out = "harness-report";
+    std::string formats = "md,junit,json";
+    double time_scale = 1.0;
+    std::string filter;
+    unsigned jobs = 1;
+    std::uint64_t seed = 7;
+    std::string server_url, ollama_url, summaries_csv, patients_csv, baseline;
+    bool verbose = false, keep = false;
+};
+
+// list and validate: which scenario files.
+struct ScenarioArgs {
+    std::vector<std::string> paths;
+};
+
+struct ReportArgs {
+    std::string from = "harness-report/report.json";
+    std::string out = "harness-report";
+    std::string formats = "md,junit,json";
+};
+
+struct CliOptions {
+    RunArgs run;
+    ScenarioArgs list, validate;
+    ReportArgs report;
+};
+
+enum class Command { run, list, validate, report };
+
+// A run, checked: formats known, the baseline read, an external server named with its mock,
+// its patients file present. The numbers' ranges are checked by the parser (setup_cli).
+struct RunConfig {
+    std::vector<std::filesystem::path> paths;
+    std::string out;
+    std::set<std::string> formats;
+    std::string formats_text;  // as given, for the closing line
+    double time_scale = 1.0;
+    std::string filter;
+    unsigned jobs = 1;
+    std::uint64_t seed = 7;
+    std::string server_url, ollama_url, summaries_csv, patients_csv;
+    std::optional<reports::Baseline> baseline;
+    bool verbose = false, keep = false;
+};
+
+struct ReportConfig {
+    std::string from;
+    std::string out;
+    std::set<std::string> formats;
+};
+
+struct Resolved {
+    Command command = Command::run;
+    RunConfig run;                             // Command::run
+    std::vector<std::filesystem::path> paths;  // Command::list, Command::validate
+    ReportConfig report;                       // Command::report
+    std::string step_summary;                  // $GITHUB_STEP_SUMMARY: where CI shows the checklist
+};
+
+// Binds the subcommands and their options to `app` (help texts, defaults, ranges).
+void setup_cli(CLI::App& app, CliOptions& options);
+
+// The parsed command, checked; throws std::invalid_argument with a message naming the option.
+// `step_summary_env` is $GITHUB_STEP_SUMMARY (may be null).
+Resolved resolve(const CLI::App& app, const CliOptions& options, const char* step_summary_env);
+
+// "md,junit" → {md, junit}; throws std::invalid_argument on an unknown format.
+std::set<std::string> split_formats(const std::string& formats);
+
+}  // namespace harness::cli

@@ -1,0 +1,154 @@
+// `mcp-harness run`: the scenarios chosen, run (in parallel with --jobs), decided, and the
+// reports written and summarised.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "common/clock.hpp"
+#include "common/version.hpp"
+#include "harness/output_folder.hpp"
+#include "harness/proc_stats.hpp"
+#include "harness/report_builder.hpp"
+#include "harness/runner.hpp"
+#include "harness/scenario.hpp"
+#include "reports/terminal.hpp"
+
+namespace harness::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Keeps the scenarios whose name or one of whose check ids contains `filter`.
+void apply_filter(std::vector<Scenario>& scenarios, const std::string& filter) {
+    if (filter.empty()) return;
+    std::erase_if(scenarios, [&](const Scenario& s) {
+        if (s.name.find(filter) != std::string::npos) return false;
+        for (const auto& c : s.checks) {
+            if (c.find(filter) != std::string::npos) return false;
+        }
+        return true;
+    });
+}
+
+RunOptions runner_options(const RunConfig& c) {
+    RunOptions o;
+    o.time_scale = c.time_scale;
+    o.seed = c.seed;
+    o.server_url = c.server_url;
+    o.ollama_url = c.ollama_url;
+    o.summaries_csv = c.summaries_csv;
+    o.patients_csv = c.patients_csv;
+    o.keep_work_dir = c.keep;
+    const fs::path self = fs::read_symlink("/proc/self/exe");
+    o.mock_bin = find_binary("mock-ollama", self);
+    o.server_bin = find_binary("mcp-server", self);
+    o.work_dir = fs::absolute(c.out) / "work";
+    return o;
+}
+
+reports::RunReport start_report(const RunConfig& c, std::size_t scenarios) {
+    reports::RunReport report;
+    report.tool_version = std::string(common::kVersion);
+    report.started_at = common::rfc3339_micros(common::wall_micros());
+    report.options = {{"time_scale", c.time_scale}, {"seed", c.seed},
+                      {"server_url", c.server_url}, {"ollama_url", c.ollama_url},
+                      {"filter", c.filter},         {"jobs", c.jobs}};
+    report.scenarios.resize(scenarios);
+    return report;
+}
+
+// Each worker takes the next scenario until none is left; `jobs` workers in all.
+void run_all(const std::vector<Scenario>& scenarios, const RunOptions& o, unsigned jobs,
+             reports::RunReport& report, Progress& progress) {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
+            progress.started(i, scenarios[i].name);
+            ScenarioOutput out;
+            try {
+                out = run_scenario(scenarios[i], o);
+                report.scenarios[i] = decide(scenarios[i], out);
+            } catch (const std::exception& e) {
+                // On a worker thread an escaping exception would abort the whole run.
+                report.scenarios[i] = harness_error_result(scenarios[i], e.what());
+            }
+            progress.finished(scenarios[i].name, report.scenarios[i], out.seconds);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < std::max(1u, jobs); ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+}
+
+void print_summary(const reports::RunReport& report, std::uint64_t tokens, const CpuTimes& cpu,
+                   bool tty) {
+    std::cout << '\n' << reports::render_terminal_summary(report, tty);
+    print_metrics(report);
+    if (tokens > 0) {
+        std::printf("\nharness: %llu tokens received, %.2f s CPU (%.1f us per token)\n",
+                    static_cast<unsigned long long>(tokens), cpu.total(),
+                    cpu.total() * 1e6 / static_cast<double>(tokens));
+    }
+}
+
+// The scenarios to run, or an error message on stderr and an empty list.
+std::vector<Scenario> chosen_scenarios(const RunConfig& c) {
+    std::vector<Scenario> scenarios;
+    try {
+        scenarios = load_scenarios(c.paths);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: invalid scenario file(s):\n" << e.what() << '\n';
+        return {};
+    }
+    apply_filter(scenarios, c.filter);
+    if (scenarios.empty()) {
+        std::cerr << "mcp-harness: no scenario to run (paths or --filter matched nothing)\n";
+    }
+    return scenarios;
+}
+
+}  // namespace
+
+int run_command(const RunConfig& c, const std::string& step_summary) {
+    const std::vector<Scenario> scenarios = chosen_scenarios(c);
+    if (scenarios.empty()) return kHarnessError;
+    try {
+        ensure_writable_folder(c.out);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: --out: " << e.what() << '\n';
+        return kHarnessError;
+    }
+    RunOptions o = runner_options(c);
+    reports::RunReport report = start_report(c, scenarios.size());
+    const bool tty = ::isatty(STDOUT_FILENO) != 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        Progress progress(scenarios.size(), tty);
+        progress.attach(o, c.verbose);
+        run_all(scenarios, o, c.jobs, report, progress);
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // The harness's own cost, so that its figures can be trusted at 1,000 clients.
+    const auto cpu = self_cpu();
+    const std::uint64_t tokens = finish_report(report, c.baseline, cpu);
+    print_summary(report, tokens, cpu, tty);
+    try {
+        write_reports(report, c.out, c.formats, step_summary);
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: " << e.what() << '\n';
+        return kHarnessError;
+    }
+    std::cout << "\nreports in " << fs::absolute(c.out).string() << "/ (" << c.formats_text
+              << ")\n";
+    return reports::exit_code(report);
+}
+
+}  // namespace harness::cli

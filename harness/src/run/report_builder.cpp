@@ -1,0 +1,144 @@
+#include "harness/report_builder.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checks.hpp"
+#include "harness/metrics.hpp"
+#include "harness/output_folder.hpp"
+#include "reports/json.hpp"
+#include "reports/junit.hpp"
+#include "reports/markdown.hpp"
+
+namespace harness {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Each check of the scenario on the recorded run, timed.
+std::vector<reports::CheckResult> evaluate_checks(const Scenario& sc, const ScenarioRun& run) {
+    std::vector<reports::CheckResult> out;
+    for (const auto& id : sc.checks) {
+        if (id == reports::kSuiteAllPass) continue;  // the run-level rollup
+        const auto t0 = std::chrono::steady_clock::now();
+        auto c = evaluate_check(id, run);
+        c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+// Per call, for comparing runs call by call (report.json only).
+nlohmann::json call_rows(const ScenarioRun& run) {
+    nlohmann::json calls = nlohmann::json::array();
+    for (const auto& st : run.steps) {
+        if (st.kind != StepKind::generate || !st.is_call) continue;
+        std::vector<std::int64_t> emitted;
+        if (st.mock_request) emitted = run.mock_requests[*st.mock_request].emitted_us();
+        const auto m = call_metrics(st.call, emitted);
+        const auto lag = percentiles(m.lag_ms);
+        const auto itl = percentiles(m.itl_ms);
+        calls.push_back({{"client", st.client},
+                         {"step", st.path},
+                         {"patient", st.patient_id},
+                         {"ok", st.call.ok()},
+                         {"tokens", m.tokens},
+                         {"ttft_ms", m.ttft_ms},
+                         {"e2e_ms", m.e2e_ms},
+                         {"itl_p50_ms", itl.p50},
+                         {"itl_p99_ms", itl.p99},
+                         {"relay_lag_p50_ms", lag.p50},
+                         {"relay_lag_p99_ms", lag.p99},
+                         {"tokens_per_s", m.stream_tokens_per_s}});
+    }
+    return calls;
+}
+
+std::uint64_t tokens_received(const ScenarioRun& run) {
+    std::uint64_t tokens = 0;
+    for (const auto& st : run.steps) tokens += st.call.token_count;
+    return tokens;
+}
+
+bool went_wrong(const reports::ScenarioResult& r) {
+    bool bad = !r.harness_error.empty();
+    for (const auto& c : r.checks)
+        bad |= c.status == reports::Status::failed || c.status == reports::Status::error;
+    return bad;
+}
+
+}  // namespace
+
+reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
+    reports::ScenarioResult r;
+    r.name = sc.name;
+    r.file = sc.file.string();
+    r.description = sc.description;
+    r.seconds = out.seconds;
+    for (const auto& e : out.run.harness_errors) {
+        r.harness_error += (r.harness_error.empty() ? "" : "; ") + e;
+    }
+    if (r.harness_error.empty()) {
+        r.checks = evaluate_checks(sc, out.run);
+        r.metrics = scenario_metrics(out.run);
+        r.extra["tokens_received"] = tokens_received(out.run);
+        r.extra["calls"] = call_rows(out.run);
+        r.extra["clients"] = sc.clients;
+    }
+    if (went_wrong(r)) r.attachments = out.attachments;
+    return r;
+}
+
+reports::ScenarioResult harness_error_result(const Scenario& sc, const std::string& error) {
+    reports::ScenarioResult r;
+    r.name = sc.name;
+    r.file = sc.file.string();
+    r.harness_error = error;
+    return r;
+}
+
+std::uint64_t finish_report(reports::RunReport& report,
+                            const std::optional<reports::Baseline>& baseline, const CpuTimes& cpu) {
+    if (baseline) reports::apply_baseline(report, *baseline);
+    std::uint64_t tokens = 0;
+    for (const auto& sc : report.scenarios) tokens += sc.extra.value("tokens_received", 0ULL);
+    report.options["harness_cpu_s"] = cpu.total();
+    report.options["tokens_received"] = tokens;
+    return tokens;
+}
+
+void write_reports(const reports::RunReport& report, const fs::path& out,
+                   const std::set<std::string>& formats, const std::string& step_summary) {
+    ensure_writable_folder(out);
+    const std::string md = reports::render_markdown(report);
+    if (formats.count("md")) write_text_file(out / "checklist.md", md);
+    if (formats.count("junit")) write_text_file(out / "junit.xml", reports::render_junit(report));
+    if (formats.count("json")) write_text_file(out / "report.json", reports::render_json(report));
+    if (!step_summary.empty()) std::ofstream(step_summary, std::ios::app) << md << '\n';
+}
+
+void print_metrics(const reports::RunReport& report) {
+    bool header = false;
+    for (const auto& sc : report.scenarios) {
+        std::string line;
+        for (const auto& m : sc.metrics) {
+            if (m.name != "ttft" && m.name != "itl" && m.name != "relay_lag") continue;
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "  %s p50 %.1f p99 %.1f max %.1f %s",
+                          std::string(reports::metric_label(m.name)).c_str(), m.p50, m.p99, m.max,
+                          m.unit.c_str());
+            line += buf;
+        }
+        if (line.empty()) continue;
+        if (!header) std::cout << "\nlatency per scenario (definitions in checklist.md):\n";
+        header = true;
+        std::cout << "  " << sc.name << ":" << line << '\n';
+    }
+}
+
+}  // namespace harness

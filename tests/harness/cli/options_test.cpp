@@ -1,0 +1,212 @@
+// mcp-harness's command line: setup_cli + resolve for every subcommand — defaults, each
+// option, and each malformed value or combination with the message a user sees.
+#include "cli/options.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
+
+namespace harness::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Parses `line` (without the program name) and resolves it.
+Resolved parsed(const std::string& line, const char* step_summary = nullptr) {
+    CLI::App app;
+    CliOptions o;
+    setup_cli(app, o);
+    app.parse(line, false);
+    return resolve(app, o, step_summary);
+}
+
+// The message resolve() throws for `line`, or "" when it does not throw.
+std::string rejected(const std::string& line) {
+    try {
+        parsed(line);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// The parser refuses `line` (a CLI11 error, exit code from app.exit as before).
+bool parser_refuses(const std::string& line) {
+    try {
+        parsed(line);
+    } catch (const CLI::ParseError&) {
+        return true;
+    }
+    return false;
+}
+
+class TempFiles : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir = fs::temp_directory_path() /
+              ("harness-cli-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+               "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(dir);
+    }
+    void TearDown() override { fs::remove_all(dir); }
+    std::string file(const std::string& name, const std::string& text) {
+        std::ofstream(dir / name) << text;
+        return (dir / name).string();
+    }
+    fs::path dir;
+};
+
+const std::set<std::string> kAllFormats = {"md", "junit", "json"};
+
+TEST(CliRun, Defaults) {
+    const auto r = parsed("run");
+    ASSERT_EQ(r.command, Command::run);
+    const auto& c = r.run;
+    EXPECT_EQ(c.paths, std::vector<fs::path>{"scenarios/checklist"});
+    EXPECT_EQ(c.out, "harness-report");
+    EXPECT_EQ(c.formats, kAllFormats);
+    EXPECT_EQ(c.formats_text, "md,junit,json");
+    EXPECT_EQ(c.time_scale, 1.0);
+    EXPECT_EQ(c.filter, "");
+    EXPECT_EQ(c.jobs, 1u);
+    EXPECT_EQ(c.seed, 7u);
+    EXPECT_EQ(c.server_url, "");
+    EXPECT_EQ(c.ollama_url, "");
+    EXPECT_EQ(c.summaries_csv, "");
+    EXPECT_EQ(c.patients_csv, "");
+    EXPECT_FALSE(c.baseline.has_value());
+    EXPECT_FALSE(c.verbose);
+    EXPECT_FALSE(c.keep);
+    EXPECT_EQ(r.step_summary, "");
+}
+
+TEST_F(TempFiles, CliRunEachOption) {
+    const auto patients = file("patients.csv", "patient_id,name\n");
+    const auto baseline = file("baseline.json", R"({"expected_failures": [
+        {"scenario": "*", "check": "timeout.upstream_stall"}]})");
+    const auto r = parsed(
+        "run a.json dir --out o --format md,json --time-scale 0.5 --filter x "
+        "--jobs 3 --seed 9 --server-url ws://h:1 --ollama-url http://m:2 "
+        "--summaries-csv s.csv --patients-csv " +
+        patients + " --baseline " + baseline + " --verbose --keep");
+    const auto& c = r.run;
+    EXPECT_EQ(c.paths, (std::vector<fs::path>{"a.json", "dir"}));
+    EXPECT_EQ(c.out, "o");
+    EXPECT_EQ(c.formats, (std::set<std::string>{"md", "json"}));
+    EXPECT_EQ(c.formats_text, "md,json");
+    EXPECT_EQ(c.time_scale, 0.5);
+    EXPECT_EQ(c.filter, "x");
+    EXPECT_EQ(c.jobs, 3u);
+    EXPECT_EQ(c.seed, 9u);
+    EXPECT_EQ(c.server_url, "ws://h:1");
+    EXPECT_EQ(c.ollama_url, "http://m:2");
+    EXPECT_EQ(c.summaries_csv, "s.csv");
+    EXPECT_EQ(c.patients_csv, patients);
+    ASSERT_TRUE(c.baseline.has_value());
+    EXPECT_TRUE(c.baseline->contains("any", "timeout.upstream_stall"));
+    EXPECT_TRUE(c.verbose);
+    EXPECT_TRUE(c.keep);
+}
+
+TEST(CliRun, StepSummaryComesFromTheEnvironment) {
+    EXPECT_EQ(parsed("run", "/tmp/summary.md").step_summary, "/tmp/summary.md");
+    EXPECT_EQ(parsed("report", "/tmp/summary.md").step_summary, "/tmp/summary.md");
+}
+
+TEST(CliRun, RejectsAnUnknownFormat) {
+    EXPECT_EQ(rejected("run --format md,pdf"),
+              "--format: unknown format 'pdf'; use md, junit, json");
+    EXPECT_EQ(rejected("run --format md,,json"),
+              "--format: unknown format ''; use md, junit, json");
+    EXPECT_EQ(rejected("run --format MD"), "--format: unknown format 'MD'; use md, junit, json");
+}
+
+TEST(CliRun, RejectsAServerUrlWithoutItsMock) {
+    EXPECT_EQ(rejected("run --server-url ws://h:1"),
+              "--server-url needs --ollama-url: the mock-ollama that server uses (its admin API "
+              "decides the stream checks)");
+    EXPECT_EQ(rejected("run --ollama-url http://m:2"), "");  // a mock alone is harmless
+}
+
+TEST_F(TempFiles, CliRunRejectsAPatientsFileThatIsNotThere) {
+    const auto missing = (dir / "missing.csv").string();
+    EXPECT_EQ(rejected("run --patients-csv " + missing),
+              "--patients-csv: " + missing + " is not a file");
+    EXPECT_EQ(rejected("run --patients-csv " + dir.string()),
+              "--patients-csv: " + dir.string() + " is not a file");
+    // The summaries file may not exist yet: the server creates it.
+    EXPECT_EQ(rejected("run --summaries-csv " + missing), "");
+}
+
+TEST_F(TempFiles, CliRunRejectsABadBaseline) {
+    const auto bad = file("bad.json", R"({"expected_failures": [{"check": 3}]})");
+    EXPECT_NE(rejected("run --baseline " + bad).find("bad.json"), std::string::npos);
+    const auto not_json = file("not.json", "{");
+    EXPECT_THROW(parsed("run --baseline " + not_json), std::exception);
+    EXPECT_THROW(parsed("run --baseline " + (dir / "none.json").string()), std::exception);
+}
+
+TEST(CliRun, TheParserChecksTheNumbersRanges) {
+    EXPECT_TRUE(parser_refuses("run --time-scale 0"));
+    EXPECT_TRUE(parser_refuses("run --time-scale 101"));
+    EXPECT_TRUE(parser_refuses("run --time-scale fast"));
+    EXPECT_FALSE(parser_refuses("run --time-scale 0.0001"));
+    EXPECT_TRUE(parser_refuses("run --jobs 0"));
+    EXPECT_TRUE(parser_refuses("run --jobs 65"));
+    EXPECT_FALSE(parser_refuses("run --jobs 64"));
+    EXPECT_TRUE(parser_refuses("run --seed seven"));
+    EXPECT_TRUE(parser_refuses("run --no-such-option"));
+}
+
+TEST(CliCommands, ASubcommandIsRequired) {
+    EXPECT_TRUE(parser_refuses(""));
+    EXPECT_TRUE(parser_refuses("frobnicate"));
+}
+
+TEST(CliList, DefaultsAndPaths) {
+    auto r = parsed("list");
+    EXPECT_EQ(r.command, Command::list);
+    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios/checklist"});
+    r = parsed("list a b.json");
+    EXPECT_EQ(r.paths, (std::vector<fs::path>{"a", "b.json"}));
+    EXPECT_TRUE(parser_refuses("list --out x"));
+}
+
+TEST(CliValidate, DefaultsAndPaths) {
+    auto r = parsed("validate");
+    EXPECT_EQ(r.command, Command::validate);
+    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios/checklist"});
+    r = parsed("validate scenarios");
+    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios"});
+}
+
+TEST(CliReport, Defaults) {
+    const auto r = parsed("report");
+    ASSERT_EQ(r.command, Command::report);
+    EXPECT_EQ(r.report.from, "harness-report/report.json");
+    EXPECT_EQ(r.report.out, "harness-report");
+    EXPECT_EQ(r.report.formats, kAllFormats);
+}
+
+TEST(CliReport, EachOption) {
+    const auto r = parsed("report --from saved/report.json --out again --format junit");
+    EXPECT_EQ(r.report.from, "saved/report.json");
+    EXPECT_EQ(r.report.out, "again");
+    EXPECT_EQ(r.report.formats, std::set<std::string>{"junit"});
+}
+
+TEST(CliReport, RejectsAnUnknownFormat) {
+    EXPECT_EQ(rejected("report --format html"),
+              "--format: unknown format 'html'; use md, junit, json");
+}
+
+TEST(CliFormats, SplitsOnCommasAndKeepsEachOnce) {
+    EXPECT_EQ(split_formats("json,md,json"), (std::set<std::string>{"md", "json"}));
+    EXPECT_EQ(split_formats(""), std::set<std::string>{});         // as before: no file written
+    EXPECT_EQ(split_formats("md,"), std::set<std::string>{"md"});  // getline: no empty last item
+    EXPECT_THROW(split_formats(" md"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace harness::cli
