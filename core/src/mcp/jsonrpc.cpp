@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "common/json_text.hpp"
+
 namespace core {
 
 namespace {
@@ -45,32 +47,6 @@ bool usable_id(const json& id) {
 
 Invalid invalid_request(Id id, const std::string& what) {
     return Invalid{std::move(id), RpcError{RpcCode::invalid_request, "Invalid Request: " + what}};
-}
-
-// Counts bracket nesting outside strings. Cheap, and it runs before the parser so that a
-// frame of a million '[' is refused without building anything. The harness's frame parser
-// has the same scan (nested_too_deep in harness/src/client/frame.cpp): the two libraries
-// share only common/, where one copy belongs (not done here: common/ is not this room's).
-bool nesting_within(std::string_view frame, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < frame.size(); ++i) {
-        const char c = frame[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return false;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
 }
 
 // "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error ..." ->
@@ -142,7 +118,7 @@ Incoming parse_response(json& msg, Id id) {
 }  // namespace
 
 Incoming parse_message(std::string_view frame) {
-    if (!nesting_within(frame, max_nesting_depth)) {
+    if (!common::json_nesting_within(frame, max_nesting_depth)) {
         return invalid_request(
             nullptr, "nested deeper than " + std::to_string(max_nesting_depth) + " levels");
     }
