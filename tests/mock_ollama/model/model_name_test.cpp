@@ -5,37 +5,39 @@
 namespace mock_ollama {
 namespace {
 
-TEST(CanonicalModelName, AddsLatestToAnUntaggedName) {
-    EXPECT_EQ(canonical_model_name("phi"), "phi:latest");
-    EXPECT_EQ(canonical_model_name("ns/a"), "ns/a:latest");
-    EXPECT_EQ(canonical_model_name("llama3.2"), "llama3.2:latest");
-}
+struct Case {
+    const char* name;
+    const char* canonical;
+    const char* why;
+};
 
-TEST(CanonicalModelName, KeepsATaggedName) {
-    EXPECT_EQ(canonical_model_name("phi:latest"), "phi:latest");
-    EXPECT_EQ(canonical_model_name("phi:2.7b"), "phi:2.7b");
-    EXPECT_EQ(canonical_model_name("ns/a:v1"), "ns/a:v1");
-}
+constexpr Case kCases[] = {
+    {"phi", "phi:latest", "untagged"},
+    {"ns/a", "ns/a:latest", "untagged, with a namespace"},
+    {"llama3.2", "llama3.2:latest", "a dot is not a tag"},
+    {"phi:latest", "phi:latest", "tagged"},
+    {"phi:2.7b", "phi:2.7b", "tagged"},
+    {"ns/a:v1", "ns/a:v1", "tagged, with a namespace"},
+    {"host:5000/ns/phi", "host:5000/ns/phi:latest", "a registry port is not a tag"},
+    {"host:5000/phi:1", "host:5000/phi:1", "tagged, behind a registry port"},
+    {"a:b/c", "a:b/c:latest", "a colon before the last '/' is not a tag"},
+    {"", ":latest", "empty is untagged too (the API refuses it before asking)"},
+    {":", ":", "odd but tagged: left as it is"},
+    {"a:", "a:", "an empty tag is still a tag"},
+    {"a:b:c", "a:b:c", "two colons: left as it is"},
+    {"ns/", "ns/:latest", "nothing after the '/': untagged"},
+    {"/", "/:latest", "nothing after the '/': untagged"},
+};
 
-TEST(CanonicalModelName, ARegistryPortIsNotATag) {
-    EXPECT_EQ(canonical_model_name("host:5000/ns/phi"), "host:5000/ns/phi:latest");
-    EXPECT_EQ(canonical_model_name("host:5000/phi:1"), "host:5000/phi:1");
-}
-
-TEST(CanonicalModelName, OddNamesAreLeftAsTheyAreOrTaggedByTheSameRule) {
-    EXPECT_EQ(canonical_model_name(""), ":latest");
-    EXPECT_EQ(canonical_model_name(":"), ":");
-    EXPECT_EQ(canonical_model_name("a:"), "a:");
-    EXPECT_EQ(canonical_model_name("a:b:c"), "a:b:c");
-    EXPECT_EQ(canonical_model_name("ns/"), "ns/:latest");
-    EXPECT_EQ(canonical_model_name("/"), "/:latest");
-    EXPECT_EQ(canonical_model_name("a:b/c"), "a:b/c:latest");
+TEST(CanonicalModelName, OneRuleForEveryName) {
+    for (const auto& c : kCases) {
+        EXPECT_EQ(canonical_model_name(c.name), c.canonical) << c.name << ": " << c.why;
+    }
 }
 
 TEST(CanonicalModelName, IsIdempotent) {
-    for (const char* n : {"", ":", "a:", "ns/a", "a:b:c", "host:5000/x", "phi"}) {
-        const auto once = canonical_model_name(n);
-        EXPECT_EQ(canonical_model_name(once), once) << n;
+    for (const auto& c : kCases) {
+        EXPECT_EQ(canonical_model_name(c.canonical), c.canonical) << c.name;
     }
 }
 
