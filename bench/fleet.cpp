@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "error_counts.hpp"
 #include "latch.hpp"
 
 namespace bench {
@@ -42,12 +43,7 @@ struct FleetState {
 }  // namespace
 
 std::string FleetResult::error_summary() const {
-    std::string out;
-    for (const auto& [what, n] : errors) {
-        if (!out.empty()) out += "; ";
-        out += std::to_string(n) + " x " + what;
-    }
-    return out;
+    return counted_errors_text(errors);
 }
 
 FleetResult connect_fleet(boost::asio::io_context& io, const FleetOptions& o) {

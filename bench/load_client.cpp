@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 
 #include "common/histogram.hpp"
+#include "error_counts.hpp"
 
 namespace bench {
 
@@ -46,12 +47,7 @@ std::string request_text(unsigned short port) {
 }  // namespace
 
 std::string LoadResult::error_summary() const {
-    std::string s;
-    for (const auto& [why, n] : errors) {
-        if (!s.empty()) s += "; ";
-        s += std::to_string(n) + " x " + why;
-    }
-    return s;
+    return counted_errors_text(errors);
 }
 
 struct Stream {
