@@ -27,7 +27,8 @@ void append_hex(std::string& out, const char* prefix, unsigned value, int digits
     for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
 }
 
-// The escape of one well-formed code point, or false when it is shown as it is.
+// The escape of one well-formed code point, or false when it is shown as it is. (A switch
+// of escapes like text.cpp's append_markup_escape: other characters, another notation.)
 bool append_escape(std::string& out, char32_t cp, const VisibleStyle& style) {
     using Controls = VisibleStyle::Controls;
     if (style.multiline && (cp == '\n' || cp == '\t')) return false;
