@@ -3,33 +3,32 @@
 #include <unistd.h>
 
 #include "common/clock.hpp"
+#include "common/enum_names.hpp"
 
 namespace common {
 
+namespace {
+constexpr EnumNames<LogLevel, 6> kLevelNames{{
+    {LogLevel::trace, "trace"},
+    {LogLevel::debug, "debug"},
+    {LogLevel::info, "info"},
+    {LogLevel::warn, "warn"},
+    {LogLevel::error, "error"},
+    {LogLevel::off, "off"},
+}};
+constexpr auto kLevelSpellings = enum_spellings(kLevelNames);
+}  // namespace
+
 std::optional<LogLevel> parse_log_level(std::string_view name) {
-    for (auto l : {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn,
-                   LogLevel::error, LogLevel::off}) {
-        if (name == to_string(l)) return l;
-    }
-    return std::nullopt;
+    return parse_enum(kLevelNames, name);
 }
 
 std::string_view to_string(LogLevel level) {
-    switch (level) {
-        case LogLevel::trace:
-            return "trace";
-        case LogLevel::debug:
-            return "debug";
-        case LogLevel::info:
-            return "info";
-        case LogLevel::warn:
-            return "warn";
-        case LogLevel::error:
-            return "error";
-        case LogLevel::off:
-            return "off";
-    }
-    return "?";
+    return enum_name(kLevelNames, level);
+}
+
+std::span<const std::string_view> log_level_names() {
+    return kLevelSpellings;
 }
 
 void Logger::log(LogLevel l, std::string_view message) const {

@@ -30,4 +30,10 @@ TEST(EnumNames, EveryNameParsesBackToItsValue) {
     }
 }
 
+TEST(EnumNames, SpellingsAreTheNamesInTheTablesOrder) {
+    constexpr auto spellings = common::enum_spellings(kNames);
+    ASSERT_EQ(spellings.size(), kNames.size());
+    for (std::size_t i = 0; i < kNames.size(); ++i) EXPECT_EQ(spellings[i], kNames[i].second);
+}
+
 }  // namespace

@@ -15,6 +15,21 @@ std::string counted(int& evaluations, std::string text) {
     return text;
 }
 
+TEST(Log, EveryLevelNameParsesBackAndTheListIsLowestFirst) {
+    const auto names = common::log_level_names();
+    ASSERT_EQ(names.size(), 6u);
+    EXPECT_EQ(names.front(), "trace");
+    EXPECT_EQ(names.back(), "off");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto level = common::parse_log_level(names[i]);
+        ASSERT_TRUE(level.has_value()) << names[i];
+        EXPECT_EQ(static_cast<std::size_t>(*level), i);
+        EXPECT_EQ(common::to_string(*level), names[i]);
+    }
+    EXPECT_EQ(common::parse_log_level("INFO"), std::nullopt);
+    EXPECT_EQ(common::parse_log_level(""), std::nullopt);
+}
+
 TEST(Log, TheMacroDoesNotEvaluateTheMessageBelowTheLevel) {
     const common::Logger logger("t", common::LogLevel::warn);
     int evaluations = 0;

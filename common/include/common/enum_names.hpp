@@ -31,4 +31,12 @@ constexpr std::string_view enum_name(const EnumNames<Enum, N>& names, Enum value
     return names.front().second;
 }
 
+// The names alone, in the table's order: what a "valid: …" message or a list of choices shows.
+template <typename Enum, std::size_t N>
+constexpr std::array<std::string_view, N> enum_spellings(const EnumNames<Enum, N>& names) {
+    std::array<std::string_view, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = names[i].second;
+    return out;
+}
+
 }  // namespace common

@@ -2,6 +2,7 @@
 // One-line, leveled logs to stderr. Each line is written with a single write(2) so lines
 // from several I/O threads never interleave.
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,8 @@ enum class LogLevel { trace = 0, debug, info, warn, error, off };
 
 std::optional<LogLevel> parse_log_level(std::string_view name);
 std::string_view to_string(LogLevel level);
+// Every level's name, lowest first: the choices of a --log-level flag or config key.
+std::span<const std::string_view> log_level_names();
 
 class Logger {
   public:

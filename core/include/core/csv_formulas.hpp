@@ -9,6 +9,7 @@
 //           then read back the apostrophe too
 //   refuse  do not store it: the call fails with a clear message, nothing is saved
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ enum class FormulaPolicy { keep, escape, refuse };
 
 std::optional<FormulaPolicy> parse_formula_policy(std::string_view name);
 std::string_view to_string(FormulaPolicy policy);
+// Every policy's name: the choices of --csv-formulas.
+std::span<const std::string_view> formula_policy_names();
 
 // True when a spreadsheet would take `text` as a formula.
 bool looks_like_formula(std::string_view text);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/config_file.hpp"
+#include "common/log.hpp"
 #include "core/server_settings.hpp"
 
 namespace core {
@@ -14,8 +15,6 @@ using nlohmann::json;
 using K = SettingKind;
 
 constexpr double kLargest = std::numeric_limits<double>::max();
-constexpr std::string_view kFormulaPolicies[] = {"keep", "escape", "refuse"};
-constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 
 std::chrono::milliseconds seconds(const json& v) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(v.get<double>() * 1000.0 + 0.5));
@@ -106,7 +105,7 @@ const ServerSetting kSettings[] = {
      .help = "Summaries starting with = + - @ (CSV injection): keep (default), escape (store "
              "with a leading '), refuse",
      .set = [](ServerConfig& c, const json& v) { c.csv_formulas = *parse_formula_policy(text(v)); },
-     .choices = kFormulaPolicies},
+     .choices = formula_policy_names()},
     {.name = "ping_interval",
      .kind = K::seconds,
      .help = "Seconds between keep-alive pings (default 30)",
@@ -131,7 +130,7 @@ const ServerSetting kSettings[] = {
      .kind = K::choice,
      .help = "trace, debug, info, warn, error, off",
      .set = [](ServerConfig& c, const json& v) { c.log_level = *common::parse_log_level(text(v)); },
-     .choices = kLogLevels},
+     .choices = common::log_level_names()},
 };
 
 // How a refused value is named: numbers and booleans as written, anything else by type.

@@ -12,6 +12,7 @@ constexpr common::EnumNames<FormulaPolicy, 3> kPolicyNames{{
     {FormulaPolicy::escape, "escape"},
     {FormulaPolicy::refuse, "refuse"},
 }};
+constexpr auto kPolicySpellings = common::enum_spellings(kPolicyNames);
 }  // namespace
 
 std::optional<FormulaPolicy> parse_formula_policy(std::string_view name) {
@@ -20,6 +21,10 @@ std::optional<FormulaPolicy> parse_formula_policy(std::string_view name) {
 
 std::string_view to_string(FormulaPolicy policy) {
     return common::enum_name(kPolicyNames, policy);
+}
+
+std::span<const std::string_view> formula_policy_names() {
+    return kPolicySpellings;
 }
 
 bool looks_like_formula(std::string_view text) {
