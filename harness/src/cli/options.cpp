@@ -66,18 +66,7 @@ RunConfig resolve_run(const RunArgs& a) {
     }
     if (!a.baseline.empty()) c.baseline = reports::load_baseline(a.baseline);
     c.paths = scenario_paths(a.paths);
-    c.out = a.out;
-    c.formats_text = a.formats;
-    c.time_scale = a.time_scale;
-    c.filter = a.filter;
-    c.jobs = a.jobs;
-    c.seed = a.seed;
-    c.server_url = a.server_url;
-    c.ollama_url = a.ollama_url;
-    c.summaries_csv = a.summaries_csv;
-    c.patients_csv = a.patients_csv;
-    c.verbose = a.verbose;
-    c.keep = a.keep;
+    c.given = a;
     return c;
 }
 

@@ -53,17 +53,10 @@ enum class Command { run, list, validate, report };
 // A run, checked: formats known, the baseline read, an external server named with its mock,
 // its patients file present. The numbers' ranges are checked by the parser (setup_cli).
 struct RunConfig {
-    std::vector<std::filesystem::path> paths;
-    std::string out;
-    std::set<std::string> formats;
-    std::string formats_text;  // as given, for the closing line
-    double time_scale = 1.0;
-    std::string filter;
-    unsigned jobs = 1;
-    std::uint64_t seed = 7;
-    std::string server_url, ollama_url, summaries_csv, patients_csv;
+    RunArgs given;                             // the options as given (their one set of defaults)
+    std::vector<std::filesystem::path> paths;  // the scenario files or folders, or the default
+    std::set<std::string> formats;             // given.formats, split
     std::optional<reports::Baseline> baseline;
-    bool verbose = false, keep = false;
 };
 
 struct ReportConfig {

@@ -39,17 +39,17 @@ void apply_filter(std::vector<Scenario>& scenarios, const std::string& filter) {
 
 RunOptions runner_options(const RunConfig& c) {
     RunOptions o;
-    o.time_scale = c.time_scale;
-    o.seed = c.seed;
-    o.server_url = c.server_url;
-    o.ollama_url = c.ollama_url;
-    o.summaries_csv = c.summaries_csv;
-    o.patients_csv = c.patients_csv;
-    o.keep_work_dir = c.keep;
+    o.time_scale = c.given.time_scale;
+    o.seed = c.given.seed;
+    o.server_url = c.given.server_url;
+    o.ollama_url = c.given.ollama_url;
+    o.summaries_csv = c.given.summaries_csv;
+    o.patients_csv = c.given.patients_csv;
+    o.keep_work_dir = c.given.keep;
     const fs::path self = fs::read_symlink("/proc/self/exe");
     o.mock_bin = find_binary("mock-ollama", self);
     o.server_bin = find_binary("mcp-server", self);
-    o.work_dir = fs::absolute(c.out) / "work";
+    o.work_dir = fs::absolute(c.given.out) / "work";
     return o;
 }
 
@@ -57,9 +57,9 @@ reports::RunReport start_report(const RunConfig& c, std::size_t scenarios) {
     reports::RunReport report;
     report.tool_version = std::string(common::kVersion);
     report.started_at = common::rfc3339_micros(common::wall_micros());
-    report.options = {{"time_scale", c.time_scale}, {"seed", c.seed},
-                      {"server_url", c.server_url}, {"ollama_url", c.ollama_url},
-                      {"filter", c.filter},         {"jobs", c.jobs}};
+    report.options = {{"time_scale", c.given.time_scale}, {"seed", c.given.seed},
+                      {"server_url", c.given.server_url}, {"ollama_url", c.given.ollama_url},
+                      {"filter", c.given.filter},         {"jobs", c.given.jobs}};
     report.scenarios.resize(scenarios);
     return report;
 }
@@ -108,7 +108,7 @@ std::vector<Scenario> chosen_scenarios(const RunConfig& c) {
         std::cerr << "mcp-harness: invalid scenario file(s):\n" << e.what() << '\n';
         return {};
     }
-    apply_filter(scenarios, c.filter);
+    apply_filter(scenarios, c.given.filter);
     if (scenarios.empty()) {
         std::cerr << "mcp-harness: no scenario to run (paths or --filter matched nothing)\n";
     }
@@ -121,7 +121,7 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     const std::vector<Scenario> scenarios = chosen_scenarios(c);
     if (scenarios.empty()) return kHarnessError;
     try {
-        ensure_writable_folder(c.out);
+        ensure_writable_folder(c.given.out);
     } catch (const std::exception& e) {
         std::cerr << "mcp-harness: --out: " << e.what() << '\n';
         return kHarnessError;
@@ -132,8 +132,8 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     const auto t0 = std::chrono::steady_clock::now();
     {
         Progress progress(scenarios.size(), tty);
-        progress.attach(o, c.verbose);
-        run_all(scenarios, o, c.jobs, report, progress);
+        progress.attach(o, c.given.verbose);
+        run_all(scenarios, o, c.given.jobs, report, progress);
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // The harness's own cost, so that its figures can be trusted at 1,000 clients.
@@ -141,12 +141,12 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     const std::uint64_t tokens = finish_report(report, c.baseline, cpu);
     print_summary(report, tokens, cpu, tty);
     try {
-        write_reports(report, c.out, c.formats, step_summary);
+        write_reports(report, c.given.out, c.formats, step_summary);
     } catch (const std::exception& e) {
         std::cerr << "mcp-harness: " << e.what() << '\n';
         return kHarnessError;
     }
-    std::cout << "\nreports in " << fs::absolute(c.out).string() << "/ (" << c.formats_text
+    std::cout << "\nreports in " << fs::absolute(c.given.out).string() << "/ (" << c.given.formats
               << ")\n";
     return reports::exit_code(report);
 }

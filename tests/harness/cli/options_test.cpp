@@ -3,9 +3,12 @@
 #include "cli/options.hpp"
 
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
+
+#include "support/processes.hpp"
 
 namespace harness::cli {
 namespace {
@@ -31,6 +34,11 @@ std::string rejected(const std::string& line) {
     return "";
 }
 
+std::string write(const fs::path& file, const std::string& text) {
+    std::ofstream(file) << text;
+    return file.string();
+}
+
 // The parser refuses `line` (a CLI11 error, exit code from app.exit as before).
 bool parser_refuses(const std::string& line) {
     try {
@@ -41,72 +49,53 @@ bool parser_refuses(const std::string& line) {
     return false;
 }
 
-class TempFiles : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir = fs::temp_directory_path() /
-              ("harness-cli-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-               "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir);
-    }
-    void TearDown() override { fs::remove_all(dir); }
-    std::string file(const std::string& name, const std::string& text) {
-        std::ofstream(dir / name) << text;
-        return (dir / name).string();
-    }
-    fs::path dir;
-};
+// The run's options as given, one per line, to compare with the expected ones in one go.
+std::string shown(const RunArgs& a) {
+    std::string paths;
+    for (const auto& p : a.paths) paths += p + ' ';
+    std::ostringstream s;
+    s << "paths " << paths << "\nout " << a.out << "\nformats " << a.formats << "\ntime_scale "
+      << a.time_scale << "\nfilter " << a.filter << "\njobs " << a.jobs << "\nseed " << a.seed
+      << "\nserver_url " << a.server_url << "\nollama_url " << a.ollama_url << "\nsummaries_csv "
+      << a.summaries_csv << "\npatients_csv " << a.patients_csv << "\nbaseline " << a.baseline
+      << "\nverbose " << a.verbose << "\nkeep " << a.keep;
+    return s.str();
+}
 
 const std::set<std::string> kAllFormats = {"md", "junit", "json"};
 
 TEST(CliRun, Defaults) {
     const auto r = parsed("run");
     ASSERT_EQ(r.command, Command::run);
-    const auto& c = r.run;
-    EXPECT_EQ(c.paths, std::vector<fs::path>{"scenarios/checklist"});
-    EXPECT_EQ(c.out, "harness-report");
-    EXPECT_EQ(c.formats, kAllFormats);
-    EXPECT_EQ(c.formats_text, "md,junit,json");
-    EXPECT_EQ(c.time_scale, 1.0);
-    EXPECT_EQ(c.filter, "");
-    EXPECT_EQ(c.jobs, 1u);
-    EXPECT_EQ(c.seed, 7u);
-    EXPECT_EQ(c.server_url, "");
-    EXPECT_EQ(c.ollama_url, "");
-    EXPECT_EQ(c.summaries_csv, "");
-    EXPECT_EQ(c.patients_csv, "");
-    EXPECT_FALSE(c.baseline.has_value());
-    EXPECT_FALSE(c.verbose);
-    EXPECT_FALSE(c.keep);
+    EXPECT_EQ(shown(r.run.given),
+              "paths \nout harness-report\nformats md,junit,json\ntime_scale 1\nfilter \njobs 1"
+              "\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv \nbaseline "
+              "\nverbose 0\nkeep 0");
+    EXPECT_EQ(r.run.paths, std::vector<fs::path>{"scenarios/checklist"});
+    EXPECT_EQ(r.run.formats, kAllFormats);
+    EXPECT_FALSE(r.run.baseline.has_value());
     EXPECT_EQ(r.step_summary, "");
 }
 
-TEST_F(TempFiles, CliRunEachOption) {
-    const auto patients = file("patients.csv", "patient_id,name\n");
-    const auto baseline = file("baseline.json", R"({"expected_failures": [
+TEST(CliRun, EachOption) {
+    const test_support::TempDir dir("harness-cli");
+    const auto patients = write(dir.path() / "patients.csv", "patient_id,name\n");
+    const auto baseline = write(dir.path() / "baseline.json", R"({"expected_failures": [
         {"scenario": "*", "check": "timeout.upstream_stall"}]})");
     const auto r = parsed(
         "run a.json dir --out o --format md,json --time-scale 0.5 --filter x "
         "--jobs 3 --seed 9 --server-url ws://h:1 --ollama-url http://m:2 "
         "--summaries-csv s.csv --patients-csv " +
         patients + " --baseline " + baseline + " --verbose --keep");
-    const auto& c = r.run;
-    EXPECT_EQ(c.paths, (std::vector<fs::path>{"a.json", "dir"}));
-    EXPECT_EQ(c.out, "o");
-    EXPECT_EQ(c.formats, (std::set<std::string>{"md", "json"}));
-    EXPECT_EQ(c.formats_text, "md,json");
-    EXPECT_EQ(c.time_scale, 0.5);
-    EXPECT_EQ(c.filter, "x");
-    EXPECT_EQ(c.jobs, 3u);
-    EXPECT_EQ(c.seed, 9u);
-    EXPECT_EQ(c.server_url, "ws://h:1");
-    EXPECT_EQ(c.ollama_url, "http://m:2");
-    EXPECT_EQ(c.summaries_csv, "s.csv");
-    EXPECT_EQ(c.patients_csv, patients);
-    ASSERT_TRUE(c.baseline.has_value());
-    EXPECT_TRUE(c.baseline->contains("any", "timeout.upstream_stall"));
-    EXPECT_TRUE(c.verbose);
-    EXPECT_TRUE(c.keep);
+    EXPECT_EQ(shown(r.run.given),
+              "paths a.json dir \nout o\nformats md,json\ntime_scale 0.5"
+              "\nfilter x\njobs 3\nseed 9\nserver_url ws://h:1"
+              "\nollama_url http://m:2\nsummaries_csv s.csv\npatients_csv " +
+                  patients + "\nbaseline " + baseline + "\nverbose 1\nkeep 1");
+    EXPECT_EQ(r.run.paths, (std::vector<fs::path>{"a.json", "dir"}));
+    EXPECT_EQ(r.run.formats, (std::set<std::string>{"md", "json"}));
+    ASSERT_TRUE(r.run.baseline.has_value());
+    EXPECT_TRUE(r.run.baseline->contains("any", "timeout.upstream_stall"));
 }
 
 TEST(CliRun, StepSummaryComesFromTheEnvironment) {
@@ -129,7 +118,9 @@ TEST(CliRun, RejectsAServerUrlWithoutItsMock) {
     EXPECT_EQ(rejected("run --ollama-url http://m:2"), "");  // a mock alone is harmless
 }
 
-TEST_F(TempFiles, CliRunRejectsAPatientsFileThatIsNotThere) {
+TEST(CliRun, RejectsAPatientsFileThatIsNotThere) {
+    const test_support::TempDir temp("harness-cli");
+    const auto& dir = temp.path();
     const auto missing = (dir / "missing.csv").string();
     EXPECT_EQ(rejected("run --patients-csv " + missing),
               "--patients-csv: " + missing + " is not a file");
@@ -139,10 +130,12 @@ TEST_F(TempFiles, CliRunRejectsAPatientsFileThatIsNotThere) {
     EXPECT_EQ(rejected("run --summaries-csv " + missing), "");
 }
 
-TEST_F(TempFiles, CliRunRejectsABadBaseline) {
-    const auto bad = file("bad.json", R"({"expected_failures": [{"check": 3}]})");
+TEST(CliRun, RejectsABadBaseline) {
+    const test_support::TempDir temp("harness-cli");
+    const auto& dir = temp.path();
+    const auto bad = write(dir / "bad.json", R"({"expected_failures": [{"check": 3}]})");
     EXPECT_NE(rejected("run --baseline " + bad).find("bad.json"), std::string::npos);
-    const auto not_json = file("not.json", "{");
+    const auto not_json = write(dir / "not.json", "{");
     EXPECT_THROW(parsed("run --baseline " + not_json), std::exception);
     EXPECT_THROW(parsed("run --baseline " + (dir / "none.json").string()), std::exception);
 }

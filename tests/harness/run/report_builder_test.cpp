@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/output_folder.hpp"
 #include "run_builder.hpp"
+#include "support/processes.hpp"
 
 namespace harness {
 namespace {
@@ -126,25 +126,16 @@ TEST(ReportBuilderFinish, AppliesTheBaseline) {
     EXPECT_EQ(report.scenarios[0].checks[0].status, Status::expected_failure);
 }
 
-class ReportFolder : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir = fs::temp_directory_path() /
-              ("harness-reports-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
-    }
-    void TearDown() override { fs::remove_all(dir); }
-    static std::string read(const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-    fs::path dir;
-};
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
-TEST_F(ReportFolder, WritesOnlyTheChosenFormats) {
+TEST(ReportBuilderWrite, WritesOnlyTheChosenFormats) {
+    const test_support::TempDir temp("harness-reports");
+    const auto& dir = temp.path();
     reports::RunReport report;
     write_reports(report, dir / "out", {"md", "json"}, "");
     EXPECT_TRUE(fs::exists(dir / "out" / "checklist.md"));
@@ -154,17 +145,19 @@ TEST_F(ReportFolder, WritesOnlyTheChosenFormats) {
     EXPECT_TRUE(fs::is_empty(dir / "none"));
 }
 
-TEST_F(ReportFolder, AppendsTheChecklistToTheStepSummary) {
+TEST(ReportBuilderWrite, AppendsTheChecklistToTheStepSummary) {
+    const test_support::TempDir temp("harness-reports");
+    const auto& dir = temp.path();
     reports::RunReport report;
-    fs::create_directories(dir);
     const auto summary = dir / "summary.md";
     std::ofstream(summary) << "before\n";
     write_reports(report, dir / "out", {"md"}, summary.string());
     EXPECT_EQ(read(summary), "before\n" + read(dir / "out" / "checklist.md") + "\n");
 }
 
-TEST_F(ReportFolder, ThrowsWhenTheFolderCannotBeMade) {
-    fs::create_directories(dir);
+TEST(ReportBuilderWrite, ThrowsWhenTheFolderCannotBeMade) {
+    const test_support::TempDir temp("harness-reports");
+    const auto& dir = temp.path();
     std::ofstream(dir / "file") << "x";
     EXPECT_THROW(write_reports(reports::RunReport{}, dir / "file" / "out", {"md"}, ""),
                  std::runtime_error);
