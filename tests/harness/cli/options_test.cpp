@@ -157,21 +157,17 @@ TEST(CliCommands, ASubcommandIsRequired) {
     EXPECT_TRUE(parser_refuses("frobnicate"));
 }
 
-TEST(CliList, DefaultsAndPaths) {
-    auto r = parsed("list");
-    EXPECT_EQ(r.command, Command::list);
-    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios/checklist"});
-    r = parsed("list a b.json");
-    EXPECT_EQ(r.paths, (std::vector<fs::path>{"a", "b.json"}));
-    EXPECT_TRUE(parser_refuses("list --out x"));
-}
-
-TEST(CliValidate, DefaultsAndPaths) {
-    auto r = parsed("validate");
-    EXPECT_EQ(r.command, Command::validate);
-    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios/checklist"});
-    r = parsed("validate scenarios");
-    EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios"});
+// list and validate take the same scenario paths.
+TEST(CliListAndValidate, DefaultsAndPaths) {
+    for (const auto& [name, command] :
+         {std::pair{std::string("list"), Command::list}, {"validate", Command::validate}}) {
+        auto r = parsed(name);
+        EXPECT_EQ(r.command, command) << name;
+        EXPECT_EQ(r.paths, std::vector<fs::path>{"scenarios/checklist"}) << name;
+        r = parsed(name + " a b.json");
+        EXPECT_EQ(r.paths, (std::vector<fs::path>{"a", "b.json"})) << name;
+        EXPECT_TRUE(parser_refuses(name + " --out x")) << name;
+    }
 }
 
 TEST(CliReport, Defaults) {
