@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/enum_names.hpp"
+#include "common/log.hpp"
 #include "common/version.hpp"
 #include "mock_ollama/http_server.hpp"
 
@@ -56,7 +58,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
                    "Close a connection whose request is not complete "
                    "this long after it began (default 10000)")
         ->check(CLI::Range(1, 86'400'000));
-    app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+    app.add_option("--log-level", o.log_level, common::spelled_list(common::log_level_names()))
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     app.set_version_flag("--version", "mock-ollama " + std::string(common::kVersion));
 }

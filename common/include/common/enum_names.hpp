@@ -4,6 +4,8 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -36,6 +38,16 @@ template <typename Enum, std::size_t N>
 constexpr std::array<std::string_view, N> enum_spellings(const EnumNames<Enum, N>& names) {
     std::array<std::string_view, N> out{};
     for (std::size_t i = 0; i < N; ++i) out[i] = names[i].second;
+    return out;
+}
+
+// "a, b, c": the choices in a "valid: …" message.
+inline std::string spelled_list(std::span<const std::string_view> names) {
+    std::string out;
+    for (const auto name : names) {
+        if (!out.empty()) out += ", ";
+        out += name;
+    }
     return out;
 }
 

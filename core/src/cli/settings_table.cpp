@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/config_file.hpp"
+#include "common/enum_names.hpp"
 #include "common/log.hpp"
 #include "core/server_settings.hpp"
 
@@ -145,12 +146,6 @@ std::string got(const json& v) {
                                 got(v));
 }
 
-std::string joined(std::span<const std::string_view> words) {
-    std::string out;
-    for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-    return out;
-}
-
 void check_count(const ServerSetting& s, const json& v) {
     if (!v.is_number_integer()) wrong_type("a non-negative integer", v);
     const bool negative = !v.is_number_unsigned() && v.get<std::int64_t>() < 0;
@@ -203,7 +198,7 @@ void check_setting_value(const ServerSetting& s, const json& v) {
             if (!v.is_string()) wrong_type("a string", v);
             if (std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) ==
                 s.choices.end())
-                throw std::invalid_argument("valid: " + joined(s.choices));
+                throw std::invalid_argument("valid: " + common::spelled_list(s.choices));
             return;
         case K::count:
             return check_count(s, v);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <variant>
 
+#include "common/enum_names.hpp"
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
 #include "mock_ollama/fault.hpp"
@@ -188,8 +189,8 @@ class Reader {
         if (m.contains("profile")) {
             s.profile = str(m["profile"], ptr + "/profile");
             if (!mock_ollama::parse_text_profile(*s.profile)) {
-                fail(ptr + "/profile",
-                     where(ptr + "/profile") + ": must be clinical, hostile or plain");
+                fail(ptr + "/profile", where(ptr + "/profile") + ": must be one of " +
+                                           common::spelled_list(mock_ollama::text_profile_names()));
             }
         }
         return s;

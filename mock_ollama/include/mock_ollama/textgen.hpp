@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,8 @@ enum class TextProfile {
 // Accepts "clinical", "hostile", "plain" (exact, lowercase).
 std::optional<TextProfile> parse_text_profile(std::string_view name);
 std::string_view to_string(TextProfile p);
+// Every profile's name, in the table's order: the choices of --profile and its config keys.
+std::span<const std::string_view> text_profile_names();
 
 struct TextOptions {
     TextProfile profile = TextProfile::clinical;

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config_file.hpp"
+#include "common/enum_names.hpp"
+#include "common/log.hpp"
 #include "mock_ollama/model_name.hpp"
 
 namespace mock_ollama {
@@ -160,7 +162,7 @@ Fault fault_from(const json& v, const std::string& where) {
 
 TextProfile profile_from(const json& v, const std::string& where) {
     const auto p = parse_text_profile(string(v, where));
-    if (!p) fail(where, "unknown profile; valid: clinical, hostile, plain");
+    if (!p) fail(where, "unknown profile; valid: " + common::spelled_list(text_profile_names()));
     return *p;
 }
 
@@ -346,7 +348,7 @@ bool startup_key(const std::string& key, const json& value, MockConfig& cfg) {
         cfg.scripts_dir = string(value, key);
     } else if (key == "log_level") {
         const auto l = common::parse_log_level(string(value, key));
-        if (!l) fail(key, "valid: trace, debug, info, warn, error, off");
+        if (!l) fail(key, "valid: " + common::spelled_list(common::log_level_names()));
         cfg.log_level = *l;
     } else {
         return false;

@@ -5,6 +5,7 @@
 #include "api/request_json.hpp"
 #include "api/safe_text.hpp"
 #include "common/clock.hpp"
+#include "common/enum_names.hpp"
 #include "common/log.hpp"
 #include "common/rng.hpp"
 #include "mock_ollama/api.hpp"
@@ -97,7 +98,8 @@ std::optional<std::string> read_mock_key(std::string_view key, const json& v, Pa
         p.pacing.tokens = v.get<std::size_t>();
     } else if (key == "mock_profile") {
         const auto prof = v.is_string() ? parse_text_profile(v.get<std::string>()) : std::nullopt;
-        if (!prof) return "mock_profile must be one of clinical, hostile, plain";
+        if (!prof)
+            return "mock_profile must be one of " + common::spelled_list(text_profile_names());
         p.profile = prof;
     } else if (key == "mock_hostile_rate") {
         auto d = num(0, 1);

@@ -29,6 +29,7 @@ constexpr common::EnumNames<TextProfile, 3> kProfileNames{{
     {TextProfile::hostile, "hostile"},
     {TextProfile::plain, "plain"},
 }};
+constexpr auto kProfileSpellings = common::enum_spellings(kProfileNames);
 
 }  // namespace
 
@@ -38,6 +39,10 @@ std::optional<TextProfile> parse_text_profile(std::string_view name) {
 
 std::string_view to_string(TextProfile p) {
     return common::enum_name(kProfileNames, p);
+}
+
+std::span<const std::string_view> text_profile_names() {
+    return kProfileSpellings;
 }
 
 std::vector<std::string> generate_tokens(std::uint64_t seed, std::string_view model,
