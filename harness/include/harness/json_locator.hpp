@@ -15,6 +15,9 @@
 
 namespace harness {
 
+// A key as one JSON Pointer reference token (RFC 6901): ~ becomes ~0, / becomes ~1.
+std::string json_pointer_token(std::string_view key);
+
 struct TextPosition {
     std::size_t line = 1;    // 1-based
     std::size_t column = 1;  // 1-based, in bytes

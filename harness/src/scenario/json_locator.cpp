@@ -2,6 +2,20 @@
 
 namespace harness {
 
+std::string json_pointer_token(std::string_view key) {
+    std::string out;
+    out.reserve(key.size());
+    for (const char ch : key) {
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
+    }
+    return out;
+}
+
 namespace {
 
 // A recursive-descent walk that only remembers offsets; it never builds values. Every step
@@ -110,16 +124,7 @@ class Walker {
         ++i_;
         return out;
     }
-    void append_escaped(const std::string& key) {  // JSON Pointer: ~ -> ~0, / -> ~1
-        for (char ch : key) {
-            if (ch == '~')
-                path_ += "~0";
-            else if (ch == '/')
-                path_ += "~1";
-            else
-                path_ += ch;
-        }
-    }
+    void append_escaped(const std::string& key) { path_ += json_pointer_token(key); }
 
     std::string_view t_;
     std::size_t i_ = 0;

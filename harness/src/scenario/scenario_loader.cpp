@@ -75,20 +75,6 @@ namespace {
 constexpr std::uint64_t kMaxClients = 100'000;
 constexpr std::uint64_t kMaxOversizedBytes = std::uint64_t{1} << 30;
 
-// A key as one JSON Pointer token (~ -> ~0, / -> ~1), as the locator stores it.
-std::string pointer_token(const std::string& key) {
-    std::string e;
-    for (char ch : key) {
-        if (ch == '~')
-            e += "~0";
-        else if (ch == '/')
-            e += "~1";
-        else
-            e += ch;
-    }
-    return e;
-}
-
 // Reads one scenario document, turning every problem into a ScenarioError at its place.
 class Reader {
   public:
@@ -129,7 +115,7 @@ class Reader {
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
             std::string all;
             for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
-            fail(ptr + "/" + pointer_token(key),
+            fail(ptr + "/" + json_pointer_token(key),
                  "unknown key '" + key + "' in " + where(ptr) + "; did you mean '" +
                      nearest(key, allowed) + "'? (valid: " + all + ")",
                  true);
@@ -201,7 +187,7 @@ class Reader {
         try {
             return read_server_block(m, where(ptr));
         } catch (const ServerBlockProblem& p) {
-            fail(ptr + "/" + pointer_token(p.key), p.message, p.at_key);
+            fail(ptr + "/" + json_pointer_token(p.key), p.message, p.at_key);
         }
     }
 
