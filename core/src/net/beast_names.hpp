@@ -1,7 +1,7 @@
 #pragma once
 // The short names the net room's sources use for Asio and Beast, written once for the room.
-// The harness's MCP client (harness/src/client/mcp_connect.cpp) spells the same aliases in
-// its own namespace: another library, and four lines of idiom are not worth a shared header.
+// The harness's client room has its own (harness/src/client/beast_names.hpp): namespace
+// aliases belong to the namespace that uses them, so each library writes them once.
 #include <chrono>
 
 #include <boost/asio/ip/tcp.hpp>

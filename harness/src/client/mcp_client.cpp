@@ -6,12 +6,10 @@
 #include <boost/beast/websocket/error.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "client/beast_names.hpp"
+
 namespace harness {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 using nlohmann::json;
 
 namespace {

@@ -7,13 +7,9 @@
 
 #include "harness/mcp_client.hpp"
 
-namespace harness {
+#include "client/beast_names.hpp"
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
+namespace harness {
 
 std::optional<WsUrl> parse_ws_url(std::string_view url) {
     constexpr std::string_view scheme = "ws://";
