@@ -3,32 +3,28 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/enum_names.hpp"
 #include "common/percentile.hpp"
 
 namespace reports {
 
+namespace {
+// Statuses are written into report.json and read back from it: one table both ways.
+constexpr common::EnumNames<Status, 5> kStatusNames{{
+    {Status::passed, "passed"},
+    {Status::failed, "failed"},
+    {Status::skipped, "skipped"},
+    {Status::error, "error"},
+    {Status::expected_failure, "expected_failure"},
+}};
+}  // namespace
+
 std::string_view to_string(Status s) {
-    switch (s) {
-        case Status::passed:
-            return "passed";
-        case Status::failed:
-            return "failed";
-        case Status::skipped:
-            return "skipped";
-        case Status::error:
-            return "error";
-        case Status::expected_failure:
-            return "expected_failure";
-    }
-    return "error";
+    return common::enum_name(kStatusNames, s);
 }
 
 std::optional<Status> status_from_string(std::string_view s) {
-    for (Status st : {Status::passed, Status::failed, Status::skipped, Status::error,
-                      Status::expected_failure}) {
-        if (to_string(st) == s) return st;
-    }
-    return std::nullopt;
+    return common::parse_enum(kStatusNames, s);
 }
 
 Distribution summarize(std::string name, std::string unit, std::vector<double> values) {

@@ -20,6 +20,8 @@ namespace core {
 namespace net = boost::asio;
 using Clock = std::chrono::steady_clock;
 
+// Named, never parsed: a switch, so -Wswitch flags a value added without its name
+// (docs/architecture.md, "Conventions").
 std::string_view to_string(OllamaError e) {
     switch (e) {
         case OllamaError::none:

@@ -206,8 +206,8 @@ Frame classify(json j) {
 
 }  // namespace
 
-// Enum-to-name switches like this one (core's file_ops, the mock's go_struct_of) stay switches:
-// -Wswitch flags a kind added without its name.
+// Named, never parsed: a switch, so -Wswitch flags a value added without its name
+// (docs/architecture.md, "Conventions").
 std::string_view to_string(FrameKind kind) {
     switch (kind) {
         case FrameKind::legacy_token:
