@@ -41,10 +41,11 @@ constexpr std::array<std::string_view, N> enum_spellings(const EnumNames<Enum, N
     return out;
 }
 
-// "a, b, c": the choices in a "valid: …" message.
-inline std::string spelled_list(std::span<const std::string_view> names) {
+// "a, b, c": the choices in a "valid: …" message (any range of strings or string views).
+template <typename Names>
+std::string spelled_list(const Names& names) {
     std::string out;
-    for (const auto name : names) {
+    for (const auto& name : names) {
         if (!out.empty()) out += ", ";
         out += name;
     }

@@ -113,8 +113,7 @@ class Reader {
         if (!obj.is_object()) fail(ptr, where(ptr) + ": expected an object");
         for (const auto& [key, value] : obj.items()) {
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            std::string all;
-            for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
+            const std::string all = common::spelled_list(allowed);
             fail(ptr + "/" + json_pointer_token(key),
                  "unknown key '" + key + "' in " + where(ptr) + "; did you mean '" +
                      nearest(key, allowed) + "'? (valid: " + all + ")",

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/enum_names.hpp"
 #include "core/server_settings.hpp"
 #include "run/server_args.hpp"
 
@@ -28,12 +29,6 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
 constexpr double kMaxSeconds = 86'400;
 constexpr std::uint64_t kMaxPatients = 1'000'000;
 
-std::string joined(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-    return out;
-}
-
 bool harness_owned(const std::string& key) {
     const auto& owned = harness_server_settings();
     return std::find(owned.begin(), owned.end(), key) != owned.end();
@@ -49,7 +44,8 @@ std::string setting_name(const std::string& given, const std::string& where) {
     if (harness_owned(key)) {
         throw ServerBlockProblem{given,
                                  at + ": set by the harness for the server it launches (" +
-                                     joined(harness_server_settings()) + "), not by a scenario",
+                                     common::spelled_list(harness_server_settings()) +
+                                     "), not by a scenario",
                                  true};
     }
     if (core::find_server_setting(key) == nullptr) {
@@ -59,7 +55,8 @@ std::string setting_name(const std::string& given, const std::string& where) {
         }
         throw ServerBlockProblem{given,
                                  "unknown key '" + given + "' in " + where + "; did you mean '" +
-                                     nearest(given, valid) + "'? (valid: " + joined(valid) + ")",
+                                     nearest(given, valid) +
+                                     "'? (valid: " + common::spelled_list(valid) + ")",
                                  true};
     }
     return key;
