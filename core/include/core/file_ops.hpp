@@ -72,21 +72,54 @@ struct TempCleanup {
 };
 
 // Removes every temp file of `target` (is_temp_name_for, regular files only) from its
-// directory through ops.unlink. Only safe while holding the target's WriterLock: then no
-// live writer of this target exists, so every such file is the leftover of a crash.
+// directory through ops.unlink. Only safe while holding the target's LockFile: a writer's
+// temp file exists only while it holds that lock, so every such file is a crash's leftover.
 TempCleanup remove_temp_files(FileOps& ops, const std::filesystem::path& target);
 
-// An exclusive advisory lock (flock) on "<target>.lock", held while the object lives, so
-// that one target has at most one writer across all processes. The kernel drops the lock
-// when the holder dies, even by kill -9; the lock file itself stays, harmless and reused.
-class WriterLock {
+// What tells one version of a file from another without reading it. A writer that replaces
+// the file by rename gives it a new inode; one that edits it in place changes its size or
+// mtime. (An inode can be reused by a later rename, and mtime ticks coarsely, which is why
+// the writers also keep a generation in the lock file.)
+struct FileIdentity {
+    std::uint64_t dev = 0;
+    std::uint64_t ino = 0;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+
+    bool operator==(const FileIdentity&) const = default;
+};
+
+// The identity of `path` (stat, following links); nullopt with an empty `ec` when it does
+// not exist, nullopt with `ec` set when it cannot be examined.
+std::optional<FileIdentity> identify_file(const std::filesystem::path& path, std::error_code& ec);
+
+// "<target>.lock": the file every writer of `target`, in any process, locks (flock, exclusive)
+// around each write of target, and where the writers count their writes (the generation).
+// Not the target itself: target is replaced by rename, and a lock on the replaced inode would
+// no longer exclude a writer that opens the new one; the lock file is never replaced. The
+// kernel drops a flock when its holder dies, even by kill -9, so a crashed writer never
+// blocks the others; the file itself stays, harmless and reused.
+//
+// flock locks belong to the open file description: two LockFile objects on one target
+// exclude each other even within one process.
+class LockFile {
   public:
-    // Throws std::system_error when the lock is held elsewhere (errc::resource_unavailable_
-    // try_again; the message names the holder's pid when known) or cannot be taken.
-    explicit WriterLock(const std::filesystem::path& target);
-    ~WriterLock();
-    WriterLock(const WriterLock&) = delete;
-    WriterLock& operator=(const WriterLock&) = delete;
+    // Opens (creates) the lock file; does not lock. Throws std::system_error.
+    explicit LockFile(const std::filesystem::path& target);
+    ~LockFile();
+    LockFile(const LockFile&) = delete;
+    LockFile& operator=(const LockFile&) = delete;
+
+    // Blocks until the lock is held (EINTR retried); throws std::system_error on failure.
+    // With unlock(), a BasicLockable: std::unique_lock<LockFile> works.
+    void lock();
+    void unlock() noexcept;
+
+    // The generation the writers keep: a decimal counter at the start of the file, bumped
+    // (set_generation) by each writer, holding the lock, before it replaces the target.
+    // nullopt when the file holds something else (then nobody can trust a remembered one).
+    std::optional<std::uint64_t> generation() const;
+    std::error_code set_generation(std::uint64_t generation);
 
     static std::filesystem::path path_for(const std::filesystem::path& target);
 

@@ -7,10 +7,24 @@
 // many concurrent saves cost a few fsyncs, not one each. In memory the store only ever
 // holds what is durable on disk: a failed batch changes nothing and is reported failed.
 //
-// One store per file, across processes: the store holds the file's WriterLock
-// ("<file>.lock") while it lives. Holding it, the store knows that every "<file>.tmp-<pid>"
-// in the folder is a crashed writer's leftover, and removes them when it opens.
+// Several stores on one file, in one or many processes (an MCP host starts one stdio server
+// per client, all on one data folder), stay serialised and lose no update. Each group
+// commit runs on the writer thread holding the file's LockFile ("<file>.lock"): if another
+// writer replaced the file since this store last read or wrote it (the generation in the
+// lock file, or the file's identity, differ), the store first re-reads it and takes the
+// other writers' rows, then applies its batch on top and writes the whole file. Between
+// commits, the idle writer thread checks every refresh_interval and re-reads a changed file,
+// so summary() shows other processes' saves within about that interval.
+//
+// A file changed underneath that no longer parses is moved aside to
+// "<file>.rejected-<ns>" (error logged) and written again from this store's table, so
+// this process's acknowledged saves are never lost; if it cannot be moved aside, saves
+// fail with a clear message and it is not overwritten.
+//
+// A writer's temp file "<file>.tmp-<pid>" exists only while it holds the lock, so a store
+// holding the lock at opening knows every such file is a crashed writer's leftover.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -55,6 +69,9 @@ struct SummaryStoreOptions {
     std::shared_ptr<FileOps> file_ops;
     // Where the store reports what it did at opening (stale temp files removed).
     common::Logger log{"summary-store", common::LogLevel::info};
+    // How often the idle writer thread looks for other processes' saves (a stat and a
+    // 21-byte read; a re-read only when the file changed). Zero: only before each commit.
+    std::chrono::milliseconds refresh_interval{100};
 };
 
 // The summaries file's format, checked as the store checks it when opening: the header
@@ -78,14 +95,16 @@ class SummaryStore {
         std::uint64_t commits = 0;                   // whole-file writes that succeeded
         std::uint64_t failed_commits = 0;            // whole-file writes that failed
         std::uint64_t stale_temp_files_removed = 0;  // at opening: crashed writers' leftovers
+        std::uint64_t reloads = 0;                   // re-reads of a file another writer changed
+        std::uint64_t rejected_files = 0;            // invalid files found underneath, moved aside
     };
 
     // Opens `file`. If it does not exist, creates it durably with one row per patient and
     // empty summaries (throws std::system_error if that fails). If it exists it must be a
     // valid summaries file (header, three fields a row, unique non-empty ids), else
     // DataFileError naming file, line and column; a refused file is never written to.
-    // At most one store per file: throws std::system_error if another store (in any
-    // process) holds the file's lock. Removes stale temp files of the file first.
+    // Waits for the file's lock while another writer holds it (any process; a dead holder's
+    // lock is released by the kernel). Removes stale temp files of the file first.
     SummaryStore(std::filesystem::path file, const std::vector<Patient>& patients,
                  SummaryStoreOptions options = {});
     // Finishes every queued save (their callbacks run), then joins the writer thread.
@@ -119,18 +138,33 @@ class SummaryStore {
 
     void run();
     void commit(std::vector<Pending>& batch);
+    void refresh_when_idle();
+    // The rest hold lock_file_ (and run on the writer thread, or in the constructor).
+    bool changed_underneath() const;
+    std::optional<std::string> adopt_file_on_disk();
+    bool merge(std::vector<SummaryRow>& disk);
+    void write_locked(std::vector<Pending>& batch, std::optional<std::string> refused);
+    void remember_file(std::uint64_t generation);
     std::string encode(const std::vector<const std::string*>& overrides) const;
 
     const std::filesystem::path file_;
     const std::shared_ptr<FileOps> ops_;
-    const WriterLock lock_;  // before anything reads or writes the file
+    common::Logger log_;
+    const std::chrono::milliseconds refresh_interval_;
+    LockFile lock_file_;
     std::uint64_t stale_temp_files_removed_ = 0;
 
+    // What this store last read or wrote, to notice another writer's change. Writer only.
+    std::optional<std::uint64_t> known_generation_;
+    std::optional<FileIdentity> known_identity_;
+    std::optional<FileIdentity> reported_bad_;  // a refused file already logged, once
+    bool rewrite_needed_ = false;  // the file lacks rows this store holds (removed, rejected)
+
     // The durable table. Only the writer thread changes it (under an exclusive lock), so
-    // the writer may read it without locking.
+    // the writer may read it without locking. Rows only grow (other writers' new ids).
     mutable std::shared_mutex table_mutex_;
     std::vector<SummaryRow> rows_;
-    std::map<std::string, std::size_t, std::less<>> index_;  // fixed after construction
+    std::map<std::string, std::size_t, std::less<>> index_;
     std::string durable_bytes_;  // the file as last made durable, to restore it
 
     std::mutex queue_mutex_;
@@ -145,6 +179,8 @@ class SummaryStore {
     std::atomic<std::uint64_t> saves_failed_{0};
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> failed_commits_{0};
+    std::atomic<std::uint64_t> reloads_{0};
+    std::atomic<std::uint64_t> rejected_files_{0};
 
     std::thread writer_;  // last: starts after everything above is ready
 };

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -127,51 +128,82 @@ TempCleanup remove_temp_files(FileOps& ops, const std::filesystem::path& target)
     return result;
 }
 
-std::filesystem::path WriterLock::path_for(const std::filesystem::path& target) {
+std::optional<FileIdentity> identify_file(const std::filesystem::path& path, std::error_code& ec) {
+    ec.clear();
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) {
+        if (errno != ENOENT) ec = last_error();
+        return std::nullopt;
+    }
+    return FileIdentity{static_cast<std::uint64_t>(st.st_dev),
+                        static_cast<std::uint64_t>(st.st_ino),
+                        static_cast<std::uint64_t>(st.st_size),
+                        std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+std::filesystem::path LockFile::path_for(const std::filesystem::path& target) {
     auto lock = target;
     lock += ".lock";
     return lock;
 }
 
-WriterLock::WriterLock(const std::filesystem::path& target) {
+LockFile::LockFile(const std::filesystem::path& target) {
     const auto path = path_for(target);
     do {
         fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     } while (fd_ < 0 && errno == EINTR);
     if (fd_ < 0) throw std::system_error(last_error(), path.string() + ": cannot open the lock");
-    int rc = 0;
-    do {
-        rc = ::flock(fd_, LOCK_EX | LOCK_NB);
-    } while (rc < 0 && errno == EINTR);
-    if (rc < 0) {
-        const auto ec = last_error();
-        std::string message = target.string() + ": ";
-        if (ec == std::errc::resource_unavailable_try_again) {
-            // The holder writes its pid into the file; it names who to look for.
-            char pid[32] = {};
-            const ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
-            std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
-            while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) {
-                holder.pop_back();
-            }
-            message += "in use by another writer (" +
-                       (holder.empty() ? std::string("a process") : "process " + holder) +
-                       " holds " + path.string() + ")";
-        } else {
-            message += "cannot lock " + path.string();
-        }
-        ::close(fd_);
-        throw std::system_error(ec, message);
-    }
-    // Best effort: the pid only makes a refusal message more helpful.
-    const auto pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) == 0) {
-        [[maybe_unused]] const auto n = ::pwrite(fd_, pid.data(), pid.size(), 0);
-    }
 }
 
-WriterLock::~WriterLock() {
-    ::close(fd_);  // releases the lock
+LockFile::~LockFile() {
+    ::close(fd_);  // releases the lock if still held
+}
+
+void LockFile::lock() {
+    int rc = 0;
+    do {
+        rc = ::flock(fd_, LOCK_EX);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) throw std::system_error(last_error(), "flock");
+}
+
+void LockFile::unlock() noexcept {
+    ::flock(fd_, LOCK_UN);
+}
+
+namespace {
+// Fixed width, so that each pwrite replaces the whole previous value without a truncate.
+constexpr std::size_t kGenerationDigits = 20;
+}  // namespace
+
+std::optional<std::uint64_t> LockFile::generation() const {
+    char buf[kGenerationDigits + 2] = {};
+    ssize_t n = 0;
+    do {
+        n = ::pread(fd_, buf, sizeof buf, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) return 0;  // a fresh lock file: nobody has written yet
+    const std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    const auto end = text.find('\n');
+    if (end == std::string_view::npos || end == 0 || end > kGenerationDigits) return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : text.substr(0, end)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return value;
+}
+
+std::error_code LockFile::set_generation(std::uint64_t generation) {
+    char buf[kGenerationDigits + 2] = {};
+    const int len =
+        std::snprintf(buf, sizeof buf, "%020llu\n", static_cast<unsigned long long>(generation));
+    ssize_t n = 0;
+    do {
+        n = ::pwrite(fd_, buf, static_cast<std::size_t>(len), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return last_error();
+    return n == len ? std::error_code{} : std::make_error_code(std::errc::io_error);
 }
 
 std::optional<WriteError> write_file_atomically(FileOps& ops, const std::filesystem::path& target,

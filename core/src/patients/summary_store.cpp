@@ -1,5 +1,6 @@
 #include "core/summary_store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <exception>
 #include <stdexcept>
@@ -7,6 +8,7 @@
 #include <utility>
 
 #include "common/csv.hpp"
+#include "core/data_file_error.hpp"
 #include "patients/record_reader.hpp"
 
 namespace core {
@@ -62,24 +64,26 @@ SummaryStore::SummaryStore(std::filesystem::path file, const std::vector<Patient
                            SummaryStoreOptions options)
     : file_(std::move(file)),
       ops_(options.file_ops ? std::move(options.file_ops) : std::make_shared<PosixFileOps>()),
-      lock_(file_) {
-    // Why removing is safe: every writer of this file holds lock_ while it lives, and a
-    // writer's temp files exist only while it lives (each write removes its own on failure).
-    // We hold the lock, so no other writer is alive: each "<file>.tmp-<pid>" was left by one
-    // killed mid-write, whatever its pid (a pid check alone would keep files whose pid was
-    // reused, and would be wrong for a process in another pid namespace sharing the
-    // folder). A second server on the same folder never gets here: it cannot take the lock,
-    // and so never removes the live server's temp file nor overwrites its saves.
+      log_(std::move(options.log)),
+      refresh_interval_(options.refresh_interval),
+      lock_file_(file_) {
+    // Opening reads or creates the file, and removes temp files: like a commit, under the lock.
+    std::unique_lock held(lock_file_);
+    // Why removing is safe: a writer's temp file exists only while it holds the lock (each
+    // write removes its own on failure, before unlocking). We hold it, so each
+    // "<file>.tmp-<pid>" was left by one killed mid-write, whatever its pid (a pid check
+    // alone would keep files whose pid was reused, and would be wrong for a process in
+    // another pid namespace sharing the folder).
     const auto cleanup = remove_temp_files(*ops_, file_);
     stale_temp_files_removed_ = cleanup.removed;
     if (cleanup.removed > 0) {
-        options.log.info("removed " + std::to_string(cleanup.removed) + " stale temp file" +
-                         (cleanup.removed == 1 ? "" : "s") + " of " + file_.string() +
-                         " left by a crashed writer");
+        log_.info("removed " + std::to_string(cleanup.removed) + " stale temp file" +
+                  (cleanup.removed == 1 ? "" : "s") + " of " + file_.string() +
+                  " left by a crashed writer");
     }
     for (const auto& failure : cleanup.failures) {
         // Not fatal: a leftover costs disk space, never correctness (the file is separate).
-        options.log.warn("cannot remove stale temp file " + failure);
+        log_.warn("cannot remove stale temp file " + failure);
     }
     std::error_code ec;
     const bool exists = std::filesystem::exists(file_, ec);
@@ -96,14 +100,20 @@ SummaryStore::SummaryStore(std::filesystem::path file, const std::vector<Patient
             throw std::invalid_argument("duplicate patient id '" + rows_[i].patient_id + "'");
         }
     }
+    auto generation = lock_file_.generation().value_or(0);
     if (!exists) {
         auto bytes = encode(std::vector<const std::string*>(rows_.size()));
+        if (const auto bumped = lock_file_.set_generation(++generation)) {
+            throw std::system_error(bumped, LockFile::path_for(file_).string() + ": cannot write");
+        }
         if (const auto error = write_file_atomically(*ops_, file_, bytes)) {
             throw std::system_error(error->code, file_.string() + ": cannot create: " +
                                                      std::string(to_string(error->op)) + " failed");
         }
         durable_bytes_ = std::move(bytes);
     }
+    remember_file(generation);
+    held.unlock();
     writer_ = std::thread([this] { run(); });
 }
 
@@ -126,16 +136,17 @@ void SummaryStore::save(std::string patient_id, std::string summary, Done done) 
 }
 
 std::optional<std::string> SummaryStore::summary(std::string_view patient_id) const {
+    std::shared_lock lock(table_mutex_);
     const auto it = index_.find(patient_id);
     if (it == index_.end()) return std::nullopt;
-    std::shared_lock lock(table_mutex_);
     return rows_[it->second].summary;
 }
 
 std::optional<std::string> SummaryStore::name(std::string_view patient_id) const {
+    std::shared_lock lock(table_mutex_);
     const auto it = index_.find(patient_id);
     if (it == index_.end()) return std::nullopt;
-    return rows_[it->second].name;  // names never change after construction
+    return rows_[it->second].name;
 }
 
 std::vector<SummaryRow> SummaryStore::rows() const {
@@ -150,14 +161,23 @@ void SummaryStore::flush() {
 }
 
 SummaryStore::Stats SummaryStore::stats() const {
-    return {saves_ok_.load(), saves_failed_.load(), commits_.load(), failed_commits_.load(),
-            stale_temp_files_removed_};
+    return {saves_ok_.load(),       saves_failed_.load(),      commits_.load(),
+            failed_commits_.load(), stale_temp_files_removed_, reloads_.load(),
+            rejected_files_.load()};
 }
 
 void SummaryStore::run() {
     std::unique_lock lock(queue_mutex_);
+    const auto ready = [&] { return stopping_ || !queue_.empty(); };
     for (;;) {
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (refresh_interval_.count() <= 0) {
+            queue_cv_.wait(lock, ready);
+        } else if (!queue_cv_.wait_for(lock, refresh_interval_, ready)) {
+            lock.unlock();
+            refresh_when_idle();
+            lock.lock();
+            continue;
+        }
         if (queue_.empty()) return;  // stopping, and everything queued has been handled
         std::vector<Pending> batch;
         batch.swap(queue_);
@@ -186,6 +206,123 @@ std::string SummaryStore::encode(const std::vector<const std::string*>& override
 }
 
 void SummaryStore::commit(std::vector<Pending>& batch) {
+    // Taken here, on the writer thread: waiting for another process's write never stalls
+    // a caller of save() or summary().
+    std::unique_lock held(lock_file_, std::defer_lock);
+    std::optional<std::string> refused;
+    try {
+        held.lock();
+        if (changed_underneath()) refused = adopt_file_on_disk();
+    } catch (const std::exception& e) {
+        refused = std::string("write failed: cannot lock ") + LockFile::path_for(file_).string() +
+                  ": " + e.what();
+    }
+    write_locked(batch, std::move(refused));
+}
+
+void SummaryStore::refresh_when_idle() {
+    try {
+        if (!changed_underneath()) return;  // a peek without the lock: a stat and a pread
+        std::unique_lock held(lock_file_);
+        if (!changed_underneath()) return;
+        if (auto refused = adopt_file_on_disk()) {
+            std::error_code ec;
+            const auto bad = identify_file(file_, ec);
+            if (bad != reported_bad_) log_.error(*refused);
+            reported_bad_ = bad;
+            return;
+        }
+        if (rewrite_needed_) {
+            std::vector<Pending> none;
+            write_locked(none, std::nullopt);
+        }
+    } catch (const std::exception& e) {
+        log_.warn(std::string("cannot look for other writers' saves: ") + e.what());
+    }
+}
+
+bool SummaryStore::changed_underneath() const {
+    std::error_code ec;
+    const auto identity = identify_file(file_, ec);
+    const auto generation = lock_file_.generation();
+    return ec || !generation || generation != known_generation_ || identity != known_identity_;
+}
+
+std::optional<std::string> SummaryStore::adopt_file_on_disk() {
+    const auto generation = lock_file_.generation().value_or(0);
+    std::error_code ec;
+    const auto identity = identify_file(file_, ec);
+    const auto refuse = [&](const std::string& why) {
+        return "write failed: " + file_.string() + " changed underneath: " + why +
+               "; not overwritten";
+    };
+    if (ec) return refuse("cannot examine it: " + ec.message());
+    if (!identity) {
+        log_.error(file_.string() + " was removed by another program; writing it again from " +
+                   "this process's table");
+        rewrite_needed_ = true;
+        remember_file(generation);
+        return std::nullopt;
+    }
+    std::string bytes;
+    try {
+        bytes = detail::read_data_file(file_);
+    } catch (const DataFileError& e) {
+        return refuse(e.what());  // perhaps valid but unreadable to us: not ours to replace
+    }
+    std::vector<SummaryRow> disk;
+    try {
+        disk = parse_summaries_csv(bytes, file_);
+    } catch (const DataFileError& e) {
+        // Keep the foreign file for whoever made it, then write ours: this process's
+        // acknowledged saves must survive.
+        auto aside = file_;
+        aside += ".rejected-" +
+                 std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+        if (const auto moved = ops_->rename(file_, aside)) {
+            return refuse(std::string("not a valid summaries file (") + e.what() +
+                          "), and it cannot be moved aside: " + moved.message());
+        }
+        rejected_files_.fetch_add(1);
+        log_.error(file_.string() + " changed underneath and is not a valid summaries file (" +
+                   e.what() + "); kept as " + aside.string() +
+                   ", writing it again from this process's table");
+        rewrite_needed_ = true;
+        remember_file(generation);
+        return std::nullopt;
+    }
+    rewrite_needed_ = merge(disk);
+    durable_bytes_ = std::move(bytes);
+    reloads_.fetch_add(1);
+    known_generation_ = generation;
+    known_identity_ = identity;
+    return std::nullopt;
+}
+
+bool SummaryStore::merge(std::vector<SummaryRow>& disk) {
+    std::unique_lock lock(table_mutex_);
+    std::vector<bool> on_disk(rows_.size(), false);
+    for (auto& row : disk) {
+        const auto it = index_.find(row.patient_id);
+        if (it == index_.end()) {
+            index_.emplace(row.patient_id, rows_.size());
+            rows_.push_back(std::move(row));
+            on_disk.push_back(true);
+        } else {
+            rows_[it->second].summary = std::move(row.summary);
+            on_disk[it->second] = true;
+        }
+    }
+    return std::find(on_disk.begin(), on_disk.end(), false) != on_disk.end();
+}
+
+void SummaryStore::remember_file(std::uint64_t generation) {
+    known_generation_ = generation;
+    std::error_code ec;
+    known_identity_ = identify_file(file_, ec);  // on error nullopt: the next check re-reads
+}
+
+void SummaryStore::write_locked(std::vector<Pending>& batch, std::optional<std::string> refused) {
     // Later saves of the same id overwrite earlier ones: last writer wins, in queue order.
     std::vector<const std::string*> overrides(rows_.size(), nullptr);
     std::vector<std::optional<SaveResult>> results(batch.size());
@@ -202,9 +339,19 @@ void SummaryStore::commit(std::vector<Pending>& batch) {
     }
 
     std::optional<SaveResult> failure;
-    if (any_change) {
+    if (refused) {
+        if (any_change) {
+            failure = SaveResult{SaveStatus::write_failed, std::move(*refused)};
+            failed_commits_.fetch_add(1);
+        }
+    } else if (any_change || rewrite_needed_) {
         try {
             auto bytes = encode(overrides);
+            // Bumped first: a writer killed after its rename still leaves a changed generation.
+            const auto generation = known_generation_.value_or(0) + 1;
+            if (const auto bumped = lock_file_.set_generation(generation)) {
+                throw std::system_error(bumped, LockFile::path_for(file_).string());
+            }
             if (auto error = write_file_atomically(*ops_, file_, bytes)) {
                 auto message = error->message();
                 if (error->replaced) {
@@ -215,6 +362,7 @@ void SummaryStore::commit(std::vector<Pending>& batch) {
                     }
                 }
                 failure = SaveResult{SaveStatus::write_failed, std::move(message)};
+                remember_file(generation);  // what is there now is ours (old or new bytes)
             } else {
                 std::unique_lock lock(table_mutex_);
                 for (std::size_t i = 0; i < rows_.size(); ++i) {
@@ -222,6 +370,8 @@ void SummaryStore::commit(std::vector<Pending>& batch) {
                 }
                 lock.unlock();
                 durable_bytes_ = std::move(bytes);
+                rewrite_needed_ = false;
+                remember_file(generation);
             }
         } catch (const std::exception& e) {  // e.g. bad_alloc while encoding
             failure =

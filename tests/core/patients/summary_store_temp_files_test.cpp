@@ -1,7 +1,7 @@
 // Temp files left by a writer killed mid-write ("<file>.tmp-<pid>") are removed when the
-// next store opens the file, and only those: the store's lock proves their writer is gone.
-// A second writer of the same file, in this process or another, is refused and touches
-// nothing.
+// next store opens the file, and only those: the store opens holding the file's lock, and a
+// writer's temp file exists only while it holds that lock. A second store of the same file
+// waits while a write is in progress and touches nothing of it.
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -9,8 +9,9 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "common/child_process.hpp"
@@ -100,44 +101,50 @@ TEST_F(SummaryStoreTempFiles, LeavesEveryOtherFileAlone) {
     EXPECT_TRUE(fs::is_symlink(temp("78")));
 }
 
-TEST_F(SummaryStoreTempFiles, ASecondStoreOnTheSameFileIsRefusedAndTouchesNothing) {
+TEST_F(SummaryStoreTempFiles, ASecondStoreWaitsWhileAWriteIsInProgressAndTouchesNothing) {
     make_file();
     core::SummaryStore first(file, patients);
-    // Stands for the first store's write in progress: a second store must not remove it.
+    // A write in progress (another process's): it holds the lock while its temp file exists.
+    core::LockFile writing(file);
+    writing.lock();
     half_written(temp("12345"));
-    const auto before = read_file(file);
-    try {
-        core::SummaryStore second(file, patients);
-        ADD_FAILURE() << "a second writer of the same file was accepted";
-    } catch (const std::system_error& e) {
-        EXPECT_EQ(e.code(), std::errc::resource_unavailable_try_again);
-        EXPECT_EQ(std::string(e.what()), file.string() + ": in use by another writer (process " +
-                                             std::to_string(::getpid()) + " holds " +
-                                             file.string() + ".lock): " + e.code().message());
-    }
-    EXPECT_TRUE(fs::exists(temp("12345")));
-    EXPECT_EQ(read_file(file), before);
-    EXPECT_TRUE(save_and_wait(first, "P003", "the first store still works").ok());
+    auto second = std::async(std::launch::async,
+                             [&] { return std::make_unique<core::SummaryStore>(file, patients); });
+    EXPECT_EQ(second.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+        << "opened while another writer held the lock";
+    EXPECT_TRUE(fs::exists(temp("12345"))) << "removed while its writer was alive";
+    // That writer finishes (its temp file renamed away) and unlocks: the second store opens.
+    fs::remove(temp("12345"));
+    writing.unlock();
+    const auto store = second.get();
+    EXPECT_TRUE(save_and_wait(*store, "P003", "the second store saves").ok());
+    EXPECT_TRUE(save_and_wait(first, "P001", "and so does the first").ok());
+    EXPECT_EQ(core_test::summary_on_disk(file, "P003"), "the second store saves");
+    EXPECT_EQ(core_test::summary_on_disk(file, "P001"), "and so does the first");
 }
 
 TEST_F(SummaryStoreTempFiles, AWriterKilledWithSigkillReleasesTheFileToTheNext) {
     make_file();
     half_written(temp("31337"));
-    // Another process takes the lock, as a live server would, and is then killed with
-    // SIGKILL: the kernel releases its lock, so the next store opens and cleans up.
-    const auto lock = core::WriterLock::path_for(file);
+    // Another process takes the lock, as a server does for each write, and is then killed
+    // with SIGKILL: the kernel releases its lock, so the waiting store opens and cleans up.
+    const auto lock = core::LockFile::path_for(file);
     common::ChildProcess holder({.argv = {"/bin/sh", "-c",
                                           "exec 9>>'" + lock.string() +
                                               "' && flock -x 9 && echo locked && exec sleep 60"}});
     holder.wait_for_line("locked", std::chrono::seconds(10));
-    EXPECT_THROW(core::SummaryStore(file, patients), std::system_error);
+    auto opening = std::async(std::launch::async,
+                              [&] { return std::make_unique<core::SummaryStore>(file, patients); });
+    EXPECT_EQ(opening.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
     EXPECT_TRUE(fs::exists(temp("31337"))) << "removed while its writer could be alive";
 
     holder.signal(SIGKILL);
     EXPECT_EQ(holder.wait_exit(std::chrono::seconds(10)), 128 + SIGKILL);
-    core::SummaryStore store(file, patients);
-    EXPECT_EQ(store.stats().stale_temp_files_removed, 1u);
+    ASSERT_EQ(opening.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    const auto store = opening.get();
+    EXPECT_EQ(store->stats().stale_temp_files_removed, 1u);
     EXPECT_EQ(dir.temp_files(), "");
+    EXPECT_TRUE(save_and_wait(*store, "P001", "after the crash").ok());
 }
 
 TEST_F(SummaryStoreTempFiles, AFileThatCannotBeRemovedIsLeftAndTheStoreStillOpens) {
