@@ -10,25 +10,21 @@
 // Node 20 has no global WebSocket (the SDK's transport needs one); the `ws` package fills in.
 //
 //   cd tests/js && npm ci && node --test mcp_sdk.test.mjs
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { mockAdmin, sleep } from './mock_admin.mjs';
+import { MOCK_READY_RE, SERVER_READY_RE, startProcess, stopProcess } from './processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MOCK_BIN = process.env.MOCK_OLLAMA_BIN || path.resolve(HERE, '../../build/mock_ollama/mock-ollama');
 const SERVER_BIN = process.env.MCP_SERVER_BIN || path.resolve(HERE, '../../build/core/mcp-server');
 const MOCK_ARGS = ['--port', '0', '--time-scale', '0.05', '--tokens', '30', '--seed', '7'];
 const TIME_SCALE = '0.05'; // the server's timeouts and keep-alive pings, scaled like the mock
-const READY_TIMEOUT_MS = 10_000;
-const MOCK_READY_RE = /^mock-ollama listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
-const SERVER_READY_RE = /^mcp-server listening on (ws:\/\/127\.0\.0\.1:(\d+)\/mcp)\s*$/;
 const SERVER_NAME = 'patient-summaries-server';
 const TOOL_NAMES = ['generate_summary', 'get_patient_summary', 'search_patients_by_disease', 'update_patient_summary'];
 
@@ -82,62 +78,6 @@ async function installWebSocket() {
     }
   };
   return impl;
-}
-
-// Starts a binary and resolves once it printed the line matching `readyRe`.
-function startProcess(label, bin, args, readyRe, envName, buildTarget) {
-  if (!fs.existsSync(bin)) {
-    throw new Error(
-      `${label} binary not found at ${bin}; build it (ninja -C build ${buildTarget}) ` +
-        `or set ${envName} to its path`,
-    );
-  }
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (stderr.length > 64 * 1024) stderr = stderr.slice(-64 * 1024);
-  });
-  const info = { child, url: null, stderr: () => stderr };
-  const cmd = `${bin} ${args.join(' ')}`;
-
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const lines = readline.createInterface({ input: child.stdout });
-    const fail = (why) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      lines.close();
-      child.kill('SIGKILL');
-      // Give stderr a moment to drain so the message shows why the binary did not start.
-      setTimeout(() => reject(new Error(`${why}\n  command: ${cmd}\n  ${label} stderr:\n${stderr || '(empty)'}`)), 100);
-    };
-    const timer = setTimeout(() => fail(`${label} printed no ready line within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
-    child.once('error', (err) => fail(`could not start ${label}: ${err.message}`));
-    child.once('exit', (code, signal) => fail(`${label} exited before it was ready (code ${code}, signal ${signal})`));
-    lines.on('line', (line) => {
-      const m = readyRe.exec(line);
-      if (!m || settled) return;
-      settled = true;
-      clearTimeout(timer);
-      info.url = m[1];
-      child.stdout.resume(); // keep draining stdout so the binary never blocks on it
-      resolve(info);
-    });
-  });
-}
-
-async function stopProcess(info) {
-  if (!info) return;
-  const { child } = info;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // Last resort if the runner dies without running the `after` hook.

@@ -1,0 +1,323 @@
+#!/usr/bin/env node
+// A reference MCP server built on the official TypeScript SDK (@modelcontextprotocol/sdk):
+// the same four tools as mcp-server over the same data files, generating through Ollama (or
+// mock-ollama). It is test equipment: the JS client tests and scripts/conformance.sh run
+// against it to prove that they pass on a server everyone agrees is right, and fail on its
+// --buffer-tokens variant. See README.md in this folder.
+//
+//   node sdk_server.mjs --transport http --port 0 --data-dir DIR --ollama-url URL
+//   node sdk_server.mjs --transport stdio --data-dir DIR --ollama-url URL
+//
+// Over HTTP it prints `sdk-server listening on http://127.0.0.1:PORT/mcp` once ready.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  isInitializeRequest,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
+
+import { parseCsv, writeCsv } from './csv.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    transport: { type: 'string', default: 'http' },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '0' },
+    'data-dir': { type: 'string', default: '.' },
+    'ollama-url': { type: 'string', default: 'http://127.0.0.1:11434' },
+    model: { type: 'string', default: 'phi' },
+    // Broken on purpose: hold every token until generation ends, then send them all at once.
+    'buffer-tokens': { type: 'boolean', default: false },
+  },
+});
+const log = (line) => process.stderr.write(`sdk-server: ${line}\n`);
+
+// ---- data: the same two CSV files mcp-server reads and writes ------------------------------
+
+const patientsFile = path.join(opt['data-dir'], 'patients_data.csv');
+const summariesFile = path.join(opt['data-dir'], 'patient_summaries.csv');
+const patients = new Map(parseCsv(fs.readFileSync(patientsFile, 'utf8')).map((p) => [p.patient_id, p]));
+const summaries = new Map(
+  fs.existsSync(summariesFile)
+    ? parseCsv(fs.readFileSync(summariesFile, 'utf8')).map((r) => [r.patient_id, r.summary])
+    : [],
+);
+
+function saveSummary(id, summary) {
+  summaries.set(id, summary);
+  const rows = [...patients.values()].map((p) => [p.patient_id, p.name, summaries.get(p.patient_id) ?? '']);
+  const tmp = `${summariesFile}.tmp`;
+  fs.writeFileSync(tmp, writeCsv(['patient_id', 'name', 'summary'], rows));
+  fs.renameSync(tmp, summariesFile); // readers see the old file or the new one, never half
+}
+
+// ---- the four tools (names, schemas and texts as core/src/mcp/tools.cpp) --------------------
+
+const patientId = { type: 'string', description: "Patient ID, e.g. 'P001'." };
+const TOOLS = [
+  {
+    name: 'search_patients_by_disease',
+    title: 'Search patients by disease',
+    description:
+      "Find patients by a disease, symptom or condition keyword (for example 'diabetes', 'chest pain' or " +
+      "'asthma'). Lists the 5 most relevant patients with ID, name, age and symptoms.",
+    inputSchema: {
+      type: 'object',
+      properties: { disease_keyword: { type: 'string', description: "Disease, symptom or condition to look for, e.g. 'hypertension'." } },
+      required: ['disease_keyword'],
+    },
+  },
+  {
+    name: 'get_patient_summary',
+    title: 'Get patient summary',
+    description: "Get the saved clinical summary of one patient by ID (for example 'P001'), or say that none has been generated yet.",
+    inputSchema: { type: 'object', properties: { patient_id: patientId }, required: ['patient_id'] },
+  },
+  {
+    name: 'generate_summary',
+    title: 'Generate patient summary',
+    description:
+      'Write a concise clinical summary of one patient with the local LLM (Ollama), streamed while it is generated. ' +
+      "With save: true the finished summary is stored as the patient's summary.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        patient_id: patientId,
+        save: { type: 'boolean', description: 'Store the finished summary for the patient (default false).', default: false },
+        stream: { type: 'boolean', description: 'Ask the LLM for a token stream (default true).', default: true },
+      },
+      required: ['patient_id'],
+    },
+  },
+  {
+    name: 'update_patient_summary',
+    title: 'Update patient summary',
+    description: 'Store a summary text for one patient, replacing any previous summary.',
+    inputSchema: {
+      type: 'object',
+      properties: { patient_id: patientId, summary: { type: 'string', description: 'The summary text to store.' } },
+      required: ['patient_id', 'summary'],
+    },
+  },
+];
+
+const text = (t, isError = false) => ({ content: [{ type: 'text', text: t }], isError });
+const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+// 3 whole word, 2 word start, 1 inside a word, 0 absent (the ranking of core/src/patients/search.cpp,
+// without its finer points).
+function quality(field, keyword) {
+  const hay = fold(field);
+  let best = 0;
+  for (let at = hay.indexOf(keyword); at >= 0; at = hay.indexOf(keyword, at + 1)) {
+    const left = at === 0 || !/[a-z0-9]/.test(hay[at - 1]);
+    const end = at + keyword.length;
+    const right = end === hay.length || !/[a-z0-9]/.test(hay[end]);
+    best = Math.max(best, left ? (right ? 3 : 2) : 1);
+  }
+  return best;
+}
+
+function search(keyword) {
+  const k = fold(keyword);
+  const visits = (p) => JSON.parse(p.visit_history || '[]').map((v) => `${v.reason ?? ''} ${v.notes ?? ''}`).join(' ');
+  const hits = !/[a-z0-9]/.test(k)
+    ? []
+    : [...patients.values()]
+        .map((p) => ({ p, score: 8 * quality(p.current_symptoms, k) + 4 * quality(p.medical_history, k) + 2 * quality(p.current_medications, k) + quality(visits(p), k) }))
+        .filter((h) => h.score > 0)
+        .sort((a, b) => b.score - a.score || a.p.patient_id.localeCompare(b.p.patient_id, 'en', { numeric: true }))
+        .slice(0, 5);
+  if (hits.length === 0) return `No patients found matching '${keyword}'. Try another symptom or condition.`;
+  const lines = hits.map(
+    ({ p }, i) => `${i + 1}. ID: ${p.patient_id} | Name: ${p.name} | Age: ${p.age} | Symptoms: ${[...p.current_symptoms].slice(0, 40).join('')}`,
+  );
+  return `Found ${hits.length} patients matching '${keyword}':\n\n${lines.join('\n')}`;
+}
+
+function prompt(p) {
+  const visits = JSON.parse(p.visit_history || '[]').slice(-5).map((v) => `${v.date ?? 'undated'}: ${v.reason ?? ''}`);
+  return [
+    'Write a concise clinical summary (3-5 sentences) of this patient for a physician.',
+    `Name: ${p.name}`,
+    `Age: ${p.age}`,
+    `Gender: ${p.gender}`,
+    `Current symptoms: ${p.current_symptoms}`,
+    `Blood pressure: ${p.current_bp} mmHg`,
+    `Blood sugar: ${p.current_sugar} mg/dL`,
+    `Risk score: ${Number(p.risk_score).toFixed(1)}/10`,
+    `Medical history: ${p.medical_history}`,
+    `Current medications: ${p.current_medications}`,
+    `Recent visits: ${visits.length ? visits.join('; ') : 'none recorded'}`,
+  ].join('\n');
+}
+
+// Streams /api/generate and calls onToken(text) for each NDJSON line's `response` as it
+// arrives; resolves with the whole text. `signal` (the call's cancellation) aborts the upstream
+// request, so Ollama stops generating.
+async function generate(p, stream, signal, onToken) {
+  const res = await fetch(`${opt['ollama-url']}/api/generate`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: opt.model, prompt: prompt(p), stream, options: {} }),
+    signal,
+  });
+  if (res.status !== 200) throw new Error(`Ollama answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (!stream) return (await res.json()).response ?? '';
+  let whole = '';
+  let pending = '';
+  const handle = async (line) => {
+    if (!line.trim()) return;
+    const obj = JSON.parse(line);
+    if (obj.error) throw new Error(`Ollama error: ${obj.error}`);
+    if (obj.response) {
+      whole += obj.response;
+      await onToken(obj.response);
+    }
+  };
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    pending += decoder.decode(chunk, { stream: true });
+    let nl;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      await handle(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  }
+  await handle(pending);
+  return whole;
+}
+
+async function generateSummary(args, extra, progressToken) {
+  const p = patients.get(args.patient_id);
+  if (!p) return text(`Patient not found: ${args.patient_id}`, true);
+  let index = 0;
+  const held = [];
+  const send = (token) =>
+    extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: ++index, message: token } });
+  const onToken = async (token) => {
+    if (progressToken === undefined) return;
+    if (opt['buffer-tokens']) held.push(token);
+    else await send(token);
+  };
+  let summary;
+  try {
+    summary = (await generate(p, args.stream !== false, extra.signal, onToken)).trim();
+  } catch (err) {
+    if (extra.signal.aborted) log(`generate_summary ${args.patient_id} cancelled`);
+    return text(extra.signal.aborted ? 'Cancelled' : `Ollama failed: ${err.message}`, true);
+  }
+  for (const token of held) await send(token);
+  if (!summary) return text('Ollama returned an empty summary; nothing saved', true);
+  if (args.save === true) saveSummary(p.patient_id, summary);
+  return text(`Generated Summary for ${p.name} (ID: ${p.patient_id}):\n\n${summary}`);
+}
+
+async function callTool(request, extra) {
+  const { name, arguments: args = {} } = request.params;
+  const tool = TOOLS.find((t) => t.name === name);
+  if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  for (const [arg, schema] of Object.entries(tool.inputSchema.properties)) {
+    const v = args[arg];
+    if (v === undefined || v === null) {
+      if (tool.inputSchema.required.includes(arg)) {
+        throw new McpError(ErrorCode.InvalidParams, `Missing required argument '${arg}' for tool '${name}'`);
+      }
+    } else if (typeof v !== schema.type) {
+      throw new McpError(ErrorCode.InvalidParams, `Argument '${arg}' of tool '${name}' must be a ${schema.type}`);
+    }
+  }
+  const p = patients.get(args.patient_id);
+  switch (name) {
+    case 'search_patients_by_disease':
+      return text(search(args.disease_keyword));
+    case 'get_patient_summary': {
+      if (!p) return text(`Patient not found: ${args.patient_id}`, true);
+      const s = summaries.get(p.patient_id) ?? '';
+      const body = s.trim() ? `Summary:\n${s}` : 'Status: No summary yet. Use generate_summary to create one.';
+      return text(`Patient ID: ${p.patient_id}\nName: ${p.name}\n\n${body}`);
+    }
+    case 'generate_summary':
+      return generateSummary(args, extra, request.params._meta?.progressToken);
+    default: {
+      if (!p) return text(`Patient not found: ${args.patient_id}`, true);
+      saveSummary(p.patient_id, args.summary);
+      return text(
+        `\u2713 Summary for Patient ID ${p.patient_id} (${p.name}) has been saved.\n\n` +
+          `Summary (${[...args.summary].length} characters):\n${args.summary}`,
+      );
+    }
+  }
+}
+
+function newServer() {
+  const server = new Server(
+    { name: 'patient-summaries-sdk-reference', version: '0.1.0' },
+    { capabilities: { tools: { listChanged: false } } },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
+  server.setRequestHandler(CallToolRequestSchema, callTool);
+  return server;
+}
+
+// ---- transports --------------------------------------------------------------------------
+
+if (opt.transport === 'stdio') {
+  await newServer().connect(new StdioServerTransport());
+  log('serving on stdio');
+} else if (opt.transport === 'http') {
+  const sessions = new Map(); // Mcp-Session-Id -> transport
+  const httpServer = http.createServer(async (req, res) => {
+    const fail = (status, message) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }));
+    };
+    if (new URL(req.url, 'http://x').pathname !== '/mcp') return fail(404, 'Not found');
+    let body;
+    if (req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }));
+      }
+    }
+    const id = req.headers['mcp-session-id'];
+    let transport = id ? sessions.get(id) : undefined;
+    if (id && !transport) return fail(404, 'Session not found');
+    if (!transport) {
+      if (req.method !== 'POST' || !isInitializeRequest(body)) return fail(400, 'Bad Request: no session');
+      const port = httpServer.address().port;
+      transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (sid) => sessions.set(sid, transport),
+        enableDnsRebindingProtection: true,
+        allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
+      });
+      transport.onclose = () => sessions.delete(transport.sessionId);
+      await newServer().connect(transport);
+    }
+    await transport.handleRequest(req, res, body);
+  });
+  httpServer.listen(Number(opt.port), opt.host, () => {
+    console.log(`sdk-server listening on http://${opt.host}:${httpServer.address().port}/mcp`);
+  });
+  const stop = () => httpServer.close(() => process.exit(0)) && httpServer.closeAllConnections();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} else {
+  log(`--transport must be http or stdio, not '${opt.transport}'`);
+  process.exit(2);
+}
