@@ -93,6 +93,7 @@ for (const transport of ['http', 'stdio']) {
     before(async () => {
       const [cmd, args] = serverCommand(transport);
       let clientTransport;
+      let stdioErr = '';
       if (transport === 'http') {
         if (TARGET === 'sdk-server') {
           server = await startProcess('sdk-server', cmd, args, SDK_SERVER_READY_RE, 'MCP_SERVER_BIN', 'mcp-server');
@@ -102,11 +103,17 @@ for (const transport of ['http', 'stdio']) {
         }
         clientTransport = new StreamableHTTPClientTransport(new URL(server.url));
       } else {
-        clientTransport = new StdioClientTransport({ command: cmd, args, stderr: 'ignore' });
+        clientTransport = new StdioClientTransport({ command: cmd, args, stderr: 'pipe' });
+        clientTransport.stderr.on('data', (d) => (stdioErr = (stdioErr + d).slice(-8192)));
       }
       client = new Client({ name: 'transports-test', version: '1.0.0' });
       client.onerror = (e) => clientErrors.push(e);
-      await client.connect(clientTransport);
+      try {
+        await client.connect(clientTransport);
+      } catch (e) {
+        await new Promise((r) => setTimeout(r, 100)); // let the server's last words arrive
+        throw new Error(`could not connect to ${cmd} ${args.join(' ')}: ${e.message}\n  stderr:\n${stdioErr || server?.stderr() || '(empty)'}`);
+      }
       // Record what reaches the SDK, before the SDK's own dispatch (see README: SDK race).
       const deliver = clientTransport.onmessage;
       clientTransport.onmessage = (msg, extra) => {
