@@ -5,21 +5,17 @@
 // the client hands back against what the mock says it emitted (GET /_mock/requests).
 //
 //   cd tests/js && npm ci && node --test ollama_client.test.mjs
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { mockAdmin, sleep } from './mock_admin.mjs';
+import { MOCK_READY_RE, startProcess, stopProcess } from './processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MOCK_BIN = process.env.MOCK_OLLAMA_BIN || path.resolve(HERE, '../../build/mock_ollama/mock-ollama');
 const MOCK_ARGS = ['--port', '0', '--time-scale', '0.05', '--seed', '7'];
-const READY_TIMEOUT_MS = 10_000;
-const READY_RE = /^mock-ollama listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
 const PROMPT = 'Summarise the discharge letter in two sentences.';
 // RFC 3339 in UTC with up to nanosecond precision (Go trims trailing zeros, the mock keeps 9).
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -44,66 +40,12 @@ async function loadClient() {
   }
 }
 
-// Starts mock-ollama and resolves once it printed its ready line.
-function startMock() {
-  if (!fs.existsSync(MOCK_BIN)) {
-    throw new Error(
-      `mock-ollama binary not found at ${MOCK_BIN}; build it (ninja -C build mock-ollama) ` +
-        'or set MOCK_OLLAMA_BIN to its path',
-    );
-  }
-  const child = spawn(MOCK_BIN, MOCK_ARGS, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (stderr.length > 64 * 1024) stderr = stderr.slice(-64 * 1024);
-  });
-  const info = { child, url: null, stderr: () => stderr };
-  const cmd = `${MOCK_BIN} ${MOCK_ARGS.join(' ')}`;
-
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const lines = readline.createInterface({ input: child.stdout });
-    const fail = (why) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      lines.close();
-      child.kill('SIGKILL');
-      // Give stderr a moment to drain so the message shows why the mock did not start.
-      setTimeout(() => reject(new Error(`${why}\n  command: ${cmd}\n  mock stderr:\n${stderr || '(empty)'}`)), 100);
-    };
-    const timer = setTimeout(
-      () => fail(`mock-ollama printed no ready line within ${READY_TIMEOUT_MS} ms`),
-      READY_TIMEOUT_MS,
-    );
-    child.once('error', (err) => fail(`could not start mock-ollama: ${err.message}`));
-    child.once('exit', (code, signal) =>
-      fail(`mock-ollama exited before it was ready (code ${code}, signal ${signal})`),
-    );
-    lines.on('line', (line) => {
-      const m = READY_RE.exec(line);
-      if (!m || settled) return;
-      settled = true;
-      clearTimeout(timer);
-      info.url = m[1];
-      child.stdout.resume(); // keep draining stdout so the mock never blocks on it
-      resolve(info);
-    });
-  });
-}
+const startMock = () => startProcess('mock-ollama', MOCK_BIN, MOCK_ARGS, MOCK_READY_RE, 'MOCK_OLLAMA_BIN', 'mock-ollama');
 
 async function stopMock() {
-  if (!mock) return;
-  const { child } = mock;
+  const m = mock;
   mock = null;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+  await stopProcess(m);
 }
 
 // Last resort if the runner dies without running the `after` hook.
