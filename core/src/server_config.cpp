@@ -10,6 +10,7 @@ ServerConfig ServerConfig::scaled() const {
     c.ping_interval = common::scaled(ping_interval, f);
     c.pong_timeout = common::scaled(pong_timeout, f);
     c.shutdown_grace = common::scaled(shutdown_grace, f);
+    c.session_idle_timeout = common::scaled(session_idle_timeout, f);
     c.ollama.inactivity_timeout = common::scaled(ollama.inactivity_timeout, f);
     c.ollama.total_deadline = common::scaled(ollama.total_deadline, f);
     c.ollama.connect_timeout = common::scaled(ollama.connect_timeout, f);

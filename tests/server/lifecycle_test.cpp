@@ -124,11 +124,13 @@ TEST_F(ServerLifecycle, SubprotocolMcpIsSelectedWhenOffered) {
     EXPECT_TRUE(plain.initialize().has_result());
 }
 
-TEST_F(ServerLifecycle, HttpWithoutUpgradeGets426AndOtherPaths404) {
+// A GET without an upgrade would open Streamable HTTP's server-to-client stream, which this
+// server does not offer (it never sends on its own): 405, as the 2025-11-25 revision allows.
+TEST_F(ServerLifecycle, HttpGetWithoutUpgradeGets405AndOtherPaths404) {
     const auto mcp = test_support::http_get(server().http_url("/mcp"));
     ASSERT_TRUE(mcp.ok()) << mcp.describe();
-    EXPECT_EQ(mcp.status, 426) << mcp.describe();
-    EXPECT_EQ(mcp.header("Upgrade"), "websocket") << mcp.describe();
+    EXPECT_EQ(mcp.status, 405) << mcp.describe();
+    EXPECT_EQ(mcp.header("Allow"), "POST, DELETE") << mcp.describe();
     const auto other = test_support::http_get(server().http_url("/elsewhere"));
     ASSERT_TRUE(other.ok()) << other.describe();
     EXPECT_EQ(other.status, 404) << other.describe();

@@ -30,6 +30,15 @@ struct ServerConfig {
     std::size_t max_summary_bytes = 4 << 20;           // ... and so is one longer than this
     std::chrono::milliseconds accept_backoff{250};     // wait after EMFILE/ENFILE before accepting
     FormulaPolicy csv_formulas = FormulaPolicy::keep;  // summaries starting with = + - @
+    // Streamable HTTP: sessions (2025 revisions) open at once, and how long one may sit with
+    // no request and nothing in flight before it is ended (404 afterwards).
+    std::size_t max_sessions = 1024;
+    std::chrono::milliseconds session_idle_timeout{1'800'000};
+    // HTTP and WebSocket: a request must carry "Authorization: Bearer <auth_token>" when set.
+    std::string auth_token;
+    // Origins a browser may call from, comma-separated ("*" = any); loopback origins are
+    // always allowed. A request with any other Origin header is answered 403.
+    std::string allowed_origins;
     std::chrono::milliseconds ping_interval{30'000};
     std::chrono::milliseconds pong_timeout{120'000};
     std::chrono::milliseconds shutdown_grace{10'000};  // in-flight calls may finish

@@ -101,6 +101,27 @@ const ServerSetting kSettings[] = {
      .help = "Bytes one generated summary may have before it is stopped (default 4 MiB)",
      .set = [](ServerConfig& c, const json& v) { c.max_summary_bytes = size(v); },
      .min = 1},
+    {.name = "max_sessions",
+     .kind = K::count,
+     .help = "Streamable HTTP sessions open at once; more initialize requests are answered 503 "
+             "(default 1024)",
+     .set = [](ServerConfig& c, const json& v) { c.max_sessions = size(v); },
+     .min = 1},
+    {.name = "session_idle_timeout",
+     .kind = K::seconds,
+     .help = "Seconds a Streamable HTTP session may stay without a request or a call in flight "
+             "before it is ended (default 1800)",
+     .set = [](ServerConfig& c, const json& v) { c.session_idle_timeout = seconds(v); }},
+    {.name = "auth_token",
+     .kind = K::text,
+     .help = "Require 'Authorization: Bearer TOKEN' on every HTTP and WebSocket request "
+             "(default $MCP_SERVER_AUTH_TOKEN, else none)",
+     .set = [](ServerConfig& c, const json& v) { c.auth_token = text(v); }},
+    {.name = "allowed_origins",
+     .kind = K::text,
+     .help = "Browser origins allowed besides loopback ones, comma-separated, '*' for any; other "
+             "Origin headers get 403 (default: loopback only)",
+     .set = [](ServerConfig& c, const json& v) { c.allowed_origins = text(v); }},
     {.name = "csv_formulas",
      .kind = K::choice,
      .help = "Summaries starting with = + - @ (CSV injection): keep (default), escape (store "

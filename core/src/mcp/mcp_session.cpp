@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/json_text.hpp"
+#include "common/mcp_protocol.hpp"
 #include "common/utf8.hpp"
 #include "common/version.hpp"
 #include "core/csv_formulas.hpp"
@@ -20,8 +21,45 @@ constexpr std::string_view kServerName = "patient-summaries-server";
 constexpr std::string_view kServerVersion = common::kVersion;
 // Token bytes read from Ollama but not yet relayed, per call, before upstream reading waits.
 constexpr std::size_t kMaxUnrelayedBytes = 256 * 1024;
-// Newest first: an unknown version is answered with the first.
-constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+namespace mcp = common::mcp;
+
+nlohmann::json server_info() {
+    return {{"name", kServerName}, {"version", kServerVersion}};
+}
+
+constexpr std::string_view kInstructions =
+    "Patient records: search by disease, read, generate (streamed) and update clinical "
+    "summaries.";
+
+// How long a client may keep tools/list and server/discover (stateless revision): the tools
+// never change while the server runs, so an hour is safe.
+constexpr int kListTtlMs = 3'600'000;
+
+// Why a stateless request's `_meta` cannot be served, or nothing when it can.
+std::optional<RpcError> stateless_meta_error(const json& params) {
+    const json& meta = params["_meta"];
+    const auto version = meta.find(mcp::kMetaProtocolVersion);
+    if (!version->is_string()) {
+        return RpcError{RpcCode::invalid_params,
+                        "'_meta." + std::string(mcp::kMetaProtocolVersion) +
+                            "' must be a string, got " + describe_type(*version)};
+    }
+    if (version->get<std::string>() != mcp::kStatelessVersion) {
+        json supported = json::array();
+        for (auto v : mcp::kAllVersions) supported.push_back(v);
+        return RpcError{static_cast<RpcCode>(mcp::kUnsupportedProtocolVersion),
+                        "Unsupported protocol version",
+                        {{"supported", supported}, {"requested", *version}}};
+    }
+    const auto caps = meta.find(mcp::kMetaClientCapabilities);
+    if (caps == meta.end() || !caps->is_object()) {
+        return RpcError{RpcCode::invalid_params,
+                        "'_meta." + std::string(mcp::kMetaClientCapabilities) +
+                            "' (object) is required on every request of protocol version " +
+                            std::string(mcp::kStatelessVersion)};
+    }
+    return std::nullopt;
+}
 
 // `object[key]` when it is a string, else `fallback` (absent, null, a number, ...).
 std::string string_or(const json& object, const char* key, std::string fallback) {
@@ -101,6 +139,7 @@ struct McpSession::Call {
     bool save = false;
     bool stream_upstream = true;
     std::string progress_token;  // JSON text; empty: legacy stream_token frames
+    bool stateless = false;      // 2026-07-28: the result carries resultType and serverInfo
     std::shared_ptr<OllamaCall> upstream;
     bool cancelled = false;
     bool over_budget = false;  // stopped for streaming more than the per-call budget
@@ -114,8 +153,12 @@ McpSession::McpSession(ServerState& state, net::any_io_executor strand, Send sen
 
 void McpSession::on_message(std::string_view frame) {
     if (closed_) return;
+    on_incoming(parse_message(frame));
+}
+
+void McpSession::on_incoming(const Incoming& in) {
+    if (closed_) return;
     state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
-    const Incoming in = parse_message(frame);
     // A message must never take the server down: whatever a handler throws on input it did
     // not foresee becomes an internal error for this request, and the connection goes on.
     try {
@@ -140,15 +183,57 @@ void McpSession::on_message(std::string_view frame) {
 }
 
 void McpSession::reply_error(const Id& id, RpcError error) {
-    send_(error_message(id, error));
+    const std::string key = id.dump();
+    send_(error_message(id, error), Route{key, true, static_cast<int>(error.code)});
+}
+
+void McpSession::respond(const Id& id, json result, bool stateless) {
+    if (stateless) {
+        result["resultType"] = "complete";
+        result["_meta"][mcp::kMetaServerInfo] = server_info();
+    }
+    const std::string key = id.dump();
+    send_(result_message(id, result), Route{key, true, 0});
 }
 
 void McpSession::on_request(const Request& r) {
+    // A request that carries the stateless revision's `_meta` is served by that revision,
+    // whatever came before on this connection (a dual-era server, as the revision allows).
+    if (const auto meta = r.params.find("_meta");
+        meta != r.params.end() && meta->is_object() && meta->contains(mcp::kMetaProtocolVersion)) {
+        return stateless_request(r);
+    }
     if (r.method == "initialize") return initialize(r);
-    if (r.method == "ping") return send_(result_message(r.id, json::object()));
-    if (r.method == "tools/list") return send_(result_message(r.id, tools_list()));
-    if (r.method == "tools/call") return tools_call(r);
+    if (r.method == "ping") return respond(r.id, json::object(), false);
+    if (r.method == "tools/list") return respond(r.id, tools_list(), false);
+    if (r.method == "tools/call") return tools_call(r, false);
     reply_error(r.id, {RpcCode::method_not_found, "Method not found: " + r.method});
+}
+
+void McpSession::stateless_request(const Request& r) {
+    if (auto err = stateless_meta_error(r.params)) return reply_error(r.id, std::move(*err));
+    if (r.method == "server/discover") {
+        json supported = json::array();
+        for (auto v : mcp::kAllVersions) supported.push_back(v);
+        return respond(r.id,
+                       {{"supportedVersions", supported},
+                        {"capabilities", {{"tools", json::object()}}},
+                        {"instructions", kInstructions},
+                        {"ttlMs", kListTtlMs},
+                        {"cacheScope", "public"}},
+                       true);
+    }
+    if (r.method == "tools/list") {
+        json list = tools_list();
+        list["ttlMs"] = kListTtlMs;
+        list["cacheScope"] = "public";
+        return respond(r.id, std::move(list), true);
+    }
+    if (r.method == "tools/call") return tools_call(r, true);
+    // initialize, ping and logging/setLevel are not part of this revision.
+    reply_error(
+        r.id, {RpcCode::method_not_found, "Method not found: " + r.method + " (protocol version " +
+                                              std::string(mcp::kStatelessVersion) + ")"});
 }
 
 void McpSession::initialize(const Request& r) {
@@ -158,8 +243,8 @@ void McpSession::initialize(const Request& r) {
             r.id, {RpcCode::invalid_params, "initialize: 'protocolVersion' (string) is required"});
     }
     const auto asked = p["protocolVersion"].get<std::string>();
-    std::string_view chosen = kVersions[0];
-    for (auto v : kVersions) {
+    std::string_view chosen = mcp::kSessionVersions[0];
+    for (auto v : mcp::kSessionVersions) {
         if (v == asked) chosen = v;
     }
     initialized_ = true;
@@ -169,32 +254,37 @@ void McpSession::initialize(const Request& r) {
         client = string_or(*info, "name", client) + " " + string_or(*info, "version", "");
     }
     state_.log.info(peer_ + ": initialize from " + client + ", protocol " + std::string(chosen));
-    send_(
-        result_message(r.id, {{"protocolVersion", chosen},
-                              {"capabilities", {{"tools", {{"listChanged", false}}}}},
-                              {"serverInfo", {{"name", kServerName}, {"version", kServerVersion}}},
-                              {"instructions",
-                               "Patient records: search by disease, read, generate (streamed) "
-                               "and update clinical summaries."}}));
+    respond(r.id,
+            {{"protocolVersion", chosen},
+             {"capabilities", {{"tools", {{"listChanged", false}}}}},
+             {"serverInfo", server_info()},
+             {"instructions", kInstructions}},
+            false);
 }
 
 void McpSession::on_notification(const Notification& n) {
     if (n.method == "notifications/cancelled") {
         if (!n.params.is_object() || !n.params.contains("requestId")) return;
-        auto it = calls_.find(n.params["requestId"].dump());
-        if (it == calls_.end()) return;  // finished already, or never existed: ignore
-        auto call = it->second;
-        call->cancelled = true;
-        calls_.erase(it);
-        state_.stats.cancelled.fetch_add(1, std::memory_order_relaxed);
-        state_.log.info(peer_ + ": call " + call->key + " (" + call->tool + ") cancelled" +
-                        (n.params.contains("reason") ? ": " + n.params["reason"].dump() : ""));
-        if (call->upstream) state_.ollama.cancel(call->upstream);
+        cancel(n.params["requestId"].dump(),
+               n.params.contains("reason") ? n.params["reason"].dump() : "");
     }
     // notifications/initialized and unknown notifications: accepted, never answered.
 }
 
-void McpSession::tools_call(const Request& r) {
+void McpSession::cancel(const std::string& key, std::string_view why) {
+    auto it = calls_.find(key);
+    if (it == calls_.end()) return;  // finished already, or never existed: ignore
+    auto call = it->second;
+    call->cancelled = true;
+    calls_.erase(it);
+    state_.stats.calls_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    state_.stats.cancelled.fetch_add(1, std::memory_order_relaxed);
+    state_.log.info(peer_ + ": call " + call->key + " (" + call->tool + ") cancelled" +
+                    (why.empty() ? std::string() : ": " + std::string(why)));
+    if (call->upstream) state_.ollama.cancel(call->upstream);
+}
+
+void McpSession::tools_call(const Request& r, bool stateless) {
     const json& p = r.params;
     if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
         return reply_error(r.id,
@@ -215,18 +305,21 @@ void McpSession::tools_call(const Request& r) {
     state_.log.info(peer_ + ": tools/call " + name + " " + args.dump() + " (id " + key + ")");
 
     if (name == tool_search_patients) {
-        return send_(result_message(
-            r.id, text_result(search_patients(state_.patients,
-                                              args["disease_keyword"].get<std::string>()))));
+        return respond(r.id,
+                       text_result(search_patients(state_.patients,
+                                                   args["disease_keyword"].get<std::string>())),
+                       stateless);
     }
     const auto id = args["patient_id"].get<std::string>();
     const Patient* patient = state_.patients.find(id);
     if (patient == nullptr) {
-        return send_(result_message(r.id, text_result(patient_not_found_text(id), true)));
+        return respond(r.id, text_result(patient_not_found_text(id), true), stateless);
     }
     if (name == tool_get_summary) {
-        return send_(result_message(r.id, text_result(patient_summary_text(
-                                              *patient, state_.store.summary(id).value_or("")))));
+        return respond(
+            r.id,
+            text_result(patient_summary_text(*patient, state_.store.summary(id).value_or(""))),
+            stateless);
     }
 
     // Refused before the call exists: nothing to cancel or erase afterwards.
@@ -245,7 +338,9 @@ void McpSession::tools_call(const Request& r) {
     call->key = key;
     call->tool = name;
     call->patient = patient;
+    call->stateless = stateless;
     calls_[key] = call;
+    state_.stats.calls_in_flight.fetch_add(1, std::memory_order_relaxed);
     if (name == tool_update_summary) {
         const std::string text = updated_summary_text(*patient, summary);
         return save(call, std::move(summary), [this, call, text](SaveResult saved) {
@@ -282,7 +377,8 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
         std::move(req),
         [self, call](std::string_view token) {
             net::defer(self->strand_,
-                       [self, call, t = std::string(token)] { self->relay(call, t); });
+                       [self, call, t = std::string(token),
+                        read = std::chrono::steady_clock::now()] { self->relay(call, t, read); });
         },
         [self, call](OllamaResult result) {
             net::defer(self->strand_, [self, call, result = std::move(result)]() mutable {
@@ -291,7 +387,8 @@ void McpSession::generate(const std::shared_ptr<Call>& call) {
         });
 }
 
-void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token) {
+void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token,
+                       std::chrono::steady_clock::time_point read) {
     state_.ollama.consumed(call->upstream, token.size());
     if (closed_ || call->cancelled || call->over_budget) return;
     if (call->tokens + 1 > state_.config.max_tokens_per_call ||
@@ -329,7 +426,8 @@ void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token
         common::append_json_string(frame, token);
         frame += "}}";
     }
-    send_(std::move(frame));
+    state_.stats.relay_lag.record(std::chrono::steady_clock::now() - read);
+    send_(std::move(frame), Route{call->key, false, 0});
 }
 
 void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult result) {
@@ -354,7 +452,8 @@ void McpSession::generated(const std::shared_ptr<Call>& call, OllamaResult resul
     if (!(call->save && !closed_ && !call->cancelled && !summary.empty())) finished();
     if (closed_ || call->cancelled) return;  // nothing is saved or sent for a cancelled call
     if (!result.ok()) {
-        state_.stats.upstream_errors.fetch_add(1, std::memory_order_relaxed);
+        // A budget stop is ours, not Ollama's: budgets_exceeded counts it.
+        if (!call->over_budget) state_.stats.upstream_errors.add(result.error);
         state_.log.warn(peer_ + ": " + call->tool + " " + call->patient->patient_id + " (id " +
                         call->key + ") failed: " + result.message);
         return reply(call, text_result(result.message, true));
@@ -385,7 +484,9 @@ void McpSession::save(const std::shared_ptr<Call>& call, std::string summary,
     // The store answers on its writer thread once the save is durable; come back here.
     state_.store.save(
         call->patient->patient_id, std::move(summary),
-        [self, then = std::move(then)](SaveResult r) mutable {
+        [self, then = std::move(then),
+         started = std::chrono::steady_clock::now()](SaveResult r) mutable {
+            self->state_.stats.save_latency.record(std::chrono::steady_clock::now() - started);
             net::post(self->strand_, [self, then = std::move(then), r = std::move(r)]() mutable {
                 then(std::move(r));  // reply() checks closed_
                 self->state_.stats.saves_active.fetch_sub(1, std::memory_order_relaxed);
@@ -395,8 +496,10 @@ void McpSession::save(const std::shared_ptr<Call>& call, std::string summary,
 
 void McpSession::reply(const std::shared_ptr<Call>& call, const json& result) {
     if (closed_ || call->cancelled) return;
-    calls_.erase(call->key);
-    send_(result_message(call->id, result));
+    if (calls_.erase(call->key) != 0) {
+        state_.stats.calls_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    }
+    respond(call->id, result, call->stateless);
 }
 
 void McpSession::close() {
@@ -410,6 +513,8 @@ void McpSession::close() {
         state_.log.info(peer_ + ": connection closed with " + std::to_string(calls_.size()) +
                         " calls in flight; cancelled, nothing saved for them");
     }
+    state_.stats.calls_in_flight.fetch_sub(static_cast<std::int64_t>(calls_.size()),
+                                           std::memory_order_relaxed);
     calls_.clear();
 }
 

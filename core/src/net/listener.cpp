@@ -5,109 +5,20 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/beast_names.hpp"
+#include "net/http_connection.hpp"
 #include "net/session_registry.hpp"
-#include "net/ws_session.hpp"
 
 namespace core {
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
-constexpr std::size_t kBodyLimit = 64 * 1024;
 // Accept errors that mean "out of a resource": retrying at once fails again, and spins.
 bool out_of_resources(const beast::error_code& ec) {
     return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
            ec == net::error::no_memory || ec.value() == ENFILE;
 }
-
-// Reads the first request of a connection and routes it.
-class HttpUpgrade : public std::enable_shared_from_this<HttpUpgrade> {
-  public:
-    HttpUpgrade(tcp::socket&& socket, ServerState& state, SessionRegistry& registry)
-        : stream_(std::move(socket)), state_(state), registry_(registry) {
-        state_.stats.http_connections.fetch_add(1, std::memory_order_relaxed);
-    }
-    ~HttpUpgrade() { state_.stats.http_connections.fetch_sub(1, std::memory_order_relaxed); }
-    HttpUpgrade(const HttpUpgrade&) = delete;
-    HttpUpgrade& operator=(const HttpUpgrade&) = delete;
-
-    void run() {
-        parser_.header_limit(kHeaderLimit);
-        parser_.body_limit(kBodyLimit);
-        stream_.expires_after(std::chrono::seconds(30));
-        http::async_read(stream_, buffer_, parser_,
-                         beast::bind_front_handler(&HttpUpgrade::on_read, shared_from_this()));
-    }
-
-  private:
-    void on_read(beast::error_code ec, std::size_t) {
-        // A peer that went away or never finished gets nothing; one that sent something we
-        // cannot read is told what, so that a misconfigured client is not left guessing.
-        if (ec == http::error::header_limit) {
-            return respond(
-                http::status::request_header_fields_too_large,
-                "Request headers larger than " + std::to_string(kHeaderLimit) + " bytes\n");
-        }
-        if (ec == http::error::body_limit) {
-            return respond(http::status::payload_too_large,
-                           "Request body larger than " + std::to_string(kBodyLimit) + " bytes\n");
-        }
-        if (ec == http::error::end_of_stream || ec == net::error::eof ||
-            ec == beast::error::timeout || ec == net::error::connection_reset ||
-            ec == net::error::operation_aborted) {
-            return;
-        }
-        if (ec) {
-            state_.log.info("malformed HTTP request: " + ec.message());
-            return respond(http::status::bad_request,
-                           "Malformed HTTP request (" + ec.message() +
-                               "). The MCP endpoint is ws://HOST:PORT/mcp\n");
-        }
-        auto req = parser_.release();
-        const auto target = std::string_view(req.target().data(), req.target().size());
-        const auto path = target.substr(0, target.find('?'));
-        if (beast::websocket::is_upgrade(req) && path == "/mcp") {
-            std::make_shared<WsSession>(std::move(stream_), state_, registry_)
-                ->start(std::move(req));
-            return;
-        }
-        const bool known = path == "/mcp";
-        respond(known ? http::status::upgrade_required : http::status::not_found,
-                known ? "This is the MCP WebSocket endpoint: connect with a WebSocket client to "
-                        "ws://HOST:PORT/mcp\n"
-                      : "Not found. The MCP endpoint is ws://HOST:PORT/mcp\n");
-    }
-
-    void respond(http::status status, std::string body) {
-        auto res = std::make_shared<http::response<http::string_body>>(status, 11);
-        res->set(http::field::content_type, "text/plain; charset=utf-8");
-        res->set(http::field::server, "patient-summaries-server");
-        if (status == http::status::upgrade_required) res->set(http::field::upgrade, "websocket");
-        res->body() = std::move(body);
-        res->keep_alive(false);
-        res->prepare_payload();
-        http::async_write(stream_, *res,
-                          [self = shared_from_this(), res](beast::error_code, std::size_t) {
-                              beast::error_code ignored;
-                              self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                          });
-    }
-
-    beast::tcp_stream stream_;
-    beast::flat_buffer buffer_;
-    http::request_parser<http::string_body> parser_;
-    ServerState& state_;
-    SessionRegistry& registry_;
-};
 
 }  // namespace
 
@@ -116,9 +27,14 @@ Listener::Listener(net::io_context& io, ServerState& state, SessionRegistry& reg
       acceptor_(net::make_strand(io)),
       backoff_(acceptor_.get_executor()),
       state_(state),
-      registry_(registry) {}
+      registry_(registry),
+      sessions_(io, state) {}
+
+Listener::~Listener() = default;
 
 tcp::endpoint Listener::open(const tcp::endpoint& endpoint) {
+    guard_.emplace(state_.config.allowed_origins, endpoint.address().is_loopback(),
+                   state_.config.auth_token);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -136,6 +52,7 @@ void Listener::stop() {
         beast::error_code ignored;
         self->acceptor_.close(ignored);
         self->backoff_.cancel();
+        self->sessions_.close_all();
     });
 }
 
@@ -154,7 +71,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     } else {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);  // tokens are small frames
-        std::make_shared<HttpUpgrade>(std::move(socket), state_, registry_)->run();
+        std::make_shared<HttpConnection>(std::move(socket),
+                                         HttpContext{state_, registry_, sessions_, *guard_})
+            ->start();
     }
     accept();
 }

@@ -1,18 +1,22 @@
 #pragma once
-// Accepts TCP connections and reads the first HTTP request of each (bounded in size and
-// time): a WebSocket upgrade at /mcp becomes a WsSession; anything else gets a clear HTTP
-// error and is closed. Above --max-connections a connection is answered 503 and closed; when
+// Accepts TCP connections; each becomes an HttpConnection (net/http_connection.hpp), which
+// serves Streamable HTTP and hands WebSocket upgrades to a WsSession. It owns what the
+// connections share: the Streamable HTTP sessions and the request guard (Origin, Host, bearer
+// token). Above --max-connections a connection is answered 503 and closed; when
 // the process is out of file descriptors, accepting pauses (--accept-backoff) instead of
 // spinning, and the failure is logged once per pause, not once per attempt.
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/server_state.hpp"
+#include "net/http_guard.hpp"
+#include "net/http_session.hpp"
 
 namespace core {
 
@@ -21,6 +25,7 @@ class SessionRegistry;
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
     Listener(boost::asio::io_context& io, ServerState& state, SessionRegistry& registry);
+    ~Listener();
     boost::asio::ip::tcp::endpoint open(const boost::asio::ip::tcp::endpoint& endpoint);
     void accept();
     void stop();  // any thread
@@ -35,6 +40,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     boost::asio::steady_timer backoff_;
     ServerState& state_;
     SessionRegistry& registry_;
+    HttpSessions sessions_;
+    std::optional<HttpGuard> guard_;  // made by open(), which knows the address
     std::uint64_t failures_since_log_ = 0;
     std::chrono::steady_clock::time_point last_failure_log_{};
     std::chrono::steady_clock::time_point last_refusal_log_{};

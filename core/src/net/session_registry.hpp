@@ -1,6 +1,6 @@
 #pragma once
-// The live WebSocket sessions of one server, for graceful shutdown: weak references only,
-// so the registry never keeps a connection alive.
+// The live connections of one server (WebSocket sessions, HTTP connections), for graceful
+// shutdown: weak references only, so the registry never keeps a connection alive.
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -8,19 +8,24 @@
 
 namespace core {
 
-class WsSession;
+class RegisteredConnection {
+  public:
+    virtual ~RegisteredConnection() = default;
+    // Close once what is queued (a final response) is out. Any thread.
+    virtual void shutdown() = 0;
+};
 
 class SessionRegistry {
   public:
-    void add(const std::shared_ptr<WsSession>& s);
-    void remove(const WsSession* s);
-    // Asks every session to close (1001 going away).
+    void add(const std::shared_ptr<RegisteredConnection>& c);
+    void remove(const RegisteredConnection* c);
+    // Asks every connection to close.
     void shutdown_all();
     std::size_t size() const;
 
   private:
     mutable std::mutex mutex_;
-    std::map<const WsSession*, std::weak_ptr<WsSession>> sessions_;
+    std::map<const RegisteredConnection*, std::weak_ptr<RegisteredConnection>> connections_;
 };
 
 }  // namespace core

@@ -83,7 +83,7 @@ void WsSession::on_accept(beast::error_code ec) {
     }
     mcp_ = std::make_shared<McpSession>(
         state_, ws_.get_executor(),
-        [weak = weak_from_this()](std::string frame) {
+        [weak = weak_from_this()](std::string frame, const Route&) {
             if (auto self = weak.lock()) self->send(std::move(frame));
         },
         peer_);
@@ -253,26 +253,26 @@ void WsSession::finished() {
     beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
-void SessionRegistry::add(const std::shared_ptr<WsSession>& s) {
+void SessionRegistry::add(const std::shared_ptr<RegisteredConnection>& c) {
     std::lock_guard lock(mutex_);
-    sessions_[s.get()] = s;
+    connections_[c.get()] = c;
 }
 
-void SessionRegistry::remove(const WsSession* s) {
+void SessionRegistry::remove(const RegisteredConnection* c) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(s);
+    connections_.erase(c);
 }
 
 void SessionRegistry::shutdown_all() {
     std::lock_guard lock(mutex_);
-    for (auto& [p, weak] : sessions_) {
-        if (auto s = weak.lock()) s->shutdown();
+    for (auto& [p, weak] : connections_) {
+        if (auto c = weak.lock()) c->shutdown();
     }
 }
 
 std::size_t SessionRegistry::size() const {
     std::lock_guard lock(mutex_);
-    return sessions_.size();
+    return connections_.size();
 }
 
 }  // namespace core

@@ -16,20 +16,19 @@
 
 #include "core/server_state.hpp"
 #include "mcp/mcp_session.hpp"
+#include "net/session_registry.hpp"
 
 namespace core {
 
-class SessionRegistry;
-
-class WsSession : public std::enable_shared_from_this<WsSession> {
+class WsSession : public RegisteredConnection, public std::enable_shared_from_this<WsSession> {
   public:
     WsSession(boost::beast::tcp_stream&& stream, ServerState& state, SessionRegistry& registry);
-    ~WsSession();
+    ~WsSession() override;
 
     // Completes the WebSocket handshake for an upgrade request already read.
     void start(boost::beast::http::request<boost::beast::http::string_body> request);
     // Server shutdown: close with 1001 once the queue drains (any thread).
-    void shutdown();
+    void shutdown() override;
     bool busy() const { return mcp_ && mcp_->in_flight() > 0; }
 
   private:

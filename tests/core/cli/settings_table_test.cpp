@@ -33,7 +33,7 @@ TEST(ServerSettingsTable, EachNameOnceAndEveryRowHasHelpAndASetter) {
             EXPECT_FALSE(s.choices.empty()) << s.name;
         }
     }
-    EXPECT_EQ(names.size(), 22u);
+    EXPECT_EQ(names.size(), 26u);
 }
 
 TEST(ServerSettingsTable, UnknownKeyListsEveryName) {

@@ -38,7 +38,7 @@ class McpSessionTest : public ::testing::Test {
           state_{config_, patients_, store_, ollama_, log_, stats_},
           session_(std::make_shared<McpSession>(
               state_, strand_,
-              [this](std::string frame) {
+              [this](std::string frame, const core::Route&) {
                   std::lock_guard lock(mutex_);
                   frames_.push_back(json::parse(frame));
                   cv_.notify_all();
