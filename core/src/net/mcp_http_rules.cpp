@@ -85,6 +85,12 @@ std::optional<PostDecision> check_stateless_headers(const PostHeaders& h, const 
 
 PostDecision decide_post(const PostHeaders& h, const Incoming& in) {
     const json* version = stateless_version(params_of(in));
+    // A request carrying the stateless revision's `_meta` is served by it; an Mcp-Session-Id
+    // header on it is ignored, as that revision asks of servers.
+    if (version != nullptr) {
+        if (auto refused = check_stateless_headers(h, in, *version)) return *refused;
+        return {PostKind::stateless, std::nullopt};
+    }
     if (h.session_id) {
         // A 2025 client inside its session; any 2025 revision's header is taken (clients send
         // the version they were built for, not always the one negotiated).
@@ -94,10 +100,6 @@ PostDecision decide_post(const PostHeaders& h, const Incoming& in) {
                               shown(*h.protocol_version) + " for a session");
         }
         return {PostKind::session, std::nullopt};
-    }
-    if (version != nullptr) {
-        if (auto refused = check_stateless_headers(h, in, *version)) return *refused;
-        return {PostKind::stateless, std::nullopt};
     }
     const std::string* method = method_of(in);
     if (method != nullptr && *method == "initialize" && std::holds_alternative<Request>(in)) {
