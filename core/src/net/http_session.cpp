@@ -149,16 +149,11 @@ bool HttpSessions::close(std::string_view id) {
     return true;
 }
 
-void HttpSessions::close_all() {
-    std::map<std::string, std::shared_ptr<HttpSession>, std::less<>> all;
+void HttpSessions::stop_sweeping() {
     {
         std::lock_guard lock(mutex_);
-        all.swap(sessions_);
         sweeping_ = false;
     }
-    state_.stats.http_sessions.fetch_sub(static_cast<std::int64_t>(all.size()),
-                                         std::memory_order_relaxed);
-    for (auto& [id, session] : all) session->end();
     net::post(sweep_timer_.get_executor(), [this] { sweep_timer_.cancel(); });
 }
 

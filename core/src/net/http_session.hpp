@@ -71,8 +71,8 @@ class HttpSessions {
     std::shared_ptr<HttpSession> find(std::string_view id) const;
     // Ends and forgets a session; false when there is none by that id.
     bool close(std::string_view id);
-    // Ends every session and stops the idle sweep (server shutdown).
-    void close_all();
+    // Stops the idle sweep (server shutdown: its timer must not keep the loop busy).
+    void stop_sweeping();
     std::size_t size() const;
 
   private:

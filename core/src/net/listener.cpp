@@ -52,7 +52,9 @@ void Listener::stop() {
         beast::error_code ignored;
         self->acceptor_.close(ignored);
         self->backoff_.cancel();
-        self->sessions_.close_all();
+        // Sessions stay: their calls in flight may finish within the grace period, exactly as
+        // a WebSocket connection's do; the sweep stops.
+        self->sessions_.stop_sweeping();
     });
 }
 
