@@ -293,7 +293,15 @@ void McpSession::tools_call(const Request& r, bool stateless) {
     const auto name = p["name"].get<std::string>();
     const json args =
         p.contains("arguments") && !p["arguments"].is_null() ? p["arguments"] : json::object();
-    if (auto err = validate_arguments(name, args)) return reply_error(r.id, *err);
+    if (auto err = validate_arguments(name, args)) {
+        // 2025-11-25 onwards asks for bad arguments to be a tool execution error (isError), so
+        // that a model can correct itself; the stateless revision gets that. Sessions keep the
+        // protocol error that the original tutorial's clients know. An unknown tool stays one.
+        if (stateless && is_known_tool(name)) {
+            return respond(r.id, text_result(err->message, true), true);
+        }
+        return reply_error(r.id, *err);
+    }
     state_.stats.tool_calls.fetch_add(1, std::memory_order_relaxed);
     const std::string key = r.id.dump();
     const std::size_t limit = state_.config.max_calls_per_connection;
