@@ -8,6 +8,7 @@
 
 #include "net/listener.hpp"
 #include "net/session_registry.hpp"
+#include "net/stdio_session.hpp"
 
 namespace core {
 
@@ -78,6 +79,19 @@ net::ip::tcp::endpoint McpServer::listen() {
     return bound;
 }
 
+void McpServer::serve_stdio(int in_fd, int out_fd) {
+    // A client that closes our stdout must cost a failed write (EPIPE), handled as a lost
+    // client, not the process: write(2) to a pipe nobody reads raises SIGPIPE, which kills.
+    std::signal(SIGPIPE, SIG_IGN);
+    stdio_ = std::make_shared<StdioSession>(net::make_strand(io_), *state_, *registry_, in_fd,
+                                            out_fd, [this] { shutdown(); });
+    stdio_->start();
+}
+
+bool McpServer::stdio_output_lost() const {
+    return stdio_ && stdio_->output_lost();
+}
+
 void McpServer::stop_on_signals() {
     signals_.emplace(io_, SIGINT, SIGTERM);
     signals_->async_wait([this](boost::system::error_code ec, int signo) {
@@ -125,8 +139,8 @@ void McpServer::shutdown() {
         shutting_down_ = true;
         if (listener_) listener_->stop();
         shutdown_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
-        log_.info("no longer accepting; waiting up to " +
-                  std::to_string(config_.shutdown_grace.count()) + " ms for " +
+        log_.info(std::string(listener_ ? "no longer accepting" : "shutting down") +
+                  "; waiting up to " + std::to_string(config_.shutdown_grace.count()) + " ms for " +
                   std::to_string(stats_.generations_active.load()) + " generations in flight");
         shutdown_step();
     });

@@ -1,6 +1,7 @@
 #pragma once
 // mcp-server: loads (or creates) the data folder, then serves MCP over WebSocket at /mcp on
-// one io_context run by a few threads; one object and one strand per connection.
+// one io_context run by a few threads; one object and one strand per connection. Or, in
+// stdio mode, serves one client on stdin/stdout instead of listening (serve_stdio).
 // Its life cycle (listen, stop_on_signals, run, start_background, shutdown) is the one
 // mock_ollama::MockServer has, on purpose: the harness and tests drive both programs the same
 // way. The classes stay apart because nothing else about the two servers is shared.
@@ -21,6 +22,7 @@ namespace core {
 
 class Listener;
 class SessionRegistry;
+class StdioSession;
 
 class McpServer {
   public:
@@ -32,6 +34,13 @@ class McpServer {
     McpServer& operator=(const McpServer&) = delete;
 
     boost::asio::ip::tcp::endpoint listen();
+    // Instead of listen(): one MCP client on these descriptors (the process's stdin and
+    // stdout), one JSON-RPC message per line. When the input ends the server shuts down
+    // gracefully, as on a signal; run() then returns. SIGPIPE is ignored from here on.
+    void serve_stdio(int in_fd, int out_fd);
+    // After run(): the stdio client's output failed (closed, or not read for --queue-limit
+    // bytes), so its calls were cancelled rather than answered.
+    bool stdio_output_lost() const;
     void stop_on_signals();
     void run();               // until stopped; returns after a graceful shutdown
     void start_background();  // tests
@@ -61,6 +70,7 @@ class McpServer {
     boost::asio::io_context io_;
     std::unique_ptr<OllamaClient> ollama_;
     std::shared_ptr<Listener> listener_;
+    std::shared_ptr<StdioSession> stdio_;
     std::optional<boost::asio::signal_set> signals_;
     boost::asio::steady_timer shutdown_timer_;
     std::chrono::steady_clock::time_point shutdown_deadline_{};

@@ -21,6 +21,9 @@ struct GenerateOptions {
 
 struct ServerOptions {
     std::string config_file;
+    // --stdio: a way of running, not a setting (no config key): one MCP client on
+    // stdin/stdout instead of a listener.
+    bool stdio = false;
     // Each setting's flag text by setting name; only the flags given are read.
     std::map<std::string, std::string, std::less<>> flags;
     GenerateOptions generate;
@@ -36,7 +39,9 @@ void setup_cli(CLI::App& app, ServerOptions& options);
 ServerConfig resolve(const CLI::App& app, const ServerOptions& options,
                      const char* ollama_host_env);
 
-// main(): parse, then generate patients or print one ready line and serve until SIGINT/SIGTERM.
+// main(): parse, then generate patients, or print one ready line and serve until SIGINT/SIGTERM,
+// or (--stdio) serve one client on stdin/stdout until its input ends; stdout then carries MCP
+// messages only.
 int run_mcp_server(int argc, char** argv);
 
 }  // namespace core

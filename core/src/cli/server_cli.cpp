@@ -1,5 +1,7 @@
 #include "core/server_cli.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -62,18 +64,24 @@ int generate(const GenerateOptions& gen) {
     return 0;
 }
 
-int serve(const ServerConfig& c) {
+int serve(const ServerConfig& c, bool stdio) {
     try {
         McpServer server(c);
         server.stop_on_signals();
-        const auto bound = server.listen();
-        std::printf("mcp-server listening on ws://%s:%u/mcp\n", bound.address().to_string().c_str(),
-                    static_cast<unsigned>(bound.port()));
-        std::fflush(stdout);
+        if (stdio) {
+            // No ready line: stdout is the client's, for MCP messages only; logs go to stderr.
+            server.serve_stdio(STDIN_FILENO, STDOUT_FILENO);
+        } else {
+            const auto bound = server.listen();
+            std::printf("mcp-server listening on ws://%s:%u/mcp\n",
+                        bound.address().to_string().c_str(), static_cast<unsigned>(bound.port()));
+            std::fflush(stdout);
+        }
         MSH_INFO(server.logger(), "ollama " + c.ollama.base_url + ", model " + c.ollama.model +
                                       (c.stream_upstream ? ", streaming" : ", not streaming") +
                                       ", data in " + c.data_dir.string());
         server.run();
+        if (server.stdio_output_lost()) return 1;
     } catch (const DataFileError& e) {
         std::cerr << "mcp-server: refusing to start: " << e.what() << '\n';
         return 3;
@@ -89,10 +97,14 @@ int serve(const ServerConfig& c) {
 void setup_cli(CLI::App& app, ServerOptions& o) {
     app.description(
         "mcp-server: the patient-summaries MCP server (JSON-RPC over WebSocket at "
-        "ws://HOST:PORT/mcp). generate_summary streams Ollama tokens to the client as "
-        "they arrive and saves complete summaries to patient_summaries.csv.");
+        "ws://HOST:PORT/mcp, or over stdin/stdout with --stdio). generate_summary streams "
+        "Ollama tokens to the client as they arrive and saves complete summaries to "
+        "patient_summaries.csv.");
     app.add_option("--config", o.config_file, "JSON config file (keys as the long flags)")
         ->check(CLI::ExistingFile);
+    app.add_flag("--stdio", o.stdio,
+                 "Serve one MCP client on stdin/stdout (one JSON-RPC message per line) instead "
+                 "of listening; logs go to stderr; exits when stdin ends");
     for (const auto& s : server_settings()) {
         if (s.kind == SettingKind::off_switch) {
             app.add_flag(s.flag())->description(std::string(s.help));
@@ -158,7 +170,7 @@ int run_mcp_server(int argc, char** argv) {
         std::cerr << "mcp-server: " << e.what() << '\n';
         return 2;
     }
-    return serve(config);
+    return serve(config, options.stdio);
 }
 
 }  // namespace core
