@@ -3,7 +3,8 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <limits>
+#include <type_traits>
+#include <variant>
 
 namespace core {
 
@@ -36,15 +37,6 @@ class Exposition {
         out_ += ' ';
         append_number(value);
         out_ += '\n';
-    }
-
-    void counter(std::string_view name, std::string_view help, std::uint64_t value) {
-        family(name, "counter", help);
-        sample(name, {}, value);
-    }
-    void gauge(std::string_view name, std::string_view help, std::int64_t value) {
-        family(name, "gauge", help);
-        sample(name, {}, value);
     }
 
     void histogram(std::string_view name, std::string_view help, const LatencyHistogram& h) {
@@ -104,6 +96,52 @@ std::uint64_t value(const std::atomic<std::uint64_t>& a) {
     return a.load(std::memory_order_relaxed);
 }
 
+// A metric without labels: a counter is a uint64_t field, a gauge an int64_t one.
+struct Scalar {
+    std::string_view name;
+    std::string_view help;
+    std::variant<std::atomic<std::uint64_t> ServerStats::*,
+                 std::atomic<std::int64_t> ServerStats::*>
+        field;
+};
+
+// In the order they are exposed (after the labelled connection families).
+const Scalar kScalars[] = {
+    {"mcp_server_connections_refused_total", "Connections refused at --max-connections.",
+     &ServerStats::connections_refused},
+    {"mcp_server_http_connections", "HTTP connections open that are not (yet) a WebSocket.",
+     &ServerStats::http_connections},
+    {"mcp_server_http_streams", "Streamable HTTP SSE responses streaming now.",
+     &ServerStats::http_streams},
+    {"mcp_server_http_requests_total", "Streamable HTTP requests (POST, GET, DELETE) handled.",
+     &ServerStats::http_requests_total},
+    {"mcp_server_messages_received_total",
+     "JSON-RPC messages received (requests, notifications, responses, invalid ones).",
+     &ServerStats::requests},
+    {"mcp_server_tool_calls_total", "tools/call requests with valid arguments.",
+     &ServerStats::tool_calls},
+    {"mcp_server_calls_in_flight", "Tool calls admitted and not yet answered.",
+     &ServerStats::calls_in_flight},
+    {"mcp_server_generations_in_flight",
+     "generate_summary calls waiting on Ollama or on their save.",
+     &ServerStats::generations_active},
+    {"mcp_server_saves_in_flight", "Summary saves queued, not yet durable or failed.",
+     &ServerStats::saves_active},
+    {"mcp_server_tokens_relayed_total", "Tokens relayed from Ollama to clients.",
+     &ServerStats::tokens_relayed},
+    {"mcp_server_budgets_exceeded_total",
+     "Generations stopped at --max-tokens-per-call or --max-summary-bytes.",
+     &ServerStats::budgets_exceeded},
+    {"mcp_server_calls_cancelled_total", "Tool calls cancelled by their client.",
+     &ServerStats::cancelled},
+    {"mcp_server_calls_refused_total", "Tool calls refused at --max-calls-per-connection.",
+     &ServerStats::calls_refused},
+    {"mcp_server_slow_clients_dropped_total", "Connections dropped for not reading their frames.",
+     &ServerStats::slow_clients_dropped},
+    {"mcp_server_internal_errors_total",
+     "Requests answered with an internal error (a handler threw).", &ServerStats::internal_errors},
+};
+
 }  // namespace
 
 std::string render_metrics(const ServerStats& s) {
@@ -116,29 +154,15 @@ std::string render_metrics(const ServerStats& s) {
              "Client connections opened since start, by transport.");
     e.sample("mcp_server_connections_opened_total", R"(transport="ws")",
              value(s.connections_total));
-    e.counter("mcp_server_connections_refused_total", "Connections refused at --max-connections.",
-              value(s.connections_refused));
-    e.gauge("mcp_server_http_connections", "HTTP connections open that are not (yet) a WebSocket.",
-            value(s.http_connections));
-    e.gauge("mcp_server_http_streams", "Streamable HTTP SSE responses streaming now.",
-            value(s.http_streams));
-    e.counter("mcp_server_http_requests_total",
-              "Streamable HTTP requests (POST, GET, DELETE) handled.",
-              value(s.http_requests_total));
-    e.counter("mcp_server_messages_received_total",
-              "JSON-RPC messages received (requests, notifications, responses, invalid ones).",
-              value(s.requests));
-    e.counter("mcp_server_tool_calls_total", "tools/call requests with valid arguments.",
-              value(s.tool_calls));
-    e.gauge("mcp_server_calls_in_flight", "Tool calls admitted and not yet answered.",
-            value(s.calls_in_flight));
-    e.gauge("mcp_server_generations_in_flight",
-            "generate_summary calls waiting on Ollama or on their save.",
-            value(s.generations_active));
-    e.gauge("mcp_server_saves_in_flight", "Summary saves queued, not yet durable or failed.",
-            value(s.saves_active));
-    e.counter("mcp_server_tokens_relayed_total", "Tokens relayed from Ollama to clients.",
-              value(s.tokens_relayed));
+    for (const auto& m : kScalars) {
+        std::visit(
+            [&](auto field) {
+                const auto v = value(s.*field);
+                e.family(m.name, std::is_signed_v<decltype(v)> ? "gauge" : "counter", m.help);
+                e.sample(m.name, {}, v);
+            },
+            m.field);
+    }
     e.family("mcp_server_upstream_errors_total", "counter",
              "Generations that failed upstream (Ollama), by kind.");
     std::string kind;
@@ -148,18 +172,6 @@ std::string render_metrics(const ServerStats& s) {
         kind += '"';
         e.sample("mcp_server_upstream_errors_total", kind, s.upstream_errors.of(k));
     }
-    e.counter("mcp_server_budgets_exceeded_total",
-              "Generations stopped at --max-tokens-per-call or --max-summary-bytes.",
-              value(s.budgets_exceeded));
-    e.counter("mcp_server_calls_cancelled_total", "Tool calls cancelled by their client.",
-              value(s.cancelled));
-    e.counter("mcp_server_calls_refused_total", "Tool calls refused at --max-calls-per-connection.",
-              value(s.calls_refused));
-    e.counter("mcp_server_slow_clients_dropped_total",
-              "Connections dropped for not reading their frames.", value(s.slow_clients_dropped));
-    e.counter("mcp_server_internal_errors_total",
-              "Requests answered with an internal error (a handler threw).",
-              value(s.internal_errors));
     e.histogram("mcp_server_relay_lag_seconds",
                 "From reading a token from Ollama to handing its frame to the transport.",
                 s.relay_lag);
