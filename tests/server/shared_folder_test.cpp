@@ -2,7 +2,8 @@
 // client): saves from all of them, at once, to distinct and to shared patients; afterwards
 // the file parses and holds every acknowledged save, and a save made through one server is
 // returned by the other's get_patient_summary. Then kill -9 of one server in the middle of
-// a burst: the other keeps saving and nothing acknowledged is lost.
+// a burst: the other keeps saving and nothing acknowledged is lost. The same with three
+// `mcp-server --stdio` children, as an MCP host runs them.
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -19,6 +20,7 @@
 #include "core/data_file_error.hpp"
 #include "core/summary_store.hpp"
 #include "server_fixture.hpp"
+#include "stdio_child.hpp"
 
 namespace server_test {
 namespace {
@@ -86,6 +88,48 @@ class SharedFolder : public ServerTest {
     }
 
     std::unique_ptr<test_support::ServerProcess> second_;
+};
+
+// One `mcp-server --stdio` child and the calls made through it, one at a time.
+class StdioServer {
+  public:
+    StdioServer(const fs::path& data_dir, const std::string& ollama_url)
+        : child_(server_binary(), {"--data-dir", data_dir.string(), "--ollama-url", ollama_url}) {
+        const auto init =
+            request("initialize", {{"protocolVersion", "2025-11-25"},
+                                   {"capabilities", json::object()},
+                                   {"clientInfo", {{"name", "t"}, {"version", "1"}}}});
+        if (!init.contains("result")) throw std::runtime_error("initialize: " + init.dump());
+        child_.write_line(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump());
+    }
+    // The response to one request (notifications before it skipped); {} when none came.
+    json request(const std::string& method, const json& params) {
+        const int id = ++next_id_;
+        if (!child_.write_line(
+                json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}
+                    .dump())) {
+            return {};
+        }
+        const auto deadline = Clock::now() + 10s;
+        while (Clock::now() < deadline) {
+            const auto line = child_.read_line(10s);
+            if (!line) return {};
+            auto message = json::parse(*line, nullptr, false);
+            if (message.is_object() && message.value("id", json()) == id) return message;
+        }
+        return {};
+    }
+    // A tool call's text, or nullopt when it failed (no response, an error, isError).
+    std::optional<std::string> tool(const std::string& name, const json& arguments) {
+        const auto r = request("tools/call", {{"name", name}, {"arguments", arguments}});
+        if (!r.contains("result") || r["result"].value("isError", false)) return std::nullopt;
+        return r["result"]["content"][0].value("text", "");
+    }
+    StdioChild& child() { return child_; }
+
+  private:
+    StdioChild child_;
+    int next_id_ = 0;
 };
 
 }  // namespace
@@ -239,6 +283,77 @@ TEST_F(SharedFolder, KillNineOfOneServerMidBurstTheOtherKeepsSavingNothingLost) 
         in_flight.clear();
         start_server();  // the first server again, on the same folder
     }
+}
+
+// Three stdio servers, as an MCP host starts one per client, on one folder: each saves to
+// its own patients and to a shared one; every acknowledged save is in the file, and each
+// server serves the others' saves.
+TEST(SharedFolderStdio, ThreeStdioServersOnOneFolderLoseNoSave) {
+    constexpr std::size_t kServers = 3;
+    constexpr std::size_t kSaves = 40;
+    test_support::TempDir data("msh-it-shared-stdio");
+    // The patients exist before the servers start: they would otherwise race to create them.
+    core::save_patients_csv(data.path() / "patients_data.csv", core::generate_patients());
+    test_support::MockProcess mock(MOCK_OLLAMA_BIN, kFastMock);
+    std::vector<std::unique_ptr<StdioServer>> servers;
+    for (std::size_t k = 0; k < kServers; ++k) {
+        servers.push_back(std::make_unique<StdioServer>(data.path(), mock.base_url()));
+    }
+    std::vector<std::map<std::string, std::string>> last(kServers);  // own patients
+    std::vector<std::vector<std::string>> errors(kServers);
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < kServers; ++k) {
+        threads.emplace_back([&, k] {
+            common::Rng rng(77 + k);
+            for (std::size_t n = 0; n < kSaves; ++n) {
+                const bool to_shared = n % 4 == 3;
+                const auto id = to_shared ? std::string("P030")
+                                          : core::patient_id_for(k * 5 + 1 + rng.below(5));
+                const auto value = summary_text("s" + std::to_string(k), n, id, rng);
+                if (!servers[k]->tool("update_patient_summary",
+                                      {{"patient_id", id}, {"summary", value}})) {
+                    errors[k].push_back(id + ": save failed");
+                    return;
+                }
+                if (!to_shared) last[k][id] = value;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors) ASSERT_TRUE(e.empty()) << e.front();
+
+    // Each server returns the other servers' last saves (its idle check re-reads the file).
+    for (std::size_t k = 0; k < kServers; ++k) {
+        const auto& [id, value] = *last[(k + 1) % kServers].begin();
+        std::optional<std::string> seen;
+        const auto deadline = Clock::now() + 3s;
+        do {
+            seen = servers[k]->tool("get_patient_summary", {{"patient_id", id}});
+            if (seen && seen->find(value) != std::string::npos) break;
+            std::this_thread::sleep_for(20ms);
+        } while (Clock::now() < deadline);
+        ASSERT_TRUE(seen.has_value());
+        EXPECT_NE(seen->find(value), std::string::npos)
+            << "server " << k << " does not serve " << id << " saved through another";
+    }
+    for (auto& s : servers) {
+        s->child().close_stdin();
+        EXPECT_EQ(s->child().wait_exit(10s), 0) << s->child().stderr_text();
+    }
+    std::map<std::string, std::string> rows;
+    try {
+        for (auto& r : core::load_summaries_csv(data.path() / "patient_summaries.csv")) {
+            rows[r.patient_id] = r.summary;
+        }
+    } catch (const core::DataFileError& e) {
+        FAIL() << "the summaries file does not parse: " << e.what();
+    }
+    for (const auto& own : last) {
+        for (const auto& [id, value] : own) {
+            EXPECT_EQ(rows[id], value) << id << ": an acknowledged save was lost";
+        }
+    }
+    EXPECT_EQ(rows["P030"].rfind("s", 0), 0u) << "the shared patient holds no save";
 }
 
 }  // namespace server_test
