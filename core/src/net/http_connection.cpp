@@ -168,7 +168,7 @@ void HttpConnection::route(HttpRequest req) {
         return;
     }
     if (path == "/metrics" && req.method() == http::verb::get) {
-        return respond(200, render_metrics(ctx_.state), "text/plain; version=0.0.4; charset=utf-8");
+        return respond(200, render_metrics(ctx_.state), kMetricsContentType);
     }
     if (path != "/mcp") {
         return respond(404, "Not found. The MCP endpoint is /mcp (Streamable HTTP or WebSocket)\n",
