@@ -57,8 +57,17 @@ StdioChild::StdioChild(const std::string& binary, std::vector<std::string> args)
         if (std::strncmp(*e, "OLLAMA_HOST=", 12) != 0) envp.push_back(*e);
     }
     envp.push_back(nullptr);
-    const int rc =
-        ::posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+    // An ignored signal stays ignored across exec: the child gets SIGPIPE's default back, as
+    // a host would start it, so that the server's own handling of it is what is tested.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    const int rc = ::posix_spawn(&pid_, binary.c_str(), &actions, &attr, argv.data(), envp.data());
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(to_child[0]);
     ::close(from_child[1]);
