@@ -3,7 +3,8 @@
 // core::parse_patients_csv. Each must load or throw the documented core::DataFileError
 // (with a 1-based line and column: every problem in a buffer has a place); any other
 // exception escapes and is reported by libFuzzer. What loads must write back and load again
-// to the same data.
+// to the same data. Also the lock file's generation (core::parse_generation): a value or
+// nullopt, and a value written back reads the same.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 
 #include "common/csv.hpp"
 #include "core/data_file_error.hpp"
+#include "core/file_ops.hpp"
 #include "core/patients.hpp"
 #include "core/summary_store.hpp"
 
@@ -61,11 +63,19 @@ void patients(std::string_view text) {
           "patients round trip changed a patient");
 }
 
+void generation(std::string_view text) {
+    const auto value = core::parse_generation(text);
+    if (!value) return;
+    check(core::parse_generation(core::generation_text(*value)) == value,
+          "generation round trip changed the value");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     summaries(text);
     patients(text);
+    generation(text);
     return 0;
 }

@@ -93,6 +93,14 @@ struct FileIdentity {
 // not exist, nullopt with `ec` set when it cannot be examined.
 std::optional<FileIdentity> identify_file(const std::filesystem::path& path, std::error_code& ec);
 
+// The generation as the lock file holds it: 20 decimal digits and a newline, fixed width so
+// that each write replaces the whole previous value without a truncate.
+std::string generation_text(std::uint64_t generation);
+// Reads what generation_text wrote, from the start of `text` (anything after its newline is
+// ignored); nullopt for anything else: no newline within 21 bytes, no digits, a non-digit.
+// Empty text is generation 0 (a fresh lock file).
+std::optional<std::uint64_t> parse_generation(std::string_view text);
+
 // "<target>.lock": the file every writer of `target`, in any process, locks (flock, exclusive)
 // around each write of target, and where the writers count their writes (the generation).
 // Not the target itself: target is replaced by rename, and a lock on the replaced inode would

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -172,9 +173,29 @@ void LockFile::unlock() noexcept {
 }
 
 namespace {
-// Fixed width, so that each pwrite replaces the whole previous value without a truncate.
-constexpr std::size_t kGenerationDigits = 20;
+constexpr std::size_t kGenerationDigits = 20;  // as many as the largest std::uint64_t
 }  // namespace
+
+std::string generation_text(std::uint64_t generation) {
+    char buf[kGenerationDigits + 2] = {};
+    const int len =
+        std::snprintf(buf, sizeof buf, "%020llu\n", static_cast<unsigned long long>(generation));
+    return std::string(buf, static_cast<std::size_t>(len));
+}
+
+std::optional<std::uint64_t> parse_generation(std::string_view text) {
+    if (text.empty()) return 0;
+    const auto end = text.substr(0, kGenerationDigits + 1).find('\n');
+    if (end == std::string_view::npos || end == 0) return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : text.substr(0, end)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (value > (UINT64_MAX - digit) / 10) return std::nullopt;  // beyond 64 bits
+        value = value * 10 + digit;
+    }
+    return value;
+}
 
 std::optional<std::uint64_t> LockFile::generation() const {
     char buf[kGenerationDigits + 2] = {};
@@ -182,28 +203,19 @@ std::optional<std::uint64_t> LockFile::generation() const {
     do {
         n = ::pread(fd_, buf, sizeof buf, 0);
     } while (n < 0 && errno == EINTR);
-    if (n == 0) return 0;  // a fresh lock file: nobody has written yet
-    const std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    const auto end = text.find('\n');
-    if (end == std::string_view::npos || end == 0 || end > kGenerationDigits) return std::nullopt;
-    std::uint64_t value = 0;
-    for (const char c : text.substr(0, end)) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return value;
+    if (n < 0) return std::nullopt;
+    return parse_generation(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 std::error_code LockFile::set_generation(std::uint64_t generation) {
-    char buf[kGenerationDigits + 2] = {};
-    const int len =
-        std::snprintf(buf, sizeof buf, "%020llu\n", static_cast<unsigned long long>(generation));
+    const auto text = generation_text(generation);
     ssize_t n = 0;
     do {
-        n = ::pwrite(fd_, buf, static_cast<std::size_t>(len), 0);
+        n = ::pwrite(fd_, text.data(), text.size(), 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0) return last_error();
-    return n == len ? std::error_code{} : std::make_error_code(std::errc::io_error);
+    return static_cast<std::size_t>(n) == text.size() ? std::error_code{}
+                                                      : std::make_error_code(std::errc::io_error);
 }
 
 std::optional<WriteError> write_file_atomically(FileOps& ops, const std::filesystem::path& target,

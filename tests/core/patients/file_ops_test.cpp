@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <set>
 #include <string>
 #include <thread>
@@ -56,6 +58,19 @@ TEST_F(LockFileTest, AForeignLockFileGivesNoGenerationUntilAWriterSetsOne) {
         // The tail of a longer foreign text may stay behind the newline; the value reads.
         EXPECT_EQ(lock.generation(), 7u) << foreign;
     }
+}
+
+TEST(GenerationText, RoundTripsAndRefusesEverythingElse) {
+    for (const std::uint64_t g : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{42},
+                                  std::numeric_limits<std::uint64_t>::max()}) {
+        EXPECT_EQ(core::generation_text(g).size(), 21u);
+        EXPECT_EQ(core::parse_generation(core::generation_text(g)), g);
+    }
+    EXPECT_EQ(core::parse_generation(""), 0u);
+    EXPECT_EQ(core::parse_generation("7\ntrailing bytes of an older, longer text"), 7u);
+    EXPECT_EQ(core::parse_generation("18446744073709551616\n"), std::nullopt);  // 2^64
+    EXPECT_EQ(core::parse_generation("99999999999999999999\n"), std::nullopt);
+    EXPECT_EQ(core::parse_generation(std::string("1\0\n", 3)), std::nullopt);
 }
 
 TEST_F(LockFileTest, TwoLockFilesOnOneTargetExcludeEachOtherEvenInOneProcess) {
