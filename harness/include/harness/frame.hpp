@@ -39,6 +39,9 @@ struct Frame {
 // Classifies and decodes one frame. Never throws.
 Frame parse_frame(std::string_view text);
 
+// An invalid frame saying why (a frame the client makes itself, e.g. for a failed send).
+Frame invalid_frame(std::string why);
+
 // The canonical JSON text of an id or progress token, as `route` carries it: compact, the
 // form nlohmann::json::dump() gives (servers echo ids in compact form).
 std::string route_key(const nlohmann::json& id);

@@ -1,5 +1,7 @@
 #pragma once
-// An asynchronous MCP client over WebSocket, one object per connection, built to run by the
+// An asynchronous MCP client over WebSocket, Streamable HTTP or stdio (ClientOptions::
+// transport; the last two live in client/http_transport.* and client/stdio_transport.*, the
+// WebSocket code here), one object per connection, built to run by the
 // thousand on one io_context: every handler runs on the connection's own strand, exactly one
 // write is in flight with a bounded queue behind it, every read is bounded in time (idle
 // timeout with keep-alive pings) and in size. Calls record what the harness measures: send
@@ -18,10 +20,13 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -43,8 +48,23 @@ struct WsUrl {
     std::string target;
 };
 std::optional<WsUrl> parse_ws_url(std::string_view url);
+// http://host[:port][/target], the same way.
+std::optional<WsUrl> parse_http_url(std::string_view url);
+
+enum class Transport { ws, http, stdio };
 
 struct ClientOptions {
+    Transport transport = Transport::ws;
+    // What initialize() asks for when its caller names no version. The stateless revision
+    // (common::mcp::kStatelessVersion) sends server/discover instead and puts the version,
+    // the capabilities and clientInfo in every request's _meta.
+    std::string protocol_version = "2025-11-25";
+    // Extra HTTP headers: on every http request, and on the WebSocket handshake.
+    std::vector<std::pair<std::string, std::string>> headers;
+    // stdio: the server's argv, started for this client (connect()'s url is then only a name).
+    std::vector<std::string> server_command;
+    // http: keep-alive connections per client; a call in flight holds one.
+    std::size_t max_connections = 16;
     bool offer_mcp_subprotocol = true;  // Sec-WebSocket-Protocol: mcp (as the TS SDK does)
     std::size_t max_message_bytes = 16 * 1024 * 1024;   // a larger incoming message: closed
     std::size_t queue_limit_bytes = 8 * 1024 * 1024;    // outgoing bytes waiting to be written
@@ -96,7 +116,8 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     std::string call(std::string method, nlohmann::json params, DoneHandler on_done,
                      RequestOptions options = {});
     // initialize (protocolVersion, capabilities {}, clientInfo), then, once answered
-    // successfully, notifications/initialized.
+    // successfully, notifications/initialized. An empty version: ClientOptions::
+    // protocol_version. The stateless revision: server/discover, recorded the same way.
     void initialize(std::string protocol_version, nlohmann::json client_info, DoneHandler on_done);
     void notify(std::string method, nlohmann::json params = nlohmann::json::object());
     // Any text, as one text frame: malformed-input tests.
@@ -125,24 +146,36 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     };
     Stats stats() const;
 
-  private:
-    explicit McpClient(boost::asio::io_context& io);
-
     struct Outgoing {
         std::string data;
         std::string call_id;  // non-empty: stamp this call's send time
+        std::string method;   // http: the Mcp-Method header ("" for send_raw)
+        std::string name;     // http: the Mcp-Name header (tools/call: params.name)
     };
+    // A transport other than WebSocket, driven on the client's strand (client/transport.hpp).
+    class Link;
+
+  private:
+    explicit McpClient(boost::asio::io_context& io);
+
     enum class State { idle, connecting, open, closing, closed };
 
     void do_connect(std::string url, ConnectHandler on_connected);
+    void connect_link(std::string url);
+    void opened();
+    // From a Link: one JSON-RPC message arrived.
+    void deliver(std::string_view text, Arrival at);
+    // Adds the stateless revision's _meta to a request's params.
+    void add_stateless_meta(nlohmann::json& params);
+    void send_message(std::string text, std::string method);
     void on_resolve(boost::beast::error_code ec,
                     boost::asio::ip::tcp::resolver::results_type results);
     void on_connect(boost::beast::error_code ec, boost::asio::ip::tcp::endpoint);
     void on_handshake(boost::beast::error_code ec);
     void connect_failed(boost::beast::error_code ec, const std::string& what);
 
-    void start_call(std::string id, std::string text, CallRecord record, TokenHandler on_token,
-                    DoneHandler on_done, bool keep_tokens, std::chrono::milliseconds timeout);
+    void start_call(Outgoing message, CallRecord record, TokenHandler on_token, DoneHandler on_done,
+                    bool keep_tokens, std::chrono::milliseconds timeout);
     bool enqueue(Outgoing item, std::string& error);
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t n);
@@ -172,6 +205,12 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     CloseHandler on_close_;
     std::vector<CloseHandler> on_closed_waiters_;
     bool close_requested_ = false;
+
+    std::shared_ptr<Link> link_;  // http and stdio; null on WebSocket
+    std::atomic<bool> stateless_{false};
+    std::mutex meta_mutex_;  // connect(), initialize() and request() may run on any thread
+    std::string default_version_;
+    nlohmann::json client_info_ = {{"name", "mcp-harness"}};
 
     Router router_;
     std::deque<Outgoing> queue_;

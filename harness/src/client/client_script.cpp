@@ -178,7 +178,8 @@ void ClientScript::run_parallel(const Step& step, const std::string& path, Next 
 void ClientScript::initialize(StepRecord& rec, Next next) {
     rec.is_call = true;
     rec.call.method = "initialize";
-    client_->initialize("2025-06-18", {{"name", "mcp-harness"}, {"version", common::kVersion}},
+    // "": the version the client was connected with (ClientOptions::protocol_version).
+    client_->initialize("", {{"name", "mcp-harness"}, {"version", common::kVersion}},
                         [weak = weak_from_this(), &rec, next](CallRecord c) {
                             auto self = weak.lock();
                             if (!self) return;

@@ -230,6 +230,10 @@ std::string route_key(const json& id) {
     return id.dump();
 }
 
+Frame invalid_frame(std::string why) {
+    return invalid(std::move(why));
+}
+
 Frame parse_frame(std::string_view text) {
     // One UTF-8 check of the whole frame stands in for the per-string checks of a strict
     // parser (escapes are ASCII, so they cannot make a valid frame invalid).

@@ -7,21 +7,12 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "client/beast_names.hpp"
+#include "client/link.hpp"
+#include "common/mcp_protocol.hpp"
 
 namespace harness {
 
 using nlohmann::json;
-
-namespace {
-
-Frame invalid_frame(std::string why) {
-    Frame f;
-    f.kind = FrameKind::invalid;
-    f.error = std::move(why);
-    return f;
-}
-
-}  // namespace
 
 std::shared_ptr<McpClient> McpClient::create(net::io_context& io) {
     return std::shared_ptr<McpClient>(new McpClient(io));
@@ -30,7 +21,9 @@ std::shared_ptr<McpClient> McpClient::create(net::io_context& io) {
 McpClient::McpClient(net::io_context& io)
     : strand_(net::make_strand(io)), resolver_(strand_), ws_(strand_), idle_timer_(strand_) {}
 
-McpClient::~McpClient() = default;
+McpClient::~McpClient() {
+    if (link_) link_->abort();  // its child process or sockets end with us
+}
 
 void McpClient::on_other(FrameHandler handler) {
     net::dispatch(strand_, [self = shared_from_this(), h = std::move(handler)]() mutable {
@@ -79,6 +72,19 @@ std::string McpClient::request(std::string method, json params, TokenHandler on_
         params["_meta"]["progressToken"] = token;
         record.progress_token = route_key(token);
     }
+    if (stateless_.load(std::memory_order_acquire)) add_stateless_meta(params);
+    Outgoing out;
+    out.call_id = key;
+    out.method = method;
+    if (params.is_object()) {
+        // The Mcp-Name header's source (http, stateless revision).
+        for (const char* field : {"name", "uri"}) {
+            if (params.contains(field) && params[field].is_string()) {
+                out.name = params[field].get<std::string>();
+                break;
+            }
+        }
+    }
     json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", std::move(method)}};
     if (!params.is_null()) message["params"] = std::move(params);
     std::string text;
@@ -88,14 +94,25 @@ std::string McpClient::request(std::string method, json params, TokenHandler on_
         record.error = std::string("cannot encode the request: ") + e.what();
     }
     const auto timeout = options.timeout;
-    net::post(strand_,
-              [self = shared_from_this(), key, text = std::move(text), record = std::move(record),
-               on_token = std::move(on_token), on_done = std::move(on_done),
-               keep = options.keep_tokens, timeout]() mutable {
-                  self->start_call(key, std::move(text), std::move(record), std::move(on_token),
-                                   std::move(on_done), keep, timeout);
-              });
+    out.data = std::move(text);
+    net::post(strand_, [self = shared_from_this(), out = std::move(out), record = std::move(record),
+                        on_token = std::move(on_token), on_done = std::move(on_done),
+                        keep = options.keep_tokens, timeout]() mutable {
+        self->start_call(std::move(out), std::move(record), std::move(on_token), std::move(on_done),
+                         keep, timeout);
+    });
     return key;
+}
+
+void McpClient::add_stateless_meta(json& params) {
+    if (params.is_null()) params = json::object();
+    if (!params.is_object()) return;  // not ours to fix: sent as the caller wrote it
+    json& meta = params["_meta"];
+    if (!meta.is_object()) meta = json::object();
+    std::lock_guard lock(meta_mutex_);
+    meta[common::mcp::kMetaProtocolVersion] = default_version_;
+    meta[common::mcp::kMetaClientCapabilities] = json::object();
+    meta[common::mcp::kMetaClientInfo] = client_info_;
 }
 
 std::string McpClient::call(std::string method, json params, DoneHandler on_done,
@@ -103,9 +120,10 @@ std::string McpClient::call(std::string method, json params, DoneHandler on_done
     return request(std::move(method), std::move(params), {}, std::move(on_done), options);
 }
 
-void McpClient::start_call(std::string id, std::string text, CallRecord record,
-                           TokenHandler on_token, DoneHandler on_done, bool keep_tokens,
+void McpClient::start_call(Outgoing message, CallRecord record, TokenHandler on_token,
+                           DoneHandler on_done, bool keep_tokens,
                            std::chrono::milliseconds timeout) {
+    const std::string id = message.call_id;
     if (!record.error.empty() || state_ != State::open || close_requested_) {
         if (record.error.empty()) record.error = "not connected";
         record.failed_steady_us = Arrival::now().steady_us;
@@ -142,10 +160,21 @@ void McpClient::start_call(std::string id, std::string text, CallRecord record,
     }
     router_.expect(std::move(record), std::move(on_token), std::move(on_done), keep_tokens);
     std::string error;
-    if (!enqueue({std::move(text), id}, error)) router_.fail(id, error, Arrival::now());
+    if (!enqueue(std::move(message), error)) router_.fail(id, error, Arrival::now());
 }
 
 void McpClient::initialize(std::string protocol_version, json client_info, DoneHandler on_done) {
+    {
+        std::lock_guard lock(meta_mutex_);
+        if (protocol_version.empty()) protocol_version = default_version_;
+        client_info_ = client_info;
+    }
+    if (protocol_version == common::mcp::kStatelessVersion) {
+        // No handshake in the stateless revision: discovery takes its place (and its
+        // _meta carries the version, the capabilities and clientInfo).
+        call("server/discover", json::object(), std::move(on_done));
+        return;
+    }
     json params = {{"protocolVersion", std::move(protocol_version)},
                    {"capabilities", json::object()},
                    {"clientInfo", std::move(client_info)}};
@@ -158,10 +187,10 @@ void McpClient::initialize(std::string protocol_version, json client_info, DoneH
 }
 
 void McpClient::notify(std::string method, json params) {
-    json message = {{"jsonrpc", "2.0"}, {"method", std::move(method)}};
+    json message = {{"jsonrpc", "2.0"}, {"method", method}};
     if (!params.is_null()) message["params"] = std::move(params);
     try {
-        send_raw(message.dump());
+        send_message(message.dump(), std::move(method));
     } catch (const json::exception& e) {
         net::post(strand_, [self = shared_from_this(), what = std::string(e.what())] {
             self->router_.report(invalid_frame("send: cannot encode the notification: " + what));
@@ -170,9 +199,14 @@ void McpClient::notify(std::string method, json params) {
 }
 
 void McpClient::send_raw(std::string text) {
-    net::post(strand_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    send_message(std::move(text), {});
+}
+
+void McpClient::send_message(std::string text, std::string method) {
+    net::post(strand_, [self = shared_from_this(), text = std::move(text),
+                        method = std::move(method)]() mutable {
         std::string error;
-        if (!self->enqueue({std::move(text), {}}, error)) {
+        if (!self->enqueue({std::move(text), {}, std::move(method), {}}, error)) {
             self->router_.report(invalid_frame("send: " + error));
         }
     });
@@ -188,6 +222,13 @@ bool McpClient::enqueue(Outgoing item, std::string& error) {
     if (queued_bytes_ + item.data.size() > options_.queue_limit_bytes) {
         error = "outgoing queue full (" + std::to_string(queued_bytes_) + " bytes waiting)";
         return false;
+    }
+    if (link_) {
+        const std::size_t n = item.data.size();
+        if (!link_->send(std::move(item), error)) return false;
+        frames_out_.fetch_add(1, std::memory_order_relaxed);
+        bytes_out_.fetch_add(n, std::memory_order_relaxed);
+        return true;
     }
     queued_bytes_ += item.data.size();
     queue_.push_back(std::move(item));
@@ -219,6 +260,16 @@ void McpClient::on_write(beast::error_code ec, std::size_t n) {
 }
 
 // --- reading --------------------------------------------------------------------------------
+
+void McpClient::deliver(std::string_view text, Arrival at) {
+    last_heard_us_ = at.steady_us;
+    frames_in_.fetch_add(1, std::memory_order_relaxed);
+    bytes_in_.fetch_add(text.size(), std::memory_order_relaxed);
+    const FrameKind kind = router_.route(text, at);
+    if (kind == FrameKind::legacy_token || kind == FrameKind::progress_token) {
+        tokens_in_.fetch_add(1, std::memory_order_relaxed);
+    }
+}
 
 void McpClient::do_read() {
     ws_.async_read(buffer_, beast::bind_front_handler(&McpClient::on_read, shared_from_this()));
@@ -315,6 +366,7 @@ void McpClient::close(CloseHandler on_closed) {
             return;
         }
         if (self->state_ == State::connecting) {
+            if (self->link_) return;  // opened() sees close_requested_
             beast::error_code ignored;
             self->resolver_.cancel();
             beast::get_lowest_layer(self->ws_).socket().close(ignored);
@@ -329,6 +381,11 @@ void McpClient::do_close() {
     state_ = State::closing;
     idle_timer_.cancel();
     router_.fail_all("connection closed by the client", Arrival::now());
+    if (link_) {
+        return link_->close([weak = weak_from_this()](const ClientError& error) {
+            if (auto self = weak.lock()) self->finish(error);
+        });
+    }
     ws_.async_close(websocket::close_code::normal,
                     beast::bind_front_handler(&McpClient::on_closed, shared_from_this()));
 }
@@ -348,6 +405,7 @@ void McpClient::finish(ClientError error) {
     deadlines_.clear();
     router_.fail_all(error ? "connection lost: " + error.message : "connection closed",
                      Arrival::now());
+    if (link_) link_->abort();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);

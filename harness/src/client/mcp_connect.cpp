@@ -8,11 +8,14 @@
 #include "harness/mcp_client.hpp"
 
 #include "client/beast_names.hpp"
+#include "client/link.hpp"
+#include "common/mcp_protocol.hpp"
 
 namespace harness {
 
-std::optional<WsUrl> parse_ws_url(std::string_view url) {
-    constexpr std::string_view scheme = "ws://";
+namespace {
+
+std::optional<WsUrl> parse_url(std::string_view url, std::string_view scheme) {
     if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
     url.remove_prefix(scheme.size());
     const auto slash = url.find('/');
@@ -39,9 +42,24 @@ std::optional<WsUrl> parse_ws_url(std::string_view url) {
     return out;
 }
 
+}  // namespace
+
+std::optional<WsUrl> parse_ws_url(std::string_view url) {
+    return parse_url(url, "ws://");
+}
+std::optional<WsUrl> parse_http_url(std::string_view url) {
+    return parse_url(url, "http://");
+}
+
 // --- connecting ---------------------------------------------------------------------------
 
 void McpClient::connect(std::string url, ClientOptions options, ConnectHandler on_connected) {
+    {
+        std::lock_guard lock(meta_mutex_);
+        default_version_ = options.protocol_version;
+    }
+    stateless_.store(options.protocol_version == common::mcp::kStatelessVersion,
+                     std::memory_order_release);
     net::post(strand_, [self = shared_from_this(), url = std::move(url),
                         options = std::move(options), h = std::move(on_connected)]() mutable {
         if (self->state_ != State::idle) {
@@ -56,6 +74,7 @@ void McpClient::connect(std::string url, ClientOptions options, ConnectHandler o
 void McpClient::do_connect(std::string url, ConnectHandler on_connected) {
     on_connected_ = std::move(on_connected);
     state_ = State::connecting;
+    if (options_.transport != Transport::ws) return connect_link(std::move(url));
     auto parsed = parse_ws_url(url);
     if (!parsed) {
         return connect_failed(net::error::invalid_argument,
@@ -93,10 +112,11 @@ void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
         last_heard_us_ = Arrival::now().steady_us;  // pings and pongs: the server is alive
     });
     ws_.set_option(websocket::stream_base::decorator(
-        [ua = options_.user_agent,
-         mcp = options_.offer_mcp_subprotocol](websocket::request_type& req) {
+        [ua = options_.user_agent, mcp = options_.offer_mcp_subprotocol,
+         headers = options_.headers](websocket::request_type& req) {
             req.set(http::field::user_agent, ua);
             if (mcp) req.set(http::field::sec_websocket_protocol, "mcp");
+            for (const auto& [name, value] : headers) req.set(name, value);
         }));
     ws_.read_message_max(options_.max_message_bytes);
     ws_.text(true);
@@ -119,13 +139,58 @@ void McpClient::on_handshake(beast::error_code ec) {
             make_error_code(boost::system::errc::protocol_error),
             "the server selected subprotocol '" + subprotocol_ + "', which was not offered");
     }
-    state_ = State::open;
-    open_.store(true, std::memory_order_release);
     last_heard_us_ = Arrival::now().steady_us;
     arm_idle_check();
     do_read();
+    opened();
+}
+
+void McpClient::opened() {
+    state_ = State::open;
+    open_.store(true, std::memory_order_release);
     if (close_requested_) do_close();
     if (auto h = std::move(on_connected_)) h({});
+}
+
+// http and stdio: a Link moves the messages; calls, routing and deadlines stay here.
+void McpClient::connect_link(std::string url) {
+    const std::weak_ptr<McpClient> weak = weak_from_this();
+    LinkEvents events;
+    events.message = [weak](std::string_view text, Arrival at) {
+        if (auto self = weak.lock()) self->deliver(text, at);
+    };
+    events.sent = [weak](const std::string& id, Arrival at) {
+        if (auto self = weak.lock()) self->router_.sent(id, at);
+    };
+    events.call_failed = [weak](const std::string& id, const std::string& error) {
+        if (auto self = weak.lock()) self->router_.fail(id, error, Arrival::now());
+    };
+    events.send_failed = [weak](const std::string& error) {
+        if (auto self = weak.lock()) self->router_.report(invalid_frame("send: " + error));
+    };
+    events.lost = [weak](ClientError error) {
+        if (auto self = weak.lock()) self->finish(std::move(error));
+    };
+    if (options_.transport == Transport::http) {
+        auto parsed = parse_http_url(url);
+        if (!parsed) {
+            return connect_failed(net::error::invalid_argument,
+                                  "connect: not an http://host:port/path URL: " + url);
+        }
+        url_ = std::move(*parsed);
+        link_ = make_http_link(strand_, options_, url_, std::move(events));
+    } else {
+        link_ = make_stdio_link(strand_, options_, std::move(events));
+    }
+    link_->open([weak](const ClientError& error) {
+        auto self = weak.lock();
+        if (!self) return;
+        if (error) {
+            self->link_->abort();
+            return self->connect_failed(error.code, error.message);
+        }
+        self->opened();
+    });
 }
 
 void McpClient::connect_failed(beast::error_code ec, const std::string& what) {

@@ -1,6 +1,7 @@
 #include "client/sse_parser.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace harness {
 
@@ -43,8 +44,12 @@ bool SseParser::next_line(std::string_view& chunk, std::string_view& line) {
             if (chunk.empty()) return false;
         }
     }
-    std::size_t end = 0;
-    while (end < chunk.size() && chunk[end] != '\n' && chunk[end] != '\r') ++end;
+    // memchr, twice, rather than a loop over the bytes: this runs once per streamed token.
+    const char* p = chunk.data();
+    const auto* lf = static_cast<const char*>(std::memchr(p, '\n', chunk.size()));
+    const std::size_t before_lf = lf ? static_cast<std::size_t>(lf - p) : chunk.size();
+    const auto* cr = static_cast<const char*>(std::memchr(p, '\r', before_lf));
+    const std::size_t end = cr ? static_cast<std::size_t>(cr - p) : before_lf;
     if (end == chunk.size()) {
         if (partial_.size() + chunk.size() > max_line_) {
             fail("a line of the event stream exceeded " + std::to_string(max_line_) + " bytes");
