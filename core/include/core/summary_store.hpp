@@ -120,6 +120,13 @@ class SummaryStore {
     // The durable summary ("" if none yet); nullopt for an unknown id. Thread-safe.
     std::optional<std::string> summary(std::string_view patient_id) const;
     std::optional<std::string> name(std::string_view patient_id) const;
+    // The summary as the file holds it now, other processes' saves included: the writer
+    // thread first re-reads the file if another writer changed it (the check summary()
+    // otherwise waits up to refresh_interval for), then calls `done` there, after the saves
+    // this process queued before. For a caller that must not block (an I/O thread) and
+    // must see another process's acknowledged save; `done` follows the rules of Done.
+    using Fetched = std::function<void(std::optional<std::string>)>;
+    void fetch(std::string patient_id, Fetched done);
     // Snapshot of the durable table, in file order.
     std::vector<SummaryRow> rows() const;
 
@@ -139,6 +146,7 @@ class SummaryStore {
     void run();
     void commit(std::vector<Pending>& batch);
     void refresh_when_idle();
+    void answer(std::vector<std::pair<std::string, Fetched>>& fetches, bool committed);
     // The rest hold lock_file_ (and run on the writer thread, or in the constructor).
     bool changed_underneath() const;
     std::optional<std::string> adopt_file_on_disk();
@@ -171,6 +179,7 @@ class SummaryStore {
     std::condition_variable queue_cv_;
     std::condition_variable done_cv_;
     std::vector<Pending> queue_;
+    std::vector<std::pair<std::string, Fetched>> fetches_;
     std::uint64_t enqueued_ = 0;
     std::uint64_t completed_ = 0;
     bool stopping_ = false;

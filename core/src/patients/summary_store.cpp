@@ -168,7 +168,7 @@ SummaryStore::Stats SummaryStore::stats() const {
 
 void SummaryStore::run() {
     std::unique_lock lock(queue_mutex_);
-    const auto ready = [&] { return stopping_ || !queue_.empty(); };
+    const auto ready = [&] { return stopping_ || !queue_.empty() || !fetches_.empty(); };
     for (;;) {
         if (refresh_interval_.count() <= 0) {
             queue_cv_.wait(lock, ready);
@@ -178,14 +178,34 @@ void SummaryStore::run() {
             lock.lock();
             continue;
         }
-        if (queue_.empty()) return;  // stopping, and everything queued has been handled
+        if (queue_.empty() && fetches_.empty()) return;  // stopping, everything handled
         std::vector<Pending> batch;
         batch.swap(queue_);
+        std::vector<std::pair<std::string, Fetched>> fetches;
+        fetches.swap(fetches_);
         lock.unlock();
-        commit(batch);
+        if (!batch.empty()) commit(batch);
+        if (!fetches.empty()) answer(fetches, !batch.empty());
         lock.lock();
         completed_ += batch.size();
         done_cv_.notify_all();
+    }
+}
+
+void SummaryStore::fetch(std::string patient_id, Fetched done) {
+    {
+        std::lock_guard lock(queue_mutex_);
+        fetches_.emplace_back(std::move(patient_id), std::move(done));
+    }
+    queue_cv_.notify_one();
+}
+
+void SummaryStore::answer(std::vector<std::pair<std::string, Fetched>>& fetches, bool committed) {
+    // A commit just now re-read the file under the lock: nothing newer to look for.
+    if (!committed) refresh_when_idle();
+    for (auto& [id, done] : fetches) {
+        auto found = summary(id);
+        if (done) done(std::move(found));
     }
 }
 

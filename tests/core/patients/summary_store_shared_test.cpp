@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -116,6 +117,23 @@ TEST_F(SummaryStoreShared, AnIdleStoreSeesAnotherStoresSave) {
     }
     EXPECT_EQ(reader.summary("P004"), "saved elsewhere");
     EXPECT_EQ(reader.stats().commits, 0u) << "a refresh alone never writes";
+}
+
+TEST_F(SummaryStoreShared, FetchReturnsAnotherStoresAcknowledgedSaveAtOnce) {
+    core::SummaryStore reader(file, patients, commit_only());  // no idle refresh at all
+    core::SummaryStore writer(file, patients, commit_only());
+    const auto fetch = [&](const std::string& id) {
+        std::promise<std::optional<std::string>> got;
+        reader.fetch(id, [&got](std::optional<std::string> s) { got.set_value(std::move(s)); });
+        return got.get_future().get();
+    };
+    ASSERT_TRUE(save_and_wait(writer, "P004", "saved elsewhere").ok());
+    EXPECT_EQ(fetch("P004"), "saved elsewhere");
+    EXPECT_EQ(reader.summary("P004"), "saved elsewhere");  // the table was refreshed too
+    EXPECT_EQ(fetch("P999"), std::nullopt);
+    // Its own save queued just before is seen too.
+    reader.save("P005", "mine", nullptr);
+    EXPECT_EQ(fetch("P005"), "mine");
 }
 
 TEST_F(SummaryStoreShared, AnEditInPlaceByAnotherProgramIsKept) {
