@@ -59,7 +59,8 @@ struct WriteError {
     std::string message() const;
 };
 
-// "<target>.tmp-<pid>": one writer per file per process.
+// "<target>.tmp-<pid>": one name per process; it is written only under the target's LockFile,
+// so two stores of one target in one process never write it at once.
 std::filesystem::path temp_path_for(const std::filesystem::path& target);
 
 // True when `file_name` is exactly what temp_path_for(target) gives for some process: the

@@ -1,5 +1,5 @@
 #pragma once
-// The one writer of patient_summaries.csv (patient_id,name,summary; one row per patient).
+// What writes patient_summaries.csv (patient_id,name,summary; one row per patient).
 //
 // Saves are asynchronous and durable: a dedicated writer thread takes every save queued so
 // far, writes the whole file once (temp file, fsync, rename, fsync of the directory) and
