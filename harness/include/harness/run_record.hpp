@@ -38,6 +38,9 @@ struct StepRecord : Step {
 struct ScenarioRun {
     const Scenario* scenario = nullptr;
     double time_scale = 1.0;
+    // The transport the clients used (harness/connection.hpp). Over http and stdio a legacy
+    // (stream_token) generate step is sent with a progressToken: those frames are WebSocket's.
+    std::string transport = "ws";
     double ollama_timeout_ms = 120'000;  // the server's upstream inactivity timeout, scaled
     std::vector<StepRecord> steps;
     std::vector<MockRequest> mock_requests;

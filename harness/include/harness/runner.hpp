@@ -22,9 +22,16 @@ struct RunOptions {
     std::string ollama_url;               // the mock the server uses (required with server_url)
     std::filesystem::path summaries_csv;  // the external server's CSV (optional)
     std::filesystem::path patients_csv;   // the external server's patients (optional)
-    std::string mock_bin, server_bin;     // binaries to launch
-    std::filesystem::path work_dir;       // data folders and logs go below it
-    unsigned client_threads = 1;          // event-loop threads for the clients
+    // An external stdio server: a shell command, started once per client (with server_url:
+    // neither given launches our own mcp-server).
+    std::string server_cmd;
+    // How the clients connect (harness/connection.hpp): "" leaves it to the scenario, else ws.
+    std::string transport;
+    std::string protocol_version;  // "" : the scenario's, else default_protocol_version()
+    std::vector<std::pair<std::string, std::string>> headers;  // every HTTP request, handshake
+    std::string mock_bin, server_bin;                          // binaries to launch
+    std::filesystem::path work_dir;                            // data folders and logs go below it
+    unsigned client_threads = 1;                               // event-loop threads for the clients
     bool keep_work_dir = false;
     std::function<void(const std::string& line)> on_progress;  // live progress lines
     // Live counters for a progress display (may be shared by parallel scenarios).
@@ -38,6 +45,11 @@ struct ScenarioOutput {
     std::vector<std::pair<std::string, std::string>> attachments;
     double seconds = 0;
 };
+
+// The transport and revision `scenario` runs with: the run's when it names them, else the
+// scenario's, else ws and default_protocol_version().
+std::string transport_for(const RunOptions& options, const Scenario& scenario);
+std::string protocol_version_for(const RunOptions& options, const Scenario& scenario);
 
 // Never throws for a server's misbehaviour (that is what the checks are for); a run that
 // could not be carried out (a process would not start) is in run.harness_errors.

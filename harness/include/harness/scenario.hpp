@@ -86,6 +86,10 @@ struct Scenario {
     ServerSettings server;
     std::size_t clients = 1;
     StreamForm form = StreamForm::legacy;
+    // How the clients connect (harness/connection.hpp names): "" leaves it to the run
+    // (--transport, else ws); the command line, when it names one, wins over the scenario.
+    std::string transport;
+    std::string protocol_version;        // likewise: "" is --protocol-version's, else the default
     double ttft_tolerance_ms = 250;      // stream.realtime
     double lag_p99_tolerance_ms = 50;    // stream.realtime
     double timeout_tolerance_ms = 5000;  // timeout.upstream_stall: how late the error may be

@@ -3,7 +3,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/enum_names.hpp"
 #include "common/version.hpp"
+#include "harness/connection.hpp"
 
 namespace harness::cli {
 
@@ -34,7 +36,20 @@ void setup_run(CLI::App& app, RunArgs& ra) {
         ->check(CLI::Range(1, 64));
     run->add_option("--seed", ra.seed, "The mock's seed (default 7)");
     run->add_option("--server-url", ra.server_url,
-                    "Test a running server (ws://...) instead of launching ours");
+                    "Test a running server (ws://HOST:PORT/mcp, or http://HOST:PORT/mcp: "
+                    "implies --transport http) instead of launching ours");
+    run->add_option("--transport", ra.transport,
+                    "How every client connects: ws, http or stdio (default: the scenario's, "
+                    "else ws)");
+    run->add_option("--server-cmd", ra.server_cmd,
+                    "Test your stdio server: this shell command is started once per client "
+                    "(implies --transport stdio)");
+    run->add_option("--protocol-version", ra.protocol_version,
+                    "The MCP revision the clients negotiate (default 2025-11-25; 2026-07-28 "
+                    "is the stateless one)");
+    run->add_option("--header", ra.headers,
+                    "NAME:VALUE sent on every HTTP request and WebSocket handshake, e.g. "
+                    "'Authorization: Bearer TOKEN' (repeatable)");
     run->add_option("--ollama-url", ra.ollama_url, "The mock-ollama that server uses");
     run->add_option("--summaries-csv", ra.summaries_csv, "That server's patient_summaries.csv");
     run->add_option("--patients-csv", ra.patients_csv, "That server's patients_data.csv");
@@ -50,15 +65,77 @@ void setup_report(CLI::App& app, ReportArgs& ra) {
     rep->add_option("--format", ra.formats, "Comma-separated: md,junit,json");
 }
 
+// The transport the command line chooses: --transport, or the one its server implies; ""
+// when it leaves the choice to the scenarios. Throws on options that contradict each other.
+std::string chosen_transport(const RunArgs& a) {
+    if (!a.transport.empty() && !is_transport(a.transport)) {
+        throw std::invalid_argument("--transport: unknown transport '" + a.transport +
+                                    "'; valid: " + common::spelled_list(kTransportNames));
+    }
+    if (!a.server_url.empty() && !a.server_cmd.empty()) {
+        throw std::invalid_argument(
+            "--server-url and --server-cmd both name the server under test: give one");
+    }
+    if (!a.server_url.empty()) {
+        const auto implied = transport_of_url(a.server_url);
+        if (!implied) {
+            throw std::invalid_argument("--server-url: '" + a.server_url +
+                                        "' is neither ws://HOST:PORT/PATH (WebSocket) nor "
+                                        "http://HOST:PORT/PATH (Streamable HTTP)");
+        }
+        if (a.transport == "stdio") {
+            throw std::invalid_argument(
+                "--transport stdio starts the server itself: name it with --server-cmd, not "
+                "--server-url");
+        }
+        if (!a.transport.empty() && a.transport != *implied) {
+            throw std::invalid_argument("--transport " + a.transport +
+                                        " does not match --server-url " + a.server_url + ", a " +
+                                        *implied + " URL");
+        }
+        return *implied;
+    }
+    if (!a.server_cmd.empty()) {
+        if (!a.transport.empty() && a.transport != "stdio") {
+            throw std::invalid_argument(
+                "--server-cmd starts a stdio server for each client: it "
+                "goes with --transport stdio, not " +
+                a.transport);
+        }
+        return "stdio";
+    }
+    return a.transport;
+}
+
+// The run's options that name services and how to reach them, checked together.
+void check_services(const RunArgs& a, RunConfig& c) {
+    c.transport = chosen_transport(a);
+    for (const auto& [option, given] :
+         {std::pair{"--server-url", &a.server_url}, std::pair{"--server-cmd", &a.server_cmd}}) {
+        if (!given->empty() && a.ollama_url.empty()) {
+            throw std::invalid_argument(
+                std::string(option) +
+                " needs --ollama-url: the mock-ollama that server uses (its admin API "
+                "decides the stream checks)");
+        }
+    }
+    if (!a.protocol_version.empty() && !is_protocol_version(a.protocol_version)) {
+        throw std::invalid_argument("--protocol-version: unknown revision '" + a.protocol_version +
+                                    "'; valid: " + protocol_versions_list());
+    }
+    for (const auto& h : a.headers) c.headers.push_back(parse_header(h));
+    if (!c.headers.empty() && c.transport == "stdio") {
+        throw std::invalid_argument(
+            "--header: a stdio server gets no HTTP headers; headers go with --transport ws or "
+            "http");
+    }
+}
+
 // The run's options that name files and services, checked before anything starts.
 RunConfig resolve_run(const RunArgs& a) {
     RunConfig c;
     c.formats = split_formats(a.formats);
-    if (!a.server_url.empty() && a.ollama_url.empty()) {
-        throw std::invalid_argument(
-            "--server-url needs --ollama-url: the mock-ollama that server uses (its admin API "
-            "decides the stream checks)");
-    }
+    check_services(a, c);
     // The summaries file may not exist yet (the server creates it); the patients must.
     std::error_code ec;
     if (!a.patients_csv.empty() && !fs::is_regular_file(a.patients_csv, ec)) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/App.hpp>
@@ -28,6 +29,11 @@ struct RunArgs {
     unsigned jobs = 1;
     std::uint64_t seed = 7;
     std::string server_url, ollama_url, summaries_csv, patients_csv, baseline;
+    // How the clients connect (docs/mcp-harness.md, "Transports"); "" leaves each to the
+    // scenario, else to the harness's default.
+    std::string transport, protocol_version;
+    std::string server_cmd;            // an external stdio server: one per client
+    std::vector<std::string> headers;  // "NAME:VALUE", each --header
     bool verbose = false, keep = false;
 };
 
@@ -57,6 +63,9 @@ struct RunConfig {
     std::vector<std::filesystem::path> paths;  // the scenario files or folders, or the default
     std::set<std::string> formats;             // given.formats, split
     std::optional<reports::Baseline> baseline;
+    // --transport, or the one --server-url's scheme or --server-cmd implies; "" when none says.
+    std::string transport;
+    std::vector<std::pair<std::string, std::string>> headers;  // given.headers, parsed
 };
 
 struct ReportConfig {

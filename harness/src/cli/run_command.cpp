@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "common/clock.hpp"
+#include "common/enum_names.hpp"
 #include "common/version.hpp"
 #include "harness/output_folder.hpp"
 #include "harness/proc_stats.hpp"
@@ -45,6 +47,10 @@ RunOptions runner_options(const RunConfig& c) {
     o.ollama_url = c.given.ollama_url;
     o.summaries_csv = c.given.summaries_csv;
     o.patients_csv = c.given.patients_csv;
+    o.server_cmd = c.given.server_cmd;
+    o.transport = c.transport;
+    o.protocol_version = c.given.protocol_version;
+    o.headers = c.headers;
     o.keep_work_dir = c.given.keep;
     const fs::path self = fs::read_symlink("/proc/self/exe");
     o.mock_bin = find_binary("mock-ollama", self);
@@ -53,14 +59,33 @@ RunOptions runner_options(const RunConfig& c) {
     return o;
 }
 
-reports::RunReport start_report(const RunConfig& c, std::size_t scenarios) {
+// "http", or "ws, stdio" when the scenarios chose differently: what a run was tested over.
+std::string shown_choice(const std::vector<Scenario>& scenarios, const RunOptions& o,
+                         std::string (*choice)(const RunOptions&, const Scenario&)) {
+    std::set<std::string> seen;
+    for (const auto& sc : scenarios) seen.insert(choice(o, sc));
+    return common::spelled_list(seen);
+}
+
+reports::RunReport start_report(const RunConfig& c, const RunOptions& o,
+                                const std::vector<Scenario>& scenarios) {
     reports::RunReport report;
     report.tool_version = std::string(common::kVersion);
     report.started_at = common::rfc3339_micros(common::wall_micros());
-    report.options = {{"time_scale", c.given.time_scale}, {"seed", c.given.seed},
-                      {"server_url", c.given.server_url}, {"ollama_url", c.given.ollama_url},
-                      {"filter", c.given.filter},         {"jobs", c.given.jobs}};
-    report.scenarios.resize(scenarios);
+    // Header values are often secrets: the report names them only.
+    std::vector<std::string> header_names;
+    for (const auto& h : c.headers) header_names.push_back(h.first);
+    report.options = {{"time_scale", c.given.time_scale},
+                      {"seed", c.given.seed},
+                      {"transport", shown_choice(scenarios, o, transport_for)},
+                      {"protocol_version", shown_choice(scenarios, o, protocol_version_for)},
+                      {"server_url", c.given.server_url},
+                      {"server_cmd", c.given.server_cmd},
+                      {"headers", common::spelled_list(header_names)},
+                      {"ollama_url", c.given.ollama_url},
+                      {"filter", c.given.filter},
+                      {"jobs", c.given.jobs}};
+    report.scenarios.resize(scenarios.size());
     return report;
 }
 
@@ -127,7 +152,7 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
         return kHarnessError;
     }
     RunOptions o = runner_options(c);
-    reports::RunReport report = start_report(c, scenarios.size());
+    reports::RunReport report = start_report(c, o, scenarios);
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     const auto t0 = std::chrono::steady_clock::now();
     {

@@ -5,6 +5,7 @@
 
 #include "client/client_script.hpp"
 #include "common/clock.hpp"
+#include "harness/connection.hpp"
 #include "harness/event_loop.hpp"
 #include "harness/proc_stats.hpp"
 #include "run/call_plan.hpp"
@@ -36,9 +37,24 @@ ScriptContext script_context(const Scenario& sc, const RunOptions& o,
     return ctx;
 }
 
+// The one place the run's connection settings become the client's options.
+ClientOptions client_options(const Endpoint& e) {
+    using T = Transport;
+    static_assert(static_cast<int>(T::ws) == 0 && static_cast<int>(T::http) == 1 &&
+                      static_cast<int>(T::stdio) == 2 && kTransportNames.size() == 3,
+                  "kTransportNames follows harness::Transport");
+    ClientOptions o;
+    o.idle_timeout = std::chrono::milliseconds(120'000);
+    o.transport = static_cast<T>(transport_index(e.transport).value_or(0));
+    o.protocol_version = e.protocol_version;
+    o.headers = e.headers;
+    o.server_command = e.server_command;
+    return o;
+}
+
 }  // namespace
 
-void run_clients(const Scenario& sc, const RunOptions& o, const std::string& ws_url,
+void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoint,
                  const std::vector<std::string>& ids, ScenarioRun& run,
                  const std::function<void(const std::string&)>& say) {
     raise_fd_limit();
@@ -47,13 +63,12 @@ void run_clients(const Scenario& sc, const RunOptions& o, const std::string& ws_
     std::condition_variable cv;
     std::size_t finished = 0;
     std::vector<std::shared_ptr<ClientScript>> scripts;
-    ClientOptions copts;
-    copts.idle_timeout = std::chrono::milliseconds(120'000);
+    const ClientOptions copts = client_options(endpoint);
     run.started_wall_us = common::wall_micros();
     for (std::size_t c = 0; c < sc.clients; ++c) {
         auto script = std::make_shared<ClientScript>(loop.io(), script_context(sc, o, ids, run, c));
         scripts.push_back(script);
-        script->start(ws_url, copts, [&] {
+        script->start(endpoint.url, copts, [&] {
             std::lock_guard lock(m);
             ++finished;
             cv.notify_all();

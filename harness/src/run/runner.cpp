@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/csv.hpp"
+#include "harness/connection.hpp"
 #include "harness/mock_admin.hpp"
 #include "harness/mock_match.hpp"
 #include "harness/service_process.hpp"
@@ -45,23 +46,60 @@ std::optional<fs::path> make_run_dir(const fs::path& work_dir, std::vector<std::
     return fs::path(pattern);
 }
 
-// What the run talks to: our own children, or a server and mock given by URL.
+// What the run talks to: our own children, or a server and mock given by URL or command.
 struct Services {
     std::optional<ServiceProcess> mock, server;
-    std::string ws_url, mock_url;
+    Endpoint endpoint;
+    std::string mock_url;
     fs::path summaries, patients;  // the server's files (empty: unknown)
 };
 
+// Our server's ready line names its WebSocket URL; it serves Streamable HTTP on the same port
+// and path.
+std::string http_url_of(const std::string& ws_url) {
+    return ws_url.starts_with("ws://") ? "http://" + ws_url.substr(5) : ws_url;
+}
+
+// The connection settings alone: who the server is comes next.
+Endpoint endpoint_for(const Scenario& sc, const RunOptions& o) {
+    Endpoint e;
+    e.transport = transport_for(o, sc);
+    e.protocol_version = protocol_version_for(o, sc);
+    e.headers = o.headers;
+    if (e.transport == "stdio" && !e.headers.empty()) {
+        throw std::runtime_error(
+            "--header: a stdio server gets no HTTP headers (the scenario "
+            "runs over stdio)");
+    }
+    return e;
+}
+
 void start_services(const Scenario& sc, const RunOptions& o, const fs::path& dir, Services& s) {
-    s.ws_url = o.server_url;
+    s.endpoint = endpoint_for(sc, o);
     s.mock_url = o.ollama_url;
     s.summaries = o.summaries_csv;
     s.patients = o.patients_csv;
-    if (!s.ws_url.empty()) {
+    if (!o.server_url.empty() || !o.server_cmd.empty()) {
         if (s.mock_url.empty()) {
             throw std::runtime_error(
-                "--server-url needs --ollama-url: the mock-ollama that "
+                "--server-url and --server-cmd need --ollama-url: the mock-ollama that "
                 "server uses (its admin API decides the stream checks)");
+        }
+        if (s.endpoint.transport == "stdio") {
+            if (o.server_cmd.empty()) {
+                throw std::runtime_error(
+                    "the scenario runs over stdio, but --server-url names a "
+                    "network server: give --server-cmd or --transport");
+            }
+            // The shell reads the command as the user wrote it; exec leaves no shell between
+            // the client and the server.
+            s.endpoint.server_command = {"/bin/sh", "-c", "exec " + o.server_cmd};
+        } else {
+            if (o.server_url.empty()) {
+                throw std::runtime_error("the scenario runs over " + s.endpoint.transport +
+                                         ", but --server-cmd names a stdio server");
+            }
+            s.endpoint.url = o.server_url;
         }
         return;
     }
@@ -74,13 +112,46 @@ void start_services(const Scenario& sc, const RunOptions& o, const fs::path& dir
     const fs::path data_dir = dir / "data";
     const fs::path config_file = dir / "mcp-server.json";
     write_server_config(sc.server, config_file);
-    s.server.emplace(
-        ServiceOptions{.binary = o.server_bin,
-                       .args = server_args(config_file, data_dir, s.mock_url, o.time_scale),
-                       .stderr_file = dir / "mcp-server.log"});
-    s.ws_url = s.server->url();
+    const auto args = server_args(config_file, data_dir, s.mock_url, o.time_scale);
+    s.server.emplace(ServiceOptions{
+        .binary = o.server_bin, .args = args, .stderr_file = dir / "mcp-server.log"});
+    s.endpoint.url =
+        s.endpoint.transport == "http" ? http_url_of(s.server->url()) : s.server->url();
+    if (s.endpoint.transport == "stdio") {
+        // The network server has prepared the data folder (and so the patients the run reads);
+        // each client now starts its own server on the same folder, config and mock.
+        s.server->stop();
+        s.endpoint.server_command = {o.server_bin, "--stdio"};
+        s.endpoint.server_command.insert(s.endpoint.server_command.end(), args.begin(), args.end());
+        s.endpoint.url.clear();
+    }
     s.summaries = data_dir / "patient_summaries.csv";
     s.patients = data_dir / "patients_data.csv";
+}
+
+// How the progress line names the server.
+std::string server_text(const Endpoint& e) {
+    if (e.transport != "stdio") return e.url;
+    std::string cmd;
+    for (const auto& arg : e.server_command) cmd += (cmd.empty() ? "" : " ") + arg;
+    return "stdio: " + cmd;
+}
+
+// stream_token frames exist only on WebSocket: elsewhere a legacy-form generate step asks for
+// notifications/progress instead, so that the scenario still streams (and its stream checks
+// still judge it); compat.both_stream_forms says the legacy form was not exercised.
+void use_progress_form(std::vector<Step>& steps) {
+    for (auto& st : steps) {
+        if (st.form == StreamForm::legacy) st.form = StreamForm::progress;
+        use_progress_form(st.steps);
+    }
+}
+
+Scenario without_legacy_form(const Scenario& sc) {
+    Scenario out = sc;
+    out.form = StreamForm::progress;
+    use_progress_form(out.steps);
+    return out;
 }
 
 // Stops our children (server first: it is the mock's client) and attaches their logs.
@@ -151,6 +222,16 @@ void match_generate_calls(ScenarioRun& run) {
 
 }  // namespace
 
+std::string transport_for(const RunOptions& o, const Scenario& sc) {
+    if (!o.transport.empty()) return o.transport;
+    return sc.transport.empty() ? std::string(kTransportNames.front()) : sc.transport;
+}
+
+std::string protocol_version_for(const RunOptions& o, const Scenario& sc) {
+    if (!o.protocol_version.empty()) return o.protocol_version;
+    return sc.protocol_version.empty() ? default_protocol_version() : sc.protocol_version;
+}
+
 std::string find_binary(const std::string& name, const fs::path& self_exe) {
     const fs::path dir = self_exe.parent_path();
     for (const auto& candidate :
@@ -191,13 +272,15 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
     Services services;
     try {
         start_services(sc, o, *dir, services);
-        say("mock " + services.mock_url + ", server " + services.ws_url);
+        say("mock " + services.mock_url + ", server " + server_text(services.endpoint));
         const auto ids = read_patients(services.patients, run.patient_names);
         MockAdmin admin(services.mock_url);
         admin.reset();
         admin.set_config(mock_config_for(sc, o.seed, ids, run.patient_names));
         snapshot_summaries_before(services.summaries, run);
-        run_clients(sc, o, services.ws_url, ids, run, say);
+        run.transport = services.endpoint.transport;
+        run_clients(run.transport == "ws" ? sc : without_legacy_form(sc), o, services.endpoint, ids,
+                    run, say);
         collect(admin, services.summaries, run);
         match_generate_calls(run);
     } catch (const std::exception& e) {

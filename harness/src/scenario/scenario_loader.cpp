@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "common/enum_names.hpp"
+#include "harness/connection.hpp"
 #include "harness/json_locator.hpp"
 #include "harness/scenario.hpp"
 #include "mock_ollama/fault.hpp"
@@ -297,9 +298,9 @@ class Reader {
 
     Scenario scenario(const json& doc) const {
         keys(doc, "",
-             {"name", "description", "checks", "mock", "server", "clients", "form",
-              "ttft_tolerance_ms", "lag_p99_tolerance_ms", "timeout_tolerance_ms", "deadline_s",
-              "steps"});
+             {"name", "description", "checks", "mock", "server", "clients", "form", "transport",
+              "protocol_version", "ttft_tolerance_ms", "lag_p99_tolerance_ms",
+              "timeout_tolerance_ms", "deadline_s", "steps"});
         Scenario sc;
         sc.file = file_;
         if (!doc.contains("name")) fail("", "missing \"name\"");
@@ -334,6 +335,22 @@ class Reader {
             sc.clients = n;
         }
         if (doc.contains("form")) sc.form = form(doc["form"], "/form");
+        if (doc.contains("transport")) {
+            sc.transport = str(doc["transport"], "/transport");
+            if (!is_transport(sc.transport)) {
+                fail("/transport", "transport: must be one of " +
+                                       common::spelled_list(kTransportNames) + ", got '" +
+                                       sc.transport + "'");
+            }
+        }
+        if (doc.contains("protocol_version")) {
+            sc.protocol_version = str(doc["protocol_version"], "/protocol_version");
+            if (!is_protocol_version(sc.protocol_version)) {
+                fail("/protocol_version", "protocol_version: must be one of " +
+                                              protocol_versions_list() + ", got '" +
+                                              sc.protocol_version + "'");
+            }
+        }
         if (doc.contains("ttft_tolerance_ms"))
             sc.ttft_tolerance_ms = num(doc["ttft_tolerance_ms"], "/ttft_tolerance_ms", 0, 1e7);
         if (doc.contains("lag_p99_tolerance_ms"))

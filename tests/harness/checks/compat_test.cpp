@@ -83,6 +83,23 @@ TEST(ChecksBothStreamForms, PassesWhenBothFormsDeliverTheStream) {
     EXPECT_EQ(r.total_items, 2u);
 }
 
+// Over http and stdio the runner sends legacy-form steps with a progressToken: a run with
+// both forms perfectly delivered is still not a pass there, only "not applicable".
+TEST(ChecksBothStreamForms, IsNotApplicableOffWebSocket) {
+    for (const std::string transport : {"http", "stdio"}) {
+        RunBuilder b;
+        b.generate({});
+        b.generate(second_call(StreamForm::progress, true));
+        b.record().transport = transport;
+        const auto r = evaluate_check("compat.both_stream_forms", b.run());
+        EXPECT_EQ(r.status, Status::skipped) << transport;
+        EXPECT_EQ(r.message, "not applicable over " + transport +
+                                 ": stream_token frames are a WebSocket extension, so the "
+                                 "scenario's legacy-form generate calls were sent with a "
+                                 "progressToken and only notifications/progress was exercised");
+    }
+}
+
 TEST(ChecksBothStreamForms, FailsWhenOnlyOneFormIsPresent) {
     RunBuilder b;
     b.generate({});

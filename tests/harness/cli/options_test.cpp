@@ -58,7 +58,9 @@ std::string shown(const RunArgs& a) {
       << a.time_scale << "\nfilter " << a.filter << "\njobs " << a.jobs << "\nseed " << a.seed
       << "\nserver_url " << a.server_url << "\nollama_url " << a.ollama_url << "\nsummaries_csv "
       << a.summaries_csv << "\npatients_csv " << a.patients_csv << "\nbaseline " << a.baseline
-      << "\nverbose " << a.verbose << "\nkeep " << a.keep;
+      << "\ntransport " << a.transport << "\nprotocol_version " << a.protocol_version
+      << "\nserver_cmd " << a.server_cmd << "\nheaders " << a.headers.size() << "\nverbose "
+      << a.verbose << "\nkeep " << a.keep;
     return s.str();
 }
 
@@ -70,7 +72,9 @@ TEST(CliRun, Defaults) {
     EXPECT_EQ(shown(r.run.given),
               "paths \nout harness-report\nformats md,junit,json\ntime_scale 1\nfilter \njobs 1"
               "\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv \nbaseline "
-              "\nverbose 0\nkeep 0");
+              "\ntransport \nprotocol_version \nserver_cmd \nheaders 0\nverbose 0\nkeep 0");
+    EXPECT_EQ(r.run.transport, "");
+    EXPECT_TRUE(r.run.headers.empty());
     EXPECT_EQ(r.run.paths, std::vector<fs::path>{"scenarios/checklist"});
     EXPECT_EQ(r.run.formats, kAllFormats);
     EXPECT_FALSE(r.run.baseline.has_value());
@@ -86,12 +90,19 @@ TEST(CliRun, EachOption) {
         "run a.json dir --out o --format md,json --time-scale 0.5 --filter x "
         "--jobs 3 --seed 9 --server-url ws://h:1 --ollama-url http://m:2 "
         "--summaries-csv s.csv --patients-csv " +
-        patients + " --baseline " + baseline + " --verbose --keep");
+        patients + " --baseline " + baseline +
+        " --transport ws --protocol-version 2026-07-28 --header 'Authorization: Bearer t' "
+        "--header X-A:1 --verbose --keep");
     EXPECT_EQ(shown(r.run.given),
               "paths a.json dir \nout o\nformats md,json\ntime_scale 0.5"
               "\nfilter x\njobs 3\nseed 9\nserver_url ws://h:1"
               "\nollama_url http://m:2\nsummaries_csv s.csv\npatients_csv " +
-                  patients + "\nbaseline " + baseline + "\nverbose 1\nkeep 1");
+                  patients + "\nbaseline " + baseline +
+                  "\ntransport ws\nprotocol_version 2026-07-28\nserver_cmd \nheaders 2"
+                  "\nverbose 1\nkeep 1");
+    EXPECT_EQ(r.run.transport, "ws");
+    EXPECT_EQ(r.run.headers, (std::vector<std::pair<std::string, std::string>>{
+                                 {"Authorization", "Bearer t"}, {"X-A", "1"}}));
     EXPECT_EQ(r.run.paths, (std::vector<fs::path>{"a.json", "dir"}));
     EXPECT_EQ(r.run.formats, (std::set<std::string>{"md", "json"}));
     ASSERT_TRUE(r.run.baseline.has_value());
@@ -116,6 +127,68 @@ TEST(CliRun, RejectsAServerUrlWithoutItsMock) {
               "--server-url needs --ollama-url: the mock-ollama that server uses (its admin API "
               "decides the stream checks)");
     EXPECT_EQ(rejected("run --ollama-url http://m:2"), "");  // a mock alone is harmless
+}
+
+TEST(CliTransport, TheServerImpliesTheTransport) {
+    EXPECT_EQ(parsed("run --transport http").run.transport, "http");
+    EXPECT_EQ(parsed("run --transport stdio").run.transport, "stdio");
+    const std::string mock = " --ollama-url http://m:2";
+    EXPECT_EQ(parsed("run --server-url http://h:1/mcp" + mock).run.transport, "http");
+    EXPECT_EQ(parsed("run --server-url ws://h:1/mcp" + mock).run.transport, "ws");
+    EXPECT_EQ(parsed("run --server-url http://h:1/mcp --transport http" + mock).run.transport,
+              "http");
+    const auto stdio = parsed("run --server-cmd 'my-server --stdio -v'" + mock).run;
+    EXPECT_EQ(stdio.transport, "stdio");
+    EXPECT_EQ(stdio.given.server_cmd, "my-server --stdio -v");
+    EXPECT_EQ(parsed("run --server-cmd x --transport stdio" + mock).run.transport, "stdio");
+}
+
+TEST(CliTransport, RejectsContradictions) {
+    const std::string mock = " --ollama-url http://m:2";
+    EXPECT_EQ(rejected("run --transport sse"),
+              "--transport: unknown transport 'sse'; valid: ws, http, stdio");
+    EXPECT_EQ(rejected("run --transport http --server-url ws://h:1/mcp" + mock),
+              "--transport http does not match --server-url ws://h:1/mcp, a ws URL");
+    EXPECT_EQ(rejected("run --transport ws --server-url http://h:1/mcp" + mock),
+              "--transport ws does not match --server-url http://h:1/mcp, a http URL");
+    EXPECT_EQ(rejected("run --transport stdio --server-url ws://h:1/mcp" + mock),
+              "--transport stdio starts the server itself: name it with --server-cmd, not "
+              "--server-url");
+    EXPECT_EQ(rejected("run --server-url https://h/mcp" + mock),
+              "--server-url: 'https://h/mcp' is neither ws://HOST:PORT/PATH (WebSocket) nor "
+              "http://HOST:PORT/PATH (Streamable HTTP)");
+    EXPECT_EQ(rejected("run --server-cmd x --transport http" + mock),
+              "--server-cmd starts a stdio server for each client: it goes with --transport "
+              "stdio, not http");
+    EXPECT_EQ(rejected("run --server-cmd x --server-url ws://h:1" + mock),
+              "--server-url and --server-cmd both name the server under test: give one");
+    EXPECT_EQ(rejected("run --server-cmd x"),
+              "--server-cmd needs --ollama-url: the mock-ollama that server uses (its admin API "
+              "decides the stream checks)");
+}
+
+TEST(CliTransport, RejectsAnUnknownProtocolVersion) {
+    EXPECT_EQ(rejected("run --protocol-version 2025-11-25"), "");
+    EXPECT_EQ(rejected("run --protocol-version 2026-07-28"), "");
+    EXPECT_EQ(rejected("run --protocol-version 2025-01-01"),
+              "--protocol-version: unknown revision '2025-01-01'; valid: 2026-07-28, 2025-11-25, "
+              "2025-06-18, 2025-03-26, 2024-11-05");
+}
+
+TEST(CliTransport, RejectsMalformedHeaders) {
+    EXPECT_EQ(rejected("run --header Authorization"),
+              "--header 'Authorization': expected NAME:VALUE (e.g. 'Authorization: Bearer "
+              "TOKEN')");
+    EXPECT_EQ(rejected("run --header ':x'"), "--header ':x': the header name is empty");
+    EXPECT_EQ(rejected("run --header 'Bad Name: x'"),
+              "--header 'Bad Name: x': the header name 'Bad Name' may hold only letters, digits "
+              "and !#$%&'*+-.^_`|~");
+    EXPECT_EQ(rejected("run --transport stdio --header A:b"),
+              "--header: a stdio server gets no HTTP headers; headers go with --transport ws or "
+              "http");
+    // An empty value is a header still (some servers want one present).
+    EXPECT_EQ(parsed("run --header X-Empty:").run.headers,
+              (std::vector<std::pair<std::string, std::string>>{{"X-Empty", ""}}));
 }
 
 TEST(CliRun, RejectsAPatientsFileThatIsNotThere) {

@@ -114,6 +114,34 @@ TEST(ScenarioLoader, WrongTypesAndMissingPartsAreNamed) {
                 HasSubstr("missing \"name\""));
 }
 
+TEST(ScenarioLoader, TransportAndProtocolVersionAreChecked) {
+    const auto sc = parse_scenario(
+        R"({"name":"x","checks":["stream.order"],"transport":"stdio",
+            "protocol_version":"2026-07-28","steps":[{"op":"ping"}]})",
+        "s.json");
+    EXPECT_EQ(sc.transport, "stdio");
+    EXPECT_EQ(sc.protocol_version, "2026-07-28");
+    const auto unset = parse_scenario(
+        R"({"name":"x","checks":["stream.order"],"steps":[{"op":"ping"}]})", "s.json");
+    EXPECT_EQ(unset.transport, "");  // the run's choice, else ws
+    EXPECT_EQ(unset.protocol_version, "");
+    EXPECT_EQ(
+        error_of(
+            R"({"name":"x","checks":["stream.order"],"transport":"sse","steps":[{"op":"ping"}]})"),
+        "s.json:1:51: transport: must be one of ws, http, stdio, got 'sse'");
+    EXPECT_EQ(
+        error_of(R"({"name":"x","checks":["stream.order"],"transport":1,"steps":[{"op":"ping"}]})"),
+        "s.json:1:51: transport: expected a string");
+    EXPECT_EQ(error_of(R"({"name":"x","checks":["stream.order"],"protocol_version":"2024-01-01",)"
+                       R"("steps":[{"op":"ping"}]})"),
+              "s.json:1:58: protocol_version: must be one of 2026-07-28, 2025-11-25, "
+              "2025-06-18, 2025-03-26, 2024-11-05, got '2024-01-01'");
+    EXPECT_THAT(
+        error_of(
+            R"({"name":"x","checks":["stream.order"],"transprt":"ws","steps":[{"op":"ping"}]})"),
+        HasSubstr("unknown key 'transprt' in the scenario; did you mean 'transport'?"));
+}
+
 TEST(ScenarioLoader, PatientSpecsResolve) {
     const std::vector<std::string> ids = {"P001", "P002", "P003"};
     EXPECT_EQ(harness::resolve_patient("", 1, ids, "P002"), "P002");
