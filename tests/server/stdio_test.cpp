@@ -42,7 +42,7 @@ json ping_request(int id) {
     return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "ping"}};
 }
 
-class StdioTest : public ::testing::Test {
+class ServerStdio : public ::testing::Test {
   protected:
     // The data folder holds the default patients before the server starts, so that the test
     // knows their prompts.
@@ -136,7 +136,7 @@ class StdioTest : public ::testing::Test {
 // notifications carry exactly the mock's tokens, one each, in order, before the response. The
 // hostile text profile puts line breaks, quotes and non-ASCII text in tokens: each message
 // must still be one line.
-TEST_F(StdioTest, InitializeListAndStreamedGenerationOneMessagePerLine) {
+TEST_F(ServerStdio, InitializeListAndStreamedGenerationOneMessagePerLine) {
     start({"--ttft", "20", "--tps", "200", "--tokens", "30", "--profile", "hostile",
            "--hostile-rate", "1"});
     send(initialize_request(1));
@@ -173,7 +173,7 @@ TEST_F(StdioTest, InitializeListAndStreamedGenerationOneMessagePerLine) {
 }
 
 // The 2026-07-28 revision on the same stream: server/discover with `_meta`, no initialize.
-TEST_F(StdioTest, StatelessDiscoverWithoutInitialize) {
+TEST_F(ServerStdio, StatelessDiscoverWithoutInitialize) {
     start();
     const json meta = {{std::string(mcp::kMetaProtocolVersion), mcp::kStatelessVersion},
                        {std::string(mcp::kMetaClientCapabilities), json::object()}};
@@ -199,7 +199,7 @@ TEST_F(StdioTest, StatelessDiscoverWithoutInitialize) {
 // Bad lines get their JSON-RPC error and the next line is served: not JSON, and a line over
 // --max-message, sent in two writes so that its refusal is seen before its end (the rest of the
 // line is skipped, not read as a message). "\r\n" endings and blank lines are accepted.
-TEST_F(StdioTest, MalformedAndOversizedLinesAreRefusedAndServingGoesOn) {
+TEST_F(ServerStdio, MalformedAndOversizedLinesAreRefusedAndServingGoesOn) {
     start(kFastMock, {"--max-message", "1024"});
     ASSERT_TRUE(child().write_line("this is not json"));
     const auto bad = next();
@@ -241,7 +241,7 @@ TEST_F(StdioTest, MalformedAndOversizedLinesAreRefusedAndServingGoesOn) {
 
 // stdin ends while a generation is in flight: its notifications and response are still
 // written, then stdout ends and the process exits 0. A last line without its '\n' is served.
-TEST_F(StdioTest, EndOfInputFinishesTheCallInFlightThenExitsZero) {
+TEST_F(ServerStdio, EndOfInputFinishesTheCallInFlightThenExitsZero) {
     start({"--ttft", "300", "--tps", "100", "--tokens", "10"});
     send(generate_request(1, "P003", 31));
     ASSERT_TRUE(child().write(ping_request(2).dump()));  // no '\n': the end of input ends it
@@ -259,7 +259,7 @@ TEST_F(StdioTest, EndOfInputFinishesTheCallInFlightThenExitsZero) {
 
 // Without a progressToken WebSocket clients get the original's stream_token frames; they are
 // not MCP messages, so stdio leaves them out and sends the response alone.
-TEST_F(StdioTest, NoNonJsonRpcFramesWithoutProgressToken) {
+TEST_F(ServerStdio, NoNonJsonRpcFramesWithoutProgressToken) {
     start();
     send(generate_request(1, "P002", nullptr));
     std::vector<Frame> before;
@@ -274,7 +274,7 @@ TEST_F(StdioTest, NoNonJsonRpcFramesWithoutProgressToken) {
 }
 
 // SIGTERM with a generation in flight: the call finishes and is answered, then exit 0.
-TEST_F(StdioTest, SigtermLetsTheCallInFlightFinish) {
+TEST_F(ServerStdio, SigtermLetsTheCallInFlightFinish) {
     start({"--ttft", "300", "--tps", "100", "--tokens", "10"});
     send(generate_request(1, "P004", "s"));
     // The signal must come after the call started (before, the line would never be read).
@@ -290,7 +290,7 @@ TEST_F(StdioTest, SigtermLetsTheCallInFlightFinish) {
 
 // The client closes its end of our stdout: the next write fails with EPIPE, which must not
 // kill the process (SIGPIPE); the call in flight is cancelled upstream and the process exits 1.
-TEST_F(StdioTest, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
+TEST_F(ServerStdio, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
     start({"--ttft", "100", "--tps", "20", "--tokens", "200"});
     send(initialize_request(1));
     ASSERT_TRUE(response_to(1));
