@@ -215,6 +215,16 @@ TEST(DecidePost, Base64NameMatchingTheBodyPasses) {
               PostKind::stateless);
 }
 
+// 2026-07-28, Server Validation: a header value with invalid characters (outside visible ASCII,
+// space and tab) is a validation failure even when it equals the body's value; such a name
+// must travel Base64-encoded.
+TEST(DecidePost, RawNonAsciiNameIsRefusedEvenWhenItMatches) {
+    const std::string name = "M\xc3\xbcller";
+    expect_refused(
+        decide_post(modern_headers("tools/call", name), modern("tools/call", {{"name", name}})),
+        400, mcp::kHeaderMismatch, "Mcp-Name");
+}
+
 TEST(DecidePost, LongHeaderValuesAreQuotedShort) {
     const std::string long_method(1000, 'm');
     const auto d = decide_post(modern_headers(long_method), modern("tools/list"));
@@ -270,6 +280,9 @@ TEST(DecodeHeaderValue, WellFormedBase64Decodes) {
         {"=?base64?QUJDRA==?=", "ABCD"},
         {"=?base64?+/8=?=", "\xfb\xff"},
         {"=?base64?AA==?=", std::string_view("\0", 1)},
+        // The revision's own examples.
+        {"=?base64?SGVsbG8sIOS4lueVjA==?=", "Hello, \xe4\xb8\x96\xe7\x95\x8c"},
+        {"=?base64?PT9iYXNlNjQ/bGl0ZXJhbD89?=", "=?base64?literal?="},
     };
     for (const auto& [in, out] : cases) {
         const auto d = decode_header_value(in);
