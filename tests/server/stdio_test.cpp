@@ -305,5 +305,18 @@ TEST_F(ServerStdio, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << record.dump();
 }
 
+// A host that stops reading stdout while tokens stream: once the pipe is full and
+// --queue-limit bytes wait behind it, the call is cancelled upstream and the process exits 1,
+// instead of queueing without bound.
+TEST_F(ServerStdio, HostThatStopsReadingIsDroppedAtTheQueueLimit) {
+    start({"--ttft", "0", "--tps", "100000", "--tokens", "5000"}, {"--queue-limit", "16384"});
+    send(generate_request(1, "P006", "never-read"));
+    EXPECT_EQ(child().wait_exit(10s), 1) << child().stderr_text();
+    EXPECT_NE(child().stderr_text().find("client not reading stdout"), std::string::npos)
+        << child().stderr_text();
+    const json record = settled("P006");
+    EXPECT_EQ(record.value("outcome", ""), "client_closed") << record.dump();
+}
+
 }  // namespace
 }  // namespace server_test
