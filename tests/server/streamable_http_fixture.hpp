@@ -14,6 +14,11 @@ using test_support::HttpStream;
 using test_support::RawResponse;
 using test_support::SseMessage;
 
+// 40 tokens at 40 per second: a generation lasts about a second, so that events that arrive
+// one by one are told apart from a body written at the end.
+inline const std::vector<std::string> kPacedMock = {"--ttft", "20",       "--tps",
+                                                    "40",     "--tokens", "40"};
+
 class StreamableHttpTest : public ServerTest {
   protected:
     // A JSON-RPC request; `id` null: a notification.

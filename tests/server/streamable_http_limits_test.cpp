@@ -36,16 +36,16 @@ TEST_F(StreamableHttpLimits, SessionsAboveMaxSessionsAre503) {
 }
 
 TEST_F(StreamableHttpLimits, IdleSessionEnds) {
-    start(kFastMock, {"--session-idle-timeout", "0.3"});
+    start(kFastMock, {"--session-idle-timeout", "0.6"});
     const std::string idle = open_session();
     const std::string busy = open_session();
     ASSERT_FALSE(idle.empty() || busy.empty());
     // `busy` is used more often than the timeout; `idle` is not.
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < 12; ++i) {
         std::this_thread::sleep_for(100ms);  // the session's clock, not a synchronisation
         EXPECT_EQ(post(rpc(10 + i, "ping"), session_headers(busy)).status, 200) << i;
     }
-    ASSERT_TRUE(wait_for_server_log("HTTP session " + idle + " ended: idle", 2s))
+    ASSERT_TRUE(wait_for_server_log("HTTP session " + idle + " ended: idle", 3s))
         << server().stderr_tail();
     const auto gone = post(rpc(2, "tools/list"), session_headers(idle));
     EXPECT_EQ(gone.status, 404) << gone.describe();

@@ -12,8 +12,6 @@ namespace {
 using ::testing::HasSubstr;
 namespace mcp = common::mcp;
 
-const std::vector<std::string> kPacedMock = {"--ttft", "20", "--tps", "40", "--tokens", "40"};
-
 class StreamableHttpStateless : public StreamableHttpTest {
   protected:
     void SetUp() override { start(kPacedMock); }

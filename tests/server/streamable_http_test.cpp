@@ -12,10 +12,6 @@ namespace {
 using ::testing::HasSubstr;
 namespace mcp = common::mcp;
 
-// 40 tokens at 40 per second: a generation lasts about a second, so that events that arrive
-// one by one are told apart from a body written at the end.
-const std::vector<std::string> kPacedMock = {"--ttft", "20", "--tps", "40", "--tokens", "40"};
-
 class StreamableHttp2025 : public StreamableHttpTest {
   protected:
     void SetUp() override { start(kPacedMock, {"--max-message", "65536"}); }

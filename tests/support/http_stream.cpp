@@ -97,18 +97,21 @@ bool HttpStream::send(const std::string& bytes) {
     return fd_ >= 0;
 }
 
-bool HttpStream::fill(Clock::time_point deadline) {
-    if (fd_ < 0) return false;
+long HttpStream::receive(Clock::time_point deadline, std::string& into) {
+    if (fd_ < 0) return 0;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    if (::poll(&p, 1, static_cast<int>(std::max<long>(0, left.count()))) <= 0) return -1;
     char buf[16384];
     const auto n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return false;
+    if (n > 0) into.append(buf, static_cast<std::size_t>(n));
+    return n < 0 ? 0 : n;  // a reset is a close too
+}
+
+bool HttpStream::fill(Clock::time_point deadline) {
+    if (receive(deadline, raw_) <= 0) return false;
     last_arrival_ = Clock::now();
-    raw_.append(buf, static_cast<std::size_t>(n));
     return true;
 }
 
@@ -230,17 +233,13 @@ std::optional<SseMessage> HttpStream::next_event(RawResponse& r,
 
 bool HttpStream::closed_by_peer(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
-    while (fd_ >= 0) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-        char buf[16384];
-        const auto n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n <= 0) return true;
+    std::string discarded;
+    for (;;) {
+        const long n = receive(deadline, discarded);
+        if (n < 0) return false;
+        if (n == 0) return true;
+        discarded.clear();
     }
-    return true;
 }
 
 }  // namespace test_support

@@ -62,6 +62,9 @@ class HttpStream {
     void close();  // now, with a FIN
 
   private:
+    // One recv into `into`, waiting until `deadline` (a deadline passed: one look): bytes
+    // received, 0 when the peer closed (or the socket is), -1 on timeout.
+    long receive(std::chrono::steady_clock::time_point deadline, std::string& into);
     // Receives more bytes into raw_ until `deadline`; false on timeout or close.
     bool fill(std::chrono::steady_clock::time_point deadline);
     // Moves decoded body bytes from raw_ into r.body/decoded_; false when more input is needed.
