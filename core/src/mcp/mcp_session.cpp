@@ -282,6 +282,7 @@ void McpSession::cancel(const std::string& key, std::string_view why) {
     state_.log.info(peer_ + ": call " + call->key + " (" + call->tool + ") cancelled" +
                     (why.empty() ? std::string() : ": " + std::string(why)));
     if (call->upstream) state_.ollama.cancel(call->upstream);
+    if (on_cancelled_) on_cancelled_(key);
 }
 
 void McpSession::tools_call(const Request& r, bool stateless) {
@@ -324,10 +325,18 @@ void McpSession::tools_call(const Request& r, bool stateless) {
         return respond(r.id, text_result(patient_not_found_text(id), true), stateless);
     }
     if (name == tool_get_summary) {
-        return respond(
-            r.id,
-            text_result(patient_summary_text(*patient, state_.store.summary(id).value_or(""))),
-            stateless);
+        // Read as the file is now: another mcp-server process on this data folder (one per
+        // stdio client) may have saved since; the store's writer thread checks, off this one.
+        auto self = shared_from_this();
+        state_.store.fetch(
+            id, [self, rid = r.id, patient, stateless](std::optional<std::string> s) {
+                net::post(self->strand_, [self, rid, patient, stateless, s = std::move(s)] {
+                    if (self->closed_) return;
+                    self->respond(rid, text_result(patient_summary_text(*patient, s.value_or(""))),
+                                  stateless);
+                });
+            });
+        return;
     }
 
     // Refused before the call exists: nothing to cancel or erase afterwards.

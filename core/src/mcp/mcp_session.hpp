@@ -40,6 +40,11 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
     // Cancels one call in flight, by request id (JSON text): its upstream call stops, nothing
     // is saved or sent for it. Unknown ids are ignored (finished already, or never existed).
     void cancel(const std::string& key, std::string_view why);
+    // Called (on the strand) when a call ends by cancellation: no response will ever be sent
+    // for it. A transport that holds a response open per call closes it then.
+    void on_cancelled(std::function<void(std::string_view key)> hook) {
+        on_cancelled_ = std::move(hook);
+    }
     // The connection is gone: cancel everything in flight, save nothing, send nothing.
     void close();
     // A generation is in flight: the connection must not be dropped as idle.
@@ -69,6 +74,7 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
     ServerState& state_;
     boost::asio::any_io_executor strand_;
     Send send_;
+    std::function<void(std::string_view key)> on_cancelled_;
     std::string peer_;
     bool closed_ = false;
     bool initialized_ = false;

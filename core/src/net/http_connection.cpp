@@ -252,6 +252,12 @@ void HttpConnection::on_post(const HttpRequest& req) {
 
 void HttpConnection::on_delete(const HttpRequest& req) {
     const auto id = header(req, common::mcp::kHeaderSessionId);
+    if (!id && header(req, common::mcp::kHeaderProtocolVersion) ==
+                   std::optional<std::string_view>(common::mcp::kStatelessVersion)) {
+        // 2026-07-28 has no sessions to end: "HTTP GET or DELETE ... respond with 405".
+        return respond(405, "Method not allowed: protocol version 2026-07-28 has no sessions\n",
+                       "text/plain; charset=utf-8", "Allow: POST\r\n");
+    }
     if (!id) {
         return respond(400, "DELETE needs the Mcp-Session-Id header of the session to end\n",
                        "text/plain; charset=utf-8");
@@ -282,45 +288,25 @@ void HttpConnection::deliver(std::string frame, const Route& route) {
 
 void HttpConnection::on_deliver(std::string frame, const Route& route) {
     if (done_ || !waiting_) return;
-    std::string session_header;
-    if (!new_session_id_.empty() && route.error == 0) {
-        session_header =
-            std::string(common::mcp::kHeaderSessionId) + ": " + new_session_id_ + "\r\n";
-    }
     if (!streaming_ && route.final) {
-        if (!new_session_id_.empty() && route.error != 0) ctx_.sessions.close(new_session_id_);
+        std::string session_header;
+        if (!new_session_id_.empty() && route.error == 0) {
+            session_header =
+                std::string(common::mcp::kHeaderSessionId) + ": " + new_session_id_ + "\r\n";
+        } else if (!new_session_id_.empty()) {
+            ctx_.sessions.close(new_session_id_);  // initialize failed: no session to keep
+        }
         const int status = status_for_error(route.error, stateless_);
-        waiting_ = false;
-        session_.reset();
-        alone_.reset();
-        new_session_id_.clear();
+        end_exchange();
         return respond(status, std::move(frame), "application/json", std::move(session_header));
     }
-    if (!streaming_) {
-        streaming_ = true;
-        ctx_.state.stats.http_streams.fetch_add(1, std::memory_order_relaxed);
-        pending_ += "HTTP/1.1 200 OK\r\n";
-        pending_ += kServerHeader;
-        pending_ +=
-            "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-            "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n";
-        pending_ += session_header;
-        if (!keep_alive_) pending_ += "Connection: close\r\n";
-        pending_ += "\r\n";
-        arm_keepalive();
-    }
+    if (!streaming_) start_stream();
     append_event(pending_, frame);
     last_event_ = std::chrono::steady_clock::now();
     if (route.final) {
         pending_ += "0\r\n\r\n";
         end_after_write_ = true;
-        waiting_ = false;
-        streaming_ = false;
-        ctx_.state.stats.http_streams.fetch_sub(1, std::memory_order_relaxed);
-        keepalive_.cancel();
-        session_.reset();
-        alone_.reset();
-        new_session_id_.clear();
+        end_exchange();
     } else if (pending_.size() > ctx_.state.config.queue_limit) {
         // A reader that stopped reading must not grow our memory: dropped, its call cancelled,
         // exactly as a slow WebSocket client.
@@ -329,6 +315,45 @@ void HttpConnection::on_deliver(std::string frame, const Route& route) {
                     " bytes queued; dropped as too slow");
     }
     write_out();
+}
+
+void HttpConnection::end_unanswered() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+        if (self->done_ || !self->waiting_) return;
+        // A cancelled request gets no response (JSON-RPC): its event stream just ends, so that
+        // the client is not left holding a response that will never complete.
+        if (!self->streaming_) self->start_stream();
+        self->pending_ += "0\r\n\r\n";
+        self->end_after_write_ = true;
+        self->end_exchange();
+        self->write_out();
+    });
+}
+
+void HttpConnection::start_stream() {
+    streaming_ = true;
+    ctx_.state.stats.http_streams.fetch_add(1, std::memory_order_relaxed);
+    pending_ += "HTTP/1.1 200 OK\r\n";
+    pending_ += kServerHeader;
+    pending_ +=
+        "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+        "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n";
+    if (!new_session_id_.empty()) {
+        pending_ += std::string(common::mcp::kHeaderSessionId) + ": " + new_session_id_ + "\r\n";
+    }
+    if (!keep_alive_) pending_ += "Connection: close\r\n";
+    pending_ += "\r\n";
+    arm_keepalive();
+}
+
+void HttpConnection::end_exchange() {
+    if (streaming_) ctx_.state.stats.http_streams.fetch_sub(1, std::memory_order_relaxed);
+    waiting_ = false;
+    streaming_ = false;
+    keepalive_.cancel();
+    session_.reset();
+    alone_.reset();
+    new_session_id_.clear();
 }
 
 void HttpConnection::respond(int status, std::string body, std::string_view content_type,
@@ -436,9 +461,7 @@ void HttpConnection::lost(std::string_view why) {
         if (session_) session_->stream_lost(call_key_);
         if (alone_) alone_->close();
         if (!new_session_id_.empty()) ctx_.sessions.close(new_session_id_);
-        if (streaming_) ctx_.state.stats.http_streams.fetch_sub(1, std::memory_order_relaxed);
-        waiting_ = false;
-        streaming_ = false;
+        end_exchange();
     }
     close_now();
 }

@@ -47,6 +47,7 @@ class HttpConnection : public ResponseSink,
 
     void start();
     void deliver(std::string frame, const Route& route) override;  // any thread
+    void end_unanswered() override;                                // any thread
     void shutdown() override;                                      // any thread
 
   private:
@@ -59,6 +60,9 @@ class HttpConnection : public ResponseSink,
     void on_delete(const HttpRequest& req);
     void begin_exchange(const Id& id);
     void on_deliver(std::string frame, const Route& route);
+    void start_stream();
+    // The exchange's answer is complete: what follows is the next request (or the close).
+    void end_exchange();
 
     // A whole response (status line, headers, body) and what follows it.
     void respond(int status, std::string body, std::string_view content_type,

@@ -44,6 +44,15 @@ HttpSession::HttpSession(ServerState& state, net::any_io_executor strand, std::s
         // The McpSession and this session share a strand: `this` is alive while it is.
         [this](std::string frame, const Route& route) { send(std::move(frame), route); },
         std::move(peer));
+    // notifications/cancelled: the POST that waits for that call's answer is ended.
+    mcp_->on_cancelled([this](std::string_view key) {
+        const auto it = waiting_.find(key);
+        if (it == waiting_.end()) return;
+        auto sink = it->second.lock();
+        waiting_.erase(it);
+        in_flight_.store(mcp_->in_flight(), std::memory_order_relaxed);
+        if (sink) sink->end_unanswered();
+    });
 }
 
 void HttpSession::touch() {

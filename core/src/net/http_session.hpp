@@ -27,6 +27,8 @@ class ResponseSink {
   public:
     virtual ~ResponseSink() = default;
     virtual void deliver(std::string frame, const Route& route) = 0;
+    // The request was cancelled: no answer will come; the response ends without one.
+    virtual void end_unanswered() = 0;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
