@@ -106,6 +106,26 @@ TEST(ChecksErrorsClear, FailsWhenTheConnectionIsNotClosed) {
     EXPECT_EQ(e.detail, "the connection was not closed");
 }
 
+// Close codes are WebSocket frames: over http and stdio the close step is not judged (a
+// warning says so), the other steps are.
+TEST(ChecksErrorsClear, AnExpectedCloseIsNotApplicableOffWebSocket) {
+    RunBuilder b = three_errors();
+    auto& big = b.record().steps[4];
+    big.close_code.reset();
+    respond(big.call, error_response("5", -32600, "too big"), 45);
+    b.record().transport = "stdio";
+    const auto r = evaluate_check("errors.clear", b.run());
+    EXPECT_EQ(r.status, Status::passed) << r.message;
+    EXPECT_EQ(r.total_items, 2u);
+    EXPECT_EQ(r.warnings,
+              std::vector<std::string>{"client 0 steps[4] oversized (id 5): expects a WebSocket "
+                                       "close, not applicable over stdio (not judged)"});
+    // The other steps are still judged there.
+    auto& tool = b.record().steps[2];
+    respond(tool.call, error_response("3", -32603, "oops"), 25);
+    EXPECT_EQ(evaluate_check("errors.clear", b.run()).status, Status::failed);
+}
+
 TEST(ChecksErrorsClear, FailsWhenAFailedGenerationSavedItsPartialStream) {
     RunBuilder b;
     Generate g;
