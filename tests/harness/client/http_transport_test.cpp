@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/client_waits.hpp"
 #include "common/mcp_protocol.hpp"
 #include "harness/event_loop.hpp"
 #include "harness/mcp_client.hpp"
@@ -18,20 +19,9 @@ namespace harness {
 namespace {
 
 using nlohmann::json;
-using test::HttpRequestSeen;
-using test::Reply;
-using test::ScriptedHttpServer;
+using namespace test;  // client_waits.hpp
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-template <typename T>
-T get_within(std::future<T>& f, std::chrono::milliseconds limit = 5s) {
-    if (f.wait_for(limit) != std::future_status::ready) {
-        ADD_FAILURE() << "no result within " << limit.count() << " ms";
-        return T{};
-    }
-    return f.get();
-}
 
 ClientOptions http_options(std::string version = "2025-11-25") {
     ClientOptions o;
@@ -39,37 +29,6 @@ ClientOptions http_options(std::string version = "2025-11-25") {
     o.protocol_version = std::move(version);
     o.headers = {{"X-Test", "yes"}};
     return o;
-}
-
-std::shared_ptr<McpClient> connected(EventLoop& loop, const std::string& url, ClientOptions o) {
-    auto client = McpClient::create(loop.io());
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client->connect(url, o, [&p](const ClientError& e) { p.set_value(e.message); });
-    EXPECT_EQ(get_within(f), "");
-    return client;
-}
-
-std::future<CallRecord> call(McpClient& client, const std::string& method, json params,
-                             RequestOptions options = {}) {
-    auto p = std::make_shared<std::promise<CallRecord>>();
-    client.call(
-        method, std::move(params), [p](CallRecord r) { p->set_value(std::move(r)); }, options);
-    return p->get_future();
-}
-
-std::future<CallRecord> initialize(McpClient& client) {
-    auto p = std::make_shared<std::promise<CallRecord>>();
-    client.initialize("", {{"name", "t"}, {"version", "1"}},
-                      [p](CallRecord r) { p->set_value(std::move(r)); });
-    return p->get_future();
-}
-
-std::string close_client(McpClient& client) {
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client.close([&p](const ClientError& e) { p.set_value(e.message); });
-    return get_within(f);
 }
 
 std::string progress_event(const json& token, int n, const std::string& text) {

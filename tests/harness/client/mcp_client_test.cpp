@@ -8,6 +8,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
 
+#include "client/client_waits.hpp"
 #include "harness/event_loop.hpp"
 #include "scripted_server.hpp"
 
@@ -15,37 +16,8 @@ namespace harness {
 namespace {
 
 using nlohmann::json;
-using test::ScriptedServer;
-using test::WsStream;
+using namespace test;  // client_waits.hpp
 using namespace std::chrono_literals;
-
-template <typename T>
-T get_within(std::future<T>& f, std::chrono::milliseconds limit = 5s) {
-    if (f.wait_for(limit) != std::future_status::ready) {
-        ADD_FAILURE() << "no result within " << limit.count() << " ms";
-        return T{};
-    }
-    return f.get();
-}
-
-std::shared_ptr<McpClient> connected(EventLoop& loop, const std::string& url,
-                                     ClientOptions options = {}) {
-    auto client = McpClient::create(loop.io());
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client->connect(url, options, [&p](const ClientError& e) { p.set_value(e.message); });
-    const auto error = get_within(f);
-    EXPECT_EQ(error, "");
-    return client;
-}
-
-std::future<CallRecord> call(McpClient& client, const std::string& method, json params,
-                             RequestOptions options = {}) {
-    auto p = std::make_shared<std::promise<CallRecord>>();
-    client.call(
-        method, std::move(params), [p](CallRecord r) { p->set_value(std::move(r)); }, options);
-    return p->get_future();
-}
 
 TEST(McpClient, OffersAndRecordsTheMcpSubprotocol) {
     ScriptedServer server([](WsStream& ws) { test::read_text(ws); });

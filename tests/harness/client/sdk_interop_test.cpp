@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/client_waits.hpp"
 #include "common/child_process.hpp"
 #include "harness/event_loop.hpp"
 #include "harness/mcp_client.hpp"
@@ -20,6 +21,7 @@ namespace harness {
 namespace {
 
 using nlohmann::json;
+using namespace test;  // client_waits.hpp
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -36,15 +38,6 @@ void write_data(const fs::path& dir) {
     std::ofstream(dir / "patient_summaries.csv") << "patient_id,summary\n";
 }
 
-template <typename T>
-T get_within(std::future<T>& f, std::chrono::milliseconds limit = 10s) {
-    if (f.wait_for(limit) != std::future_status::ready) {
-        ADD_FAILURE() << "no result within " << limit.count() << " ms";
-        return T{};
-    }
-    return f.get();
-}
-
 // initialize, tools/list, close: each must succeed.
 void exercise(const std::string& url, const ClientOptions& options) {
     EventLoop loop(1);
@@ -52,24 +45,24 @@ void exercise(const std::string& url, const ClientOptions& options) {
     std::promise<std::string> connected;
     auto cf = connected.get_future();
     client->connect(url, options, [&](const ClientError& e) { connected.set_value(e.message); });
-    ASSERT_EQ(get_within(cf), "");
+    ASSERT_EQ(get_within(cf, 20s), "");
     auto ip = std::make_shared<std::promise<CallRecord>>();
     auto init = ip->get_future();
     client->initialize("", {{"name", "mcp-harness-test"}, {"version", "1"}},
                        [ip](CallRecord r) { ip->set_value(std::move(r)); });
-    const auto i = get_within(init);
+    const auto i = get_within(init, 20s);
     ASSERT_TRUE(i.ok()) << i.error << " " << i.response.dump();
     EXPECT_TRUE(i.response["result"].contains("serverInfo")) << i.response.dump();
     auto lp = std::make_shared<std::promise<CallRecord>>();
     auto list = lp->get_future();
     client->call("tools/list", json::object(), [lp](CallRecord r) { lp->set_value(std::move(r)); });
-    const auto l = get_within(list);
+    const auto l = get_within(list, 20s);
     ASSERT_TRUE(l.ok()) << l.error << " " << l.response.dump();
     EXPECT_FALSE(l.response["result"]["tools"].empty());
     std::promise<std::string> closed;
     auto clf = closed.get_future();
     client->close([&](const ClientError& e) { closed.set_value(e.message); });
-    EXPECT_EQ(get_within(clf), "");
+    EXPECT_EQ(get_within(clf, 20s), "");
 }
 
 TEST(SdkInterop, StreamableHttpWithASession) {

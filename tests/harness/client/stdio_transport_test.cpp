@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/client_waits.hpp"
 #include "harness/event_loop.hpp"
 #include "harness/mcp_client.hpp"
 
@@ -15,17 +16,9 @@ namespace harness {
 namespace {
 
 using nlohmann::json;
+using namespace test;  // client_waits.hpp
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-template <typename T>
-T get_within(std::future<T>& f, std::chrono::milliseconds limit = 5s) {
-    if (f.wait_for(limit) != std::future_status::ready) {
-        ADD_FAILURE() << "no result within " << limit.count() << " ms";
-        return T{};
-    }
-    return f.get();
-}
 
 ClientOptions stdio_options(const std::string& script) {
     ClientOptions o;
@@ -33,30 +26,6 @@ ClientOptions stdio_options(const std::string& script) {
     o.server_command = {"/bin/sh", "-c", script};
     o.connect_timeout = 300ms;
     return o;
-}
-
-std::shared_ptr<McpClient> connected(EventLoop& loop, ClientOptions o) {
-    auto client = McpClient::create(loop.io());
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client->connect("stdio", o, [&p](const ClientError& e) { p.set_value(e.message); });
-    EXPECT_EQ(get_within(f), "");
-    return client;
-}
-
-std::future<CallRecord> call(McpClient& client, const std::string& method, json params,
-                             RequestOptions options = {}) {
-    auto p = std::make_shared<std::promise<CallRecord>>();
-    client.call(
-        method, std::move(params), [p](CallRecord r) { p->set_value(std::move(r)); }, options);
-    return p->get_future();
-}
-
-std::string close_client(McpClient& client) {
-    std::promise<std::string> p;
-    auto f = p.get_future();
-    client.close([&p](const ClientError& e) { p.set_value(e.message); });
-    return get_within(f);
 }
 
 // Answers initialize (id 1), takes notifications/initialized, answers the call (id 2) with
@@ -75,7 +44,7 @@ cat >/dev/null
 
 TEST(StdioTransport, CallWithProgressThenCloseWaitsForTheExit) {
     EventLoop loop(1);
-    auto client = connected(loop, stdio_options(kServer));
+    auto client = connected(loop, "stdio", stdio_options(kServer));
     auto p = std::make_shared<std::promise<CallRecord>>();
     auto init = p->get_future();
     client->initialize("", {{"name", "t"}}, [p](CallRecord r) { p->set_value(std::move(r)); });
@@ -111,7 +80,7 @@ TEST(StdioTransport, AnEarlyExitIsAnErrorWithItsStatusAndStderr) {
 
 TEST(StdioTransport, AServerIgnoringTermIsKilledWithinBounds) {
     EventLoop loop(1);
-    auto client = connected(loop, stdio_options("trap '' TERM; cat >/dev/null; sleep 30"));
+    auto client = connected(loop, "stdio", stdio_options("trap '' TERM; cat >/dev/null; sleep 30"));
     const auto started = std::chrono::steady_clock::now();
     EXPECT_THAT(close_client(*client), HasSubstr("signal 9"));
     EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
