@@ -82,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto strand = net::make_strand(w.io);
     auto session = std::make_shared<core::McpSession>(
         w.state, strand, [](std::string frame, const core::Route&) { check_frame(frame); }, "fuzz");
+    session->allow_legacy_frames();  // as on WebSocket: the stream_token path is reached too
     std::string_view input(reinterpret_cast<const char*>(data), size);
     while (!input.empty()) {
         const auto nl = input.find('\n');

@@ -421,6 +421,7 @@ void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token
     call->bytes += token.size();
     call->code_points += common::utf8::code_points(token);
     state_.stats.tokens_relayed.fetch_add(1, std::memory_order_relaxed);
+    if (call->progress_token.empty() && !legacy_frames_) return;  // counted, not sent
     std::string frame;
     frame.reserve(96 + token.size());
     if (call->progress_token.empty()) {

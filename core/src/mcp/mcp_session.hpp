@@ -40,6 +40,10 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
     // Cancels one call in flight, by request id (JSON text): its upstream call stops, nothing
     // is saved or sent for it. Unknown ids are ignored (finished already, or never existed).
     void cancel(const std::string& key, std::string_view why);
+    // The original tutorial's `stream_token` frames for calls without a progressToken: a
+    // WebSocket custom, not MCP. Other transports carry MCP messages only, so such a call gets
+    // its response and no token messages there.
+    void allow_legacy_frames() { legacy_frames_ = true; }
     // Called (on the strand) when a call ends by cancellation: no response will ever be sent
     // for it. A transport that holds a response open per call closes it then.
     void on_cancelled(std::function<void(std::string_view key)> hook) {
@@ -77,6 +81,7 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
     std::function<void(std::string_view key)> on_cancelled_;
     std::string peer_;
     bool closed_ = false;
+    bool legacy_frames_ = false;
     bool initialized_ = false;
     std::size_t generating_ = 0;
     std::map<std::string, std::shared_ptr<Call>> calls_;  // by request id (JSON text)

@@ -150,6 +150,10 @@ void HttpConnection::route(HttpRequest req) {
     keep_alive_ = req.keep_alive() && !closing_;
     const auto target = std::string_view(req.target().data(), req.target().size());
     const auto path = target.substr(0, target.find('?'));
+    if (req.count(http::field::host) > 1) {
+        // RFC 9112 3.2: more than one Host is a bad request; the guard reads only one of them.
+        return respond(400, "More than one Host header\n", "text/plain; charset=utf-8");
+    }
     if (auto refused = ctx_.guard.check(header(req, "Origin"), header(req, "Host"),
                                         header(req, "Authorization"))) {
         ctx_.state.log.info(peer_ + ": refused " + std::to_string(refused->status) + ": " +

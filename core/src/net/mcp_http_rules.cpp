@@ -70,6 +70,16 @@ std::optional<PostDecision> check_stateless_headers(const PostHeaders& h, const 
     const char* field = request->method == "resources/read" ? "uri" : "name";
     const auto body = request->params.find(field);
     if (!h.name) return mismatch("the Mcp-Name header is required for " + request->method);
+    // A name outside visible ASCII must come Base64-encoded (the sentinel form): a raw one is
+    // "a header value [that] contains invalid characters".
+    for (const char c : *h.name) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u > 0x7E) {
+            return mismatch(
+                "Mcp-Name header value has a byte outside visible ASCII; send such a "
+                "name as =?base64?...?=");
+        }
+    }
     const auto decoded = decode_header_value(*h.name);
     if (!decoded)
         return mismatch("Mcp-Name header value " + shown(*h.name) + " is not valid Base64");

@@ -21,7 +21,6 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::string_view kPeer = "stdio";
 // How every message of our JSON-RPC encoders begins (core/src/mcp/jsonrpc.cpp, and the
 // progress frames of McpSession::relay).
-constexpr std::string_view kJsonRpcPrefix = R"({"jsonrpc":"2.0",)";
 
 // A descriptor of our own for the same open file: closing it never frees fd 0 or 1 for the
 // next open() to take (the store's files must never become "stdout").
@@ -101,10 +100,6 @@ void StdioSession::line_too_long() {
 
 void StdioSession::send(std::string frame) {
     if (done_) return;
-    // stdout carries MCP messages and nothing else (the stdio transport's rule). The original
-    // tutorial's stream_token frame, which a generate_summary call without a progressToken gets
-    // on WebSocket, is not one: it is left out, and the call's response still comes.
-    if (!frame.starts_with(kJsonRpcPrefix)) return;
     // One message, one line: the encoders escape every control character, so a raw newline
     // would be a bug that splits a message in two for the client. Refused, loudly.
     if (frame.find('\n') != std::string::npos) {

@@ -87,6 +87,7 @@ void WsSession::on_accept(beast::error_code ec) {
             if (auto self = weak.lock()) self->send(std::move(frame));
         },
         peer_);
+    mcp_->allow_legacy_frames();  // the original tutorial's clients rely on stream_token
     registry_.add(shared_from_this());
     state_.log.info(peer_ + ": connected" +
                     (ws_.next_layer().socket().is_open() ? "" : " (closing)"));
