@@ -52,6 +52,18 @@ TEST_F(StreamableHttpSecurity, ForeignOriginAndHostAre403AndLoopbackOriginsPass)
     expect_still_serving();
 }
 
+// RFC 9112 3.2: more than one Host is a bad request. The guard reads one of them, so a second,
+// foreign one must not slip past it (on the upgrade too).
+TEST_F(StreamableHttpSecurity, TwoHostHeadersAre400) {
+    const auto two =
+        raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example:80\r\n"
+            "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_EQ(two.status, 400) << two.describe();
+    EXPECT_THAT(two.body, HasSubstr("Host"));
+    EXPECT_EQ(upgrade_with({"Host: evil.example:80"}).status, 400);
+    expect_still_serving();
+}
+
 TEST_F(StreamableHttpSecurity, AllowedOriginsAddToLoopback) {
     restart_server({"--allowed-origins", "https://app.example"});
     EXPECT_EQ(initialize_with({"Origin: https://app.example"}).status, 200);
