@@ -9,6 +9,9 @@
 #   scripts/run.sh --time-scale 0.01       every duration a hundred times shorter
 #   scripts/run.sh scenarios/faults ...    other scenarios; any mcp-harness run option
 #   scripts/run.sh --out DIR               reports in DIR instead of harness-report/
+#   scripts/run.sh --transport http        the same checklist with the clients on Streamable
+#                                          HTTP (or stdio: one mcp-server --stdio per client);
+#                                          --protocol-version 2026-07-28 for the stateless one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
