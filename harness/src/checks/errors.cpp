@@ -88,18 +88,25 @@ void judge_close(const StepRecord& step, Evidence& e) {
     }
 }
 
+// Off WebSocket there is no close frame: a message over the server's limit must be refused
+// with an error (http: 413; stdio: a JSON-RPC error) and the connection goes on.
+void judge_refusal(const StepRecord& step, Evidence& e) {
+    e.expected = "an error refusing the oversized message";
+    if (step.call.response.is_object() && step.call.response.contains("error")) return;
+    if (step.call.error.find("HTTP 413") != std::string::npos) return;
+    e.got = !step.call.error.empty() ? quote(step.call.error)
+            : step.call.responded()  ? "a response without an error"
+                                     : "no answer";
+    e.detail = "the oversized message was not refused";
+}
+
 }  // namespace
 
 CheckResult errors_clear(const ScenarioRun& run) {
     Tally tally("steps");
     for (const auto& step : run.steps) {
         if (step.expect == Expect::ok) continue;
-        if (step.expect == Expect::close && run.transport != "ws") {
-            // A close code is a WebSocket frame: http and stdio have none to judge.
-            tally.warn(describe(step) + ": expects a WebSocket close, not applicable over " +
-                       run.transport + " (not judged)");
-            continue;
-        }
+        const bool close_expected = step.expect == Expect::close && run.transport == "ws";
         std::vector<Evidence> problems;
         Evidence e;
         e.call = describe(step);
@@ -111,14 +118,18 @@ CheckResult errors_clear(const ScenarioRun& run) {
                 judge_protocol_error(step, e);
                 break;
             case Expect::close:
-                judge_close(step, e);
+                if (close_expected) {
+                    judge_close(step, e);
+                } else {
+                    judge_refusal(step, e);
+                }
                 break;
             case Expect::ok:
                 break;
         }
         if (!e.detail.empty()) problems.push_back(std::move(e));
         // The server keeps serving the connection, unless closing it was the point.
-        if (step.expect != Expect::close) {
+        if (!close_expected) {
             if (const auto* next = next_call(run, step); next != nullptr && !served(*next))
                 problems.push_back(stopped_serving(*next, step, "error"));
         }

@@ -49,6 +49,7 @@ ClientScript::ClientScript(net::io_context& io, ScriptContext context)
 void ClientScript::start(const std::string& url, ClientOptions options,
                          std::function<void()> done) {
     done_ = std::move(done);
+    transport_ = options.transport;
     client_ = McpClient::create(io_);
     // Every handler the client keeps holds the script weakly (see the header); once posted
     // to our strand it holds it strongly, as the loop drops what it has not run yet.
@@ -159,6 +160,9 @@ void ClientScript::run_step(const Step& step, const std::string& path, Next next
             return expect_frame(rec, next);
         case StepKind::oversized:
             client_->send_raw("\"" + std::string(step.bytes, 'x') + "\"");
+            // Only WebSocket closes for it (1009); over http (413) and stdio (a JSON-RPC
+            // error) the server answers and the connection goes on.
+            if (transport_ != Transport::ws) return expect_frame(rec, next);
             return expect_close(rec, next);
         default:
             return next();
@@ -304,6 +308,7 @@ void ClientScript::on_frame(const Frame& f) {
     StepRecord* r = waiting_frame_;
     waiting_frame_ = nullptr;
     r->call.response = f.message;
+    if (f.kind == FrameKind::invalid) r->call.error = f.error;  // e.g. "send: HTTP 413 ..."
     r->call.response_wall_us = common::wall_micros();
     r->call.response_steady_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now().time_since_epoch())

@@ -74,6 +74,7 @@ class ClientScript : public std::enable_shared_from_this<ClientScript> {
     ScriptContext ctx_;
     std::shared_ptr<McpClient> client_;
     std::function<void()> done_;
+    Transport transport_ = Transport::ws;
     std::deque<StepRecord> records_;
     std::set<std::string> cancel_targets_;            // labels a cancel step names
     std::map<std::string, StepRecord*> labelled_;     // label -> its generate record

@@ -62,6 +62,12 @@ std::string describe_http_error(unsigned status, std::string_view reason, std::s
     return out;
 }
 
+bool looks_like_json_rpc(std::string_view body) {
+    const auto start = body.find_first_not_of(" \t\r\n");
+    return start != std::string_view::npos && body[start] == '{' &&
+           body.find("\"jsonrpc\"") != std::string_view::npos;
+}
+
 std::string header_value(std::string_view value) {
     bool plain = !value.empty() && value.front() != ' ' && value.front() != '\t' &&
                  value.back() != ' ' && value.back() != '\t';
@@ -69,6 +75,9 @@ std::string header_value(std::string_view value) {
         const auto u = static_cast<unsigned char>(c);
         if (!(u == '\t' || (u >= 0x20 && u <= 0x7e))) plain = false;
     }
+    // A plain value that looks like the sentinel would be decoded by the server: 2026-07-28
+    // says such values are encoded too.
+    if (value.starts_with("=?base64?") && value.ends_with("?=")) plain = false;
     return plain ? std::string(value) : "=?base64?" + base64(value) + "?=";
 }
 

@@ -14,7 +14,12 @@ inline constexpr std::size_t kErrorBodyBytes = 4096;
 // as its text (trimmed, control characters replaced), nothing when there is none.
 std::string describe_http_error(unsigned status, std::string_view reason, std::string_view body);
 
-// The value as is when it is plain visible ASCII without surrounding spaces, else
+// An answer body that is a JSON-RPC message (an object naming "jsonrpc"), not an HTTP error
+// page: cheap, the router parses it properly.
+bool looks_like_json_rpc(std::string_view body);
+
+// The value as is when it is plain visible ASCII without surrounding spaces and does not look
+// like the sentinel itself, else
 // "=?base64?<Base64 of its bytes>?=".
 std::string header_value(std::string_view value);
 

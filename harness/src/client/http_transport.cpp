@@ -309,10 +309,16 @@ void HttpConn::end_exchange() {
             }
             break;
         case Body::error: {
+            // A JSON-RPC error answered with an HTTP error status (400 for a parse error, 404
+            // for an unknown method under 2026-07-28) is still the server's JSON-RPC answer:
+            // routed like any message, so that checks judge it as they do over WebSocket
+            // (an id of null reaches on_other). The status stays in the call's error otherwise.
+            const bool rpc = looks_like_json_rpc(text_);
+            if (rpc) events.message(text_, at);
             const std::string why = describe_http_error(res.result_int(), res.reason(), text_);
             if (request) {
                 events.call_failed(message_.call_id, why);
-            } else {
+            } else if (!rpc) {
                 events.send_failed(why);
             }
             break;

@@ -106,9 +106,9 @@ TEST(ChecksErrorsClear, FailsWhenTheConnectionIsNotClosed) {
     EXPECT_EQ(e.detail, "the connection was not closed");
 }
 
-// Close codes are WebSocket frames: over http and stdio the close step is not judged (a
-// warning says so), the other steps are.
-TEST(ChecksErrorsClear, AnExpectedCloseIsNotApplicableOffWebSocket) {
+// Close codes are WebSocket frames: over http and stdio an oversized message must be refused
+// with an error instead (stdio: a JSON-RPC error; http: 413), and the connection goes on.
+TEST(ChecksErrorsClear, OffWebSocketAnOversizedMessageMustBeRefusedWithAnError) {
     RunBuilder b = three_errors();
     auto& big = b.record().steps[4];
     big.close_code.reset();
@@ -116,14 +116,22 @@ TEST(ChecksErrorsClear, AnExpectedCloseIsNotApplicableOffWebSocket) {
     b.record().transport = "stdio";
     const auto r = evaluate_check("errors.clear", b.run());
     EXPECT_EQ(r.status, Status::passed) << r.message;
-    EXPECT_EQ(r.total_items, 2u);
-    EXPECT_EQ(r.warnings,
-              std::vector<std::string>{"client 0 steps[4] oversized (id 5): expects a WebSocket "
-                                       "close, not applicable over stdio (not judged)"});
-    // The other steps are still judged there.
-    auto& tool = b.record().steps[2];
-    respond(tool.call, error_response("3", -32603, "oops"), 25);
-    EXPECT_EQ(evaluate_check("errors.clear", b.run()).status, Status::failed);
+    EXPECT_EQ(r.total_items, 3u);
+
+    // http: the refusal is the client's record of a 413.
+    big.call.response = nullptr;
+    big.call.error = "send: HTTP 413 Payload Too Large: Request body larger than 65536 bytes";
+    b.record().transport = "http";
+    EXPECT_EQ(evaluate_check("errors.clear", b.run()).status, Status::passed);
+
+    // Neither: not refused.
+    big.call.error.clear();
+    respond(big.call,
+            nlohmann::json{{"jsonrpc", "2.0"}, {"id", "5"}, {"result", nlohmann::json::object()}},
+            45);
+    const auto bad = evaluate_check("errors.clear", b.run());
+    EXPECT_EQ(bad.status, Status::failed);
+    EXPECT_EQ(first_evidence(bad).detail, "the oversized message was not refused");
 }
 
 TEST(ChecksErrorsClear, FailsWhenAFailedGenerationSavedItsPartialStream) {

@@ -147,9 +147,17 @@ TEST(HttpTransport, StatusErrorsReachTheCallWithTheirText) {
     auto client = connected(loop, server.url(), http_options());
     std::promise<std::string> other;
     auto other_f = other.get_future();
-    client->on_other([&other](const Frame& fr) { other.set_value(fr.error); });
+    std::promise<json> null_id;
+    auto null_id_f = null_id.get_future();
+    client->on_other([&other, &null_id](const Frame& fr) {
+        // The JSON-RPC error of the 404 (id null) is the server's answer like any other frame;
+        // the failed notification is the client's own "send:" frame.
+        if (fr.error.rfind("send: ", 0) == 0) return other.set_value(fr.error);
+        if (fr.kind == FrameKind::response) null_id.set_value(fr.message);
+    });
     auto a = call(*client, "a", json::object());
     EXPECT_EQ(get_within(a).error, "HTTP 404 Not Found: JSON-RPC error -32001: Session not found");
+    EXPECT_EQ(get_within(null_id_f)["error"]["code"], -32001);
     auto b = call(*client, "b", json::object());
     EXPECT_EQ(get_within(b).error,
               "HTTP 415 Unsupported Media Type: Content-Type must be application/json");
