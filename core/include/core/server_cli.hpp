@@ -35,9 +35,10 @@ struct ServerOptions {
 void setup_cli(CLI::App& app, ServerOptions& options);
 
 // Builds the final configuration; throws std::invalid_argument with a clear message
-// ("FILE: KEY: ..." for the config file, "--FLAG: ..." for a flag).
-ServerConfig resolve(const CLI::App& app, const ServerOptions& options,
-                     const char* ollama_host_env);
+// ("FILE: KEY: ..." for the config file, "--FLAG: ..." for a flag). The bearer token: config
+// file < $MCP_SERVER_AUTH_TOKEN (auth_token_env) < --auth-token.
+ServerConfig resolve(const CLI::App& app, const ServerOptions& options, const char* ollama_host_env,
+                     const char* auth_token_env = nullptr);
 
 // main(): parse, then generate patients, or print one ready line and serve until SIGINT/SIGTERM,
 // or (--stdio) serve one client on stdin/stdout until its input ends; stdout then carries MCP

@@ -123,7 +123,8 @@ void setup_cli(CLI::App& app, ServerOptions& o) {
     gen->add_option("--out", o.generate.out, "Output file (default patients_data.csv; - = stdout)");
 }
 
-ServerConfig resolve(const CLI::App& app, const ServerOptions& o, const char* ollama_host_env) {
+ServerConfig resolve(const CLI::App& app, const ServerOptions& o, const char* ollama_host_env,
+                     const char* auth_token_env) {
     ServerConfig c;
     if (!o.config_file.empty()) apply_server_config_file(o.config_file, c);
     const std::string file_url = c.ollama.base_url;
@@ -150,6 +151,11 @@ ServerConfig resolve(const CLI::App& app, const ServerOptions& o, const char* ol
     } else {
         c.ollama.base_url = file_url;
     }
+    // The token from the environment, unless a flag gives one: a flag is visible in `ps`.
+    if (app.get_option("--auth-token")->count() == 0 && auth_token_env != nullptr &&
+        *auth_token_env != '\0') {
+        c.auth_token = auth_token_env;
+    }
     return c;
 }
 
@@ -165,7 +171,8 @@ int run_mcp_server(int argc, char** argv) {
     if (*app.get_subcommand("generate-patients")) return generate(options.generate);
     ServerConfig config;
     try {
-        config = resolve(app, options, std::getenv("OLLAMA_HOST"));
+        config =
+            resolve(app, options, std::getenv("OLLAMA_HOST"), std::getenv("MCP_SERVER_AUTH_TOKEN"));
     } catch (const std::exception& e) {
         std::cerr << "mcp-server: " << e.what() << '\n';
         return 2;

@@ -21,7 +21,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 // Parses `args` as mcp-server's command line and resolves it.
-ServerConfig resolved(std::vector<std::string> args, const char* env = nullptr) {
+ServerConfig resolved(std::vector<std::string> args, const char* env = nullptr,
+                      const char* token_env = nullptr) {
     CLI::App app;
     ServerOptions options;
     setup_cli(app, options);
@@ -29,7 +30,7 @@ ServerConfig resolved(std::vector<std::string> args, const char* env = nullptr) 
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     app.parse(static_cast<int>(argv.size()), argv.data());
-    return resolve(app, options, env);
+    return resolve(app, options, env, token_env);
 }
 
 // The message resolve() refuses `args` with.
@@ -103,6 +104,17 @@ TEST_F(ServerCliResolve, OllamaUrlFlagThenEnvThenFile) {
     EXPECT_EQ(resolved({"--config", f}, "envhost").ollama.base_url, "http://envhost:11434");
     EXPECT_EQ(resolved({"--config", f, "--ollama-url", "flag:2/"}, "envhost").ollama.base_url,
               "http://flag:2");
+}
+
+TEST_F(ServerCliResolve, AuthTokenFlagThenEnvThenFile) {
+    const auto f = file(R"({"auth_token": "from-file"})");
+    EXPECT_EQ(resolved({}).auth_token, "");
+    EXPECT_EQ(resolved({"--config", f}).auth_token, "from-file");
+    EXPECT_EQ(resolved({"--config", f}, nullptr, "from-env").auth_token, "from-env");
+    EXPECT_EQ(resolved({"--config", f}, nullptr, "").auth_token, "from-file");
+    EXPECT_EQ(
+        resolved({"--config", f, "--auth-token", "from-flag"}, nullptr, "from-env").auth_token,
+        "from-flag");
 }
 
 TEST_F(ServerCliResolve, UnknownKeyNamesTheValidOnes) {
