@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/http_fields.hpp"
 #include "net/http_guard.hpp"
 
 namespace {
@@ -46,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (!token.empty()) {
         check(authorization.has_value() && authorization->find(token) != std::string_view::npos);
     }
-    (void)core::is_loopback_host(fields[2]);
-    check(core::constant_time_equal(fields[2], fields[3]) == (fields[2] == fields[3]));
+    (void)common::http::is_loopback_host(fields[2]);
+    check(common::http::constant_time_equal(fields[2], fields[3]) == (fields[2] == fields[3]));
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "common/http_fields.hpp"
 #include "common/mcp_protocol.hpp"
 #include "net/beast_names.hpp"
 #include "net/mcp_http_rules.hpp"
@@ -28,29 +29,17 @@ std::optional<std::string_view> header(const http::request<http::string_body>& r
     return std::string_view(it->value().data(), it->value().size());
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // Accept lists application/json and text/event-stream (or wildcards covering them); no
 // Accept header at all is taken as "anything".
 bool accepts_both(std::optional<std::string_view> accept) {
     if (!accept) return true;
-    const std::string a = lower(*accept);
+    const std::string a = common::http::ascii_lower(*accept);
     const bool any = a.find("*/*") != std::string::npos;
     const bool json = any || a.find("application/json") != std::string::npos ||
                       a.find("application/*") != std::string::npos;
     const bool sse = any || a.find("text/event-stream") != std::string::npos ||
                      a.find("text/*") != std::string::npos;
     return json && sse;
-}
-
-bool is_json_type(std::optional<std::string_view> type) {
-    if (!type) return false;
-    const std::string t = lower(*type);
-    return t.rfind("application/json", 0) == 0 && (t.size() == 16 || t[16] == ';' || t[16] == ' ');
 }
 
 std::string peer_of(const tcp::socket& s) {
@@ -188,7 +177,8 @@ void HttpConnection::route(HttpRequest req) {
 }
 
 void HttpConnection::on_post(const HttpRequest& req) {
-    if (!is_json_type(header(req, "Content-Type"))) {
+    const auto type = header(req, "Content-Type");
+    if (!type || !common::http::is_json_content_type(*type)) {
         return respond(415, "Content-Type must be application/json\n", "text/plain; charset=utf-8");
     }
     if (!accepts_both(header(req, "Accept"))) {

@@ -6,7 +6,9 @@
 // - Host: while bound to loopback, the Host header must name loopback, for the same reason;
 // - the bearer token, when one is configured: 401 without it or with another one; compared
 //   in time independent of where the first difference is.
-// Pure functions of the header values, so that they are unit-tested and fuzzed alone.
+// Pure functions of the header values, so that they are unit-tested and fuzzed alone; the
+// value rules themselves (loopback, bearer, constant-time compare) are common/http_fields.hpp,
+// shared with mock-ollama's admin guard.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,10 +42,5 @@ class HttpGuard {
     bool loopback_only_;
     std::string token_;
 };
-
-// "localhost", "127.0.0.1", "[::1]" and any 127.x.y.z, with or without ":port".
-bool is_loopback_host(std::string_view host_port);
-// Compares without an early exit: the time taken does not tell how much of `given` matched.
-bool constant_time_equal(std::string_view given, std::string_view expected);
 
 }  // namespace core

@@ -7,59 +7,8 @@
 
 namespace {
 
-using core::constant_time_equal;
 using core::HttpGuard;
-using core::is_loopback_host;
 using ::testing::HasSubstr;
-
-TEST(LoopbackHost, LoopbackNamesWithAndWithoutPort) {
-    for (const char* h :
-         {"localhost", "LOCALHOST", "localhost:5173", "127.0.0.1", "127.0.0.1:80", "127.1.2.3",
-          "127.255.255.255:65535", "[::1]", "[::1]:8080", " localhost\t"}) {
-        EXPECT_TRUE(is_loopback_host(h)) << h;
-    }
-}
-
-TEST(LoopbackHost, EverythingElseIsNot) {
-    for (const char* h : {"",
-                          "evil.example",
-                          "localhost.evil.example",
-                          "evil.example:127",
-                          "128.0.0.1",
-                          "127.0.0",
-                          "127.0.0.1.5",
-                          "127.0.0.256",
-                          "127.0.0.1000",
-                          "127..0.1",
-                          "127.0.0.1.",
-                          "127.0.0.-1",
-                          "127.0.0.1:",
-                          "127.0.0.1:80x",
-                          "localhost:port",
-                          "[::1",
-                          "[::1]x",
-                          "[::1]:",
-                          "[::1]:8a",
-                          "[::2]",
-                          "[::ffff:127.0.0.1]",
-                          "0x7f.0.0.1",
-                          "::1"}) {
-        EXPECT_FALSE(is_loopback_host(h)) << h;
-    }
-}
-
-TEST(ConstantTimeEqual, EqualOnlyWhenEveryByteAndTheLengthMatch) {
-    EXPECT_TRUE(constant_time_equal("secret", "secret"));
-    EXPECT_TRUE(constant_time_equal("", ""));
-    EXPECT_FALSE(constant_time_equal("secreT", "secret"));
-    EXPECT_FALSE(constant_time_equal("Secret", "secret"));
-    EXPECT_FALSE(constant_time_equal("secret2", "secret"));  // longer: a prefix matches
-    EXPECT_FALSE(constant_time_equal("secre", "secret"));    // shorter
-    EXPECT_FALSE(constant_time_equal("", "secret"));
-    EXPECT_FALSE(constant_time_equal("x", ""));
-    // A NUL in `given` where `expected` ends must not look like the end of both.
-    EXPECT_FALSE(constant_time_equal(std::string_view("secret\0", 7), "secret"));
-}
 
 TEST(HttpGuard, NoHeadersPassWhenNoTokenIsSet) {
     const HttpGuard guard("", true, "");
