@@ -53,6 +53,12 @@ void add_options(CLI::App& app, Options& o) {
                    "wait until the 1-minute load average is below this before each run (0: no)");
     app.add_option("--wait-max", o.wait_max_s, "seconds of such waiting at most, in all");
     app.add_option("--json", o.json_file, "write every run and the summary here");
+    app.add_option("--transport", o.transport, "how clients connect: ws or http")
+        ->check(CLI::IsMember({"ws", "http"}));
+    app.add_option("--sdk-server", o.sdk_server,
+                   "serve with the official-SDK reference server (tests/js/sdk_server.mjs) "
+                   "instead of mcp-server; needs --transport http");
+    app.add_option("--node", o.node_bin, "node binary for --sdk-server");
     app.add_option("--server-bin", o.server_bin, "mcp-server binary");
     app.add_option("--mock-bin", o.mock_bin, "mock-ollama binary");
     app.add_flag("--keep-data", o.keep_data, "keep each run's temp folder (data, stderr logs)");

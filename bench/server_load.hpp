@@ -47,6 +47,12 @@ struct Options {
     double wait_load = 1.5;       // wait for the 1-minute load average to drop below this
     double wait_max_s = 600;      // ... at most this long in all
     std::string json_file;
+    // How the clients reach the server: "ws" (WebSocket) or "http" (Streamable HTTP).
+    std::string transport = "ws";
+    // The server under test is the official-SDK reference server (tests/js/sdk_server.mjs,
+    // run with `node`, HTTP only) instead of mcp-server; mcp-server only writes its patients.
+    std::string sdk_server;
+    std::string node_bin = "node";
     std::string server_bin = MCP_SERVER_BIN;
     std::string mock_bin = MOCK_OLLAMA_BIN;
     bool keep_data = false;
@@ -103,8 +109,10 @@ std::unique_ptr<harness::ServiceProcess> start_mock(const Options& o, const fs::
 std::unique_ptr<harness::ServiceProcess> start_server(const Options& o, const fs::path& dir,
                                                       const std::string& ollama_url,
                                                       std::size_t patients);
-// n clients connected and initialized; throws when any is not.
-bench::FleetResult connect_clients(harness::EventLoop& loop, const std::string& url, std::size_t n);
+// n clients connected and initialized over o.transport; throws when any is not. `url` is the
+// server's ready-line URL (ws:// or http://; the scheme follows the transport).
+bench::FleetResult connect_clients(const Options& o, harness::EventLoop& loop,
+                                   const std::string& url, std::size_t n);
 nlohmann::json generate_params(const std::string& patient);
 // "Generated Summary for <name> (ID: <id>):\n\n..." -> <name>
 std::string name_in_result(const std::string& text);

@@ -103,7 +103,7 @@ Run run_saturation(const Options& o, std::size_t concurrency, double load) {
     auto server = start_server(o, dir.path(), mock->url(), patients);
 
     harness::EventLoop loop(o.client_threads);
-    auto fleet = connect_clients(loop, server->url(), concurrency);
+    auto fleet = connect_clients(o, loop, server->url(), concurrency);
     const auto& clients = fleet.clients;
     auto state = back_to_back(clients, patients, o.sat_tokens);
     for (std::size_t i = 0; i < clients.size(); ++i) state->issue(i);

@@ -163,7 +163,7 @@ Run run_saves(const Options& o, double load) {
     harness::EventLoop loop(o.client_threads);
     const std::size_t connections =
         std::max<std::size_t>(1, std::min(o.save_connections, o.save_in_flight));
-    auto fleet = connect_clients(loop, server->url(), connections);
+    auto fleet = connect_clients(o, loop, server->url(), connections);
     const auto& clients = fleet.clients;
     auto state = saver(clients, o.save_in_flight, o.save_patients);
     const auto before = sample_cpu(server->pid(), -1);

@@ -1,8 +1,10 @@
 // mcp_server_load: processes, clients, CPU samples and the load-average gate.
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
@@ -91,9 +93,49 @@ std::unique_ptr<harness::ServiceProcess> start_mock(const Options& o, const fs::
     return std::make_unique<harness::ServiceProcess>(s);
 }
 
+namespace {
+
+// `name` as given when it has a '/', else the first executable of that name on $PATH
+// (child processes are started by path, without a PATH search).
+std::string on_path(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::string_view rest = path != nullptr ? path : "";
+    while (!rest.empty()) {
+        const auto colon = rest.find(':');
+        const fs::path candidate = fs::path(std::string(rest.substr(0, colon))) / name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+        if (colon == std::string_view::npos) break;
+        rest.remove_prefix(colon + 1);
+    }
+    throw std::runtime_error(name + " not found on PATH");
+}
+
+// The official-SDK server reads the data files mcp-server writes: they are made first.
+std::unique_ptr<harness::ServiceProcess> start_sdk_server(const Options& o, const fs::path& dir,
+                                                          const std::string& ollama_url,
+                                                          std::size_t patients) {
+    const auto data = dir / "data";
+    fs::create_directories(data);
+    const std::string make = "'" + o.server_bin + "' generate-patients --count " +
+                             std::to_string(patients) + " --out '" +
+                             (data / "patients_data.csv").string() + "' >/dev/null";
+    if (std::system(make.c_str()) != 0) throw std::runtime_error("failed: " + make);
+    harness::ServiceOptions s;
+    s.binary = on_path(o.node_bin);
+    s.args = {o.sdk_server, "--transport", "http",         "--port",  "0",
+              "--data-dir", data.string(), "--ollama-url", ollama_url};
+    s.stderr_file = dir / "sdk-server.stderr";
+    s.ready_timeout = milliseconds(60'000);
+    return std::make_unique<harness::ServiceProcess>(s);
+}
+
+}  // namespace
+
 std::unique_ptr<harness::ServiceProcess> start_server(const Options& o, const fs::path& dir,
                                                       const std::string& ollama_url,
                                                       std::size_t patients) {
+    if (!o.sdk_server.empty()) return start_sdk_server(o, dir, ollama_url, patients);
     harness::ServiceOptions s;
     s.binary = o.server_bin;
     fs::create_directories(dir / "data");
@@ -111,21 +153,32 @@ std::unique_ptr<harness::ServiceProcess> start_server(const Options& o, const fs
 
 namespace {
 
-harness::ClientOptions client_options() {
+harness::ClientOptions client_options(const Options& o) {
     harness::ClientOptions c;
     c.request_timeout = milliseconds(120'000);
+    c.transport = o.transport == "http" ? harness::Transport::http : harness::Transport::ws;
     return c;
+}
+
+// mcp-server's ready line says ws://; the same port and path serve Streamable HTTP.
+std::string url_for(const Options& o, const std::string& ready_url) {
+    const bool ws = ready_url.rfind("ws://", 0) == 0;
+    if (o.transport == "http" && ws) return "http://" + ready_url.substr(5);
+    if (o.transport == "ws" && !ws) {
+        throw std::runtime_error("this server speaks Streamable HTTP only: use --transport http");
+    }
+    return ready_url;
 }
 
 }  // namespace
 
-bench::FleetResult connect_clients(harness::EventLoop& loop, const std::string& url,
-                                   std::size_t n) {
+bench::FleetResult connect_clients(const Options& o, harness::EventLoop& loop,
+                                   const std::string& url, std::size_t n) {
     bench::FleetOptions f;
-    f.url = url;
+    f.url = url_for(o, url);
     f.clients = n;
     f.connects_in_flight = 128;
-    f.client = client_options();
+    f.client = client_options(o);
     auto fleet = bench::connect_fleet(loop.io(), f);
     if (fleet.failed > 0) {
         throw std::runtime_error(std::to_string(fleet.failed) + " of " + std::to_string(n) +

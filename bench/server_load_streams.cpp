@@ -181,7 +181,7 @@ Run run_streams(const Options& o, bool progress, double load) {
     harness::MockAdmin admin(mock->url());
 
     harness::EventLoop loop(o.client_threads);
-    auto fleet = connect_clients(loop, server->url(), o.clients);
+    auto fleet = connect_clients(o, loop, server->url(), o.clients);
     run.set("connect_s", fleet.seconds);
     const auto& clients = fleet.clients;
     const auto before = sample_cpu(server->pid(), mock->pid());
