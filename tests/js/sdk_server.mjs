@@ -36,6 +36,9 @@ const { values: opt } = parseArgs({
     'data-dir': { type: 'string', default: '.' },
     'ollama-url': { type: 'string', default: 'http://127.0.0.1:11434' },
     model: { type: 'string', default: 'phi' },
+    // Seconds without a byte from Ollama before a call fails, as mcp-server's --ollama-timeout
+    // (the checklist's upstream_stall scenario waits it out; scaled runs give a smaller one).
+    'ollama-timeout': { type: 'string', default: '120' },
     // Broken on purpose: hold every token until generation ends, then send them all at once.
     'buffer-tokens': { type: 'boolean', default: false },
   },
@@ -165,7 +168,33 @@ function prompt(p) {
 // Streams /api/generate and calls onToken(text) for each NDJSON line's `response` as it
 // arrives; resolves with the whole text. `signal` (the call's cancellation) aborts the upstream
 // request, so Ollama stops generating.
-async function generate(p, stream, signal, onToken) {
+async function generate(p, stream, callSignal, onToken) {
+  // The call's cancellation, or Ollama silent for --ollama-timeout seconds: either aborts.
+  const timeoutS = Number(opt['ollama-timeout']);
+  const silence = new AbortController();
+  let tokens = 0;
+  let timer;
+  const watch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => silence.abort(new Error(`Ollama sent nothing for ${timeoutS} s after ${tokens} tokens; request abandoned`)), timeoutS * 1000);
+  };
+  const signal = AbortSignal.any([callSignal, silence.signal]);
+  watch();
+  try {
+    return await read(p, stream, signal, (t) => (++tokens, watch(), onToken(t)), () => watch());
+  } catch (err) {
+    if (silence.signal.aborted) throw silence.signal.reason;
+    // undici says "terminated" when the connection closes in the middle of the body.
+    if (!callSignal.aborted && err.message === 'terminated') {
+      throw new Error(`Ollama closed the stream before it was done (after ${tokens} tokens)`);
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function read(p, stream, signal, onToken, onBytes) {
   const res = await fetch(`${opt['ollama-url']}/api/generate`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -176,10 +205,12 @@ async function generate(p, stream, signal, onToken) {
   if (!stream) return (await res.json()).response ?? '';
   let whole = '';
   let pending = '';
+  let done = false;
   const handle = async (line) => {
     if (!line.trim()) return;
     const obj = JSON.parse(line);
     if (obj.error) throw new Error(`Ollama error: ${obj.error}`);
+    if (obj.done) done = true;
     if (obj.response) {
       whole += obj.response;
       await onToken(obj.response);
@@ -187,6 +218,7 @@ async function generate(p, stream, signal, onToken) {
   };
   const decoder = new TextDecoder();
   for await (const chunk of res.body) {
+    onBytes();
     pending += decoder.decode(chunk, { stream: true });
     let nl;
     while ((nl = pending.indexOf('\n')) >= 0) {
@@ -195,6 +227,7 @@ async function generate(p, stream, signal, onToken) {
     }
   }
   await handle(pending);
+  if (!done) throw new Error('Ollama closed the stream before it was done');
   return whole;
 }
 
