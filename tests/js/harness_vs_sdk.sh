@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mcp-harness validates a server built on another stack: the checklist against the official-
-# SDK reference server (sdk_server.mjs) over Streamable HTTP must pass, and against its
+# SDK reference server (sdk_server.mjs) over Streamable HTTP and over stdio must pass, and against its
 # --buffer-tokens variant (every token held back until the end) stream.realtime must fail.
 #
 #   tests/js/harness_vs_sdk.sh MCP_HARNESS MCP_SERVER MOCK_OLLAMA
@@ -53,6 +53,16 @@ if ! "$HARNESS" run "$ROOT/scenarios/checklist" --server-url "$sdk" "${harness_a
 fi
 grep -E "^(PASSED|FAILED)" "$WORK/run.log"
 
+echo "== checklist against the SDK reference server over stdio (one process per client)"
+if ! "$HARNESS" run "$ROOT/scenarios/checklist" "${harness_args[@]}" --out "$WORK/report-stdio" \
+     --server-cmd "node '$HERE/sdk_server.mjs' --transport stdio ${sdk_args[*]}" \
+     >"$WORK/stdio.log" 2>&1; then
+  cat "$WORK/stdio.log"
+  echo "harness_vs_sdk: the checklist failed against the SDK server over stdio" >&2
+  exit 1
+fi
+grep -E "^(PASSED|FAILED)" "$WORK/stdio.log"
+
 broken=$(start "$WORK/sdk-broken.log" node "$HERE/sdk_server.mjs" --transport http --port 0 \
          "${sdk_args[@]}" --buffer-tokens)
 echo "== streaming scenario against the --buffer-tokens variant at $broken"
@@ -67,4 +77,4 @@ if [[ $rc -ne 1 ]] || ! grep -qE "FAIL +stream.realtime" "$WORK/broken.log"; the
   echo "harness_vs_sdk: expected exit 1 with stream.realtime failed, got exit $rc" >&2
   exit 1
 fi
-echo "harness_vs_sdk: ok (the checklist passes; buffering is caught by stream.realtime)"
+echo "harness_vs_sdk: ok (the checklist passes over http and stdio; buffering is caught by stream.realtime)"

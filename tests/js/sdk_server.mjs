@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -56,12 +57,43 @@ const summaries = new Map(
     : [],
 );
 
+// Several processes of this server (one per stdio client) may share the folder: each save
+// holds a lock (a directory: mkdir is atomic), re-reads the file others may have written, and
+// replaces it whole. Node has no flock; a lock left by a killed process is taken after 5 s.
+const lockDir = `${summariesFile}.sdk-lock`;
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+function withLock(fn) {
+  for (let waited = 0; ; waited += 2) {
+    try {
+      fs.mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (waited > 5000) fs.rmSync(lockDir, { recursive: true, force: true });
+      pause(2);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmdirSync(lockDir);
+  }
+}
+
+function reloadSummaries() {
+  if (!fs.existsSync(summariesFile)) return;
+  for (const r of parseCsv(fs.readFileSync(summariesFile, 'utf8'))) summaries.set(r.patient_id, r.summary);
+}
+
 function saveSummary(id, summary) {
-  summaries.set(id, summary);
-  const rows = [...patients.values()].map((p) => [p.patient_id, p.name, summaries.get(p.patient_id) ?? '']);
-  const tmp = `${summariesFile}.tmp`;
-  fs.writeFileSync(tmp, writeCsv(['patient_id', 'name', 'summary'], rows));
-  fs.renameSync(tmp, summariesFile); // readers see the old file or the new one, never half
+  withLock(() => {
+    reloadSummaries();
+    summaries.set(id, summary);
+    const rows = [...patients.values()].map((p) => [p.patient_id, p.name, summaries.get(p.patient_id) ?? '']);
+    const tmp = `${summariesFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, writeCsv(['patient_id', 'name', 'summary'], rows));
+    fs.renameSync(tmp, summariesFile); // readers see the old file or the new one, never half
+  });
 }
 
 // ---- the four tools (names, schemas and texts as core/src/mcp/tools.cpp) --------------------
@@ -276,6 +308,7 @@ async function callTool(request, extra) {
       return text(search(args.disease_keyword));
     case 'get_patient_summary': {
       if (!p) return text(`Patient not found: ${args.patient_id}`, true);
+      reloadSummaries(); // another process may have saved since
       const s = summaries.get(p.patient_id) ?? '';
       const body = s.trim() ? `Summary:\n${s}` : 'Status: No summary yet. Use generate_summary to create one.';
       return text(`Patient ID: ${p.patient_id}\nName: ${p.name}\n\n${body}`);
@@ -305,8 +338,39 @@ function newServer() {
 
 // ---- transports --------------------------------------------------------------------------
 
+// The first fetch of a Node process sets up its HTTP client; done now rather than inside the
+// first call's time to first token.
+await fetch(`${opt['ollama-url']}/api/version`).then((r) => r.text()).catch(() => {});
+
 if (opt.transport === 'stdio') {
-  await newServer().connect(new StdioServerTransport());
+  // The SDK's stdio transport drops a line that is not JSON (it reports it to onerror only);
+  // JSON-RPC asks for a -32700 answer, so lines are checked here before the SDK reads them.
+  const lines = new PassThrough();
+  let pending = '';
+  process.stdin.on('data', (chunk) => {
+    pending += chunk.toString('utf8');
+    let nl;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (!line.trim()) continue;
+      let code = 0;
+      try {
+        const v = JSON.parse(line);
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) code = -32600; // not a message
+      } catch {
+        code = -32700;
+      }
+      if (code === 0) {
+        lines.write(`${line}\n`);
+      } else {
+        const message = code === -32700 ? 'Parse error' : 'Invalid Request: not a JSON-RPC message';
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } })}\n`);
+      }
+    }
+  });
+  process.stdin.on('end', () => lines.end());
+  await newServer().connect(new StdioServerTransport(lines, process.stdout));
   log('serving on stdio');
 } else if (opt.transport === 'http') {
   const sessions = new Map(); // Mcp-Session-Id -> transport
