@@ -195,8 +195,9 @@ TEST_F(SharedFolder, TwoServersSavingAtOnceLoseNothing) {
     // Shared patients: a save the file holds, and none acknowledged after it was sent
     // after it was acknowledged (that one was committed later, so it must have won).
     for (const auto& [id, saves] : shared_saves) {
+        const std::string& held = rows.at(id);  // clang 14 cannot capture a structured binding
         const auto found = std::find_if(saves.begin(), saves.end(),
-                                        [&](const Save& s) { return s.value == rows.at(id); });
+                                        [&held](const Save& s) { return s.value == held; });
         ASSERT_NE(found, saves.end()) << id << ": the file holds no acknowledged save";
         for (const auto& other : saves) {
             EXPECT_FALSE(other.sent > found->acknowledged)
