@@ -8,7 +8,9 @@ set -euo pipefail
 HARNESS=$1 SERVER=$2 MOCK=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SCALE=0.02
+# 0.2, not the 0.02 of other runs: the first call of a fresh Node process needs more than the
+# 20 ms floor of the TTFT tolerance on a loaded machine; at 0.2 the tolerance is 50 ms.
+SCALE=0.2
 WORK=$(mktemp -d /tmp/harness_vs_sdk.XXXXXX)
 pids=()
 cleanup() {

@@ -14,8 +14,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// About 16 MB of token frames, as fast as the mock can.
-constexpr int kFloodTokens = 200000;
+// About 80 MB of token frames, as fast as the mock can: more than the loopback socket buffers
+// hold (rmem autotunes up to 32 MiB, wmem 4 MiB), so the mock cannot finish the flood before
+// the server's cancel reaches it, however late a loaded machine runs the server (200,000
+// tokens, 16 MB, once could: the mock wrote them all into the buffers first).
+constexpr int kFloodTokens = 1000000;
 
 class ServerSlowConsumer : public ServerTest {
   protected:
