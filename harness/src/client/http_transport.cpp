@@ -204,7 +204,7 @@ void HttpConn::on_write(beast::error_code ec, std::size_t) {
 }
 
 void HttpConn::on_header(beast::error_code ec, std::size_t) {
-    if (stopped()) return;
+    if (stopped() || !parser_) return;  // as in on_body: the parser may be gone
     if (ec) return lost(ec, "read");
     answered_ = true;
     last_heard_us_ = Arrival::now().steady_us;
@@ -236,7 +236,9 @@ void HttpConn::read_body() {
 }
 
 void HttpConn::on_body(beast::error_code ec, std::size_t) {
-    if (stopped()) return;
+    // The exchange may have ended (lost, shut down) while this read was pending: its parser
+    // is gone then (UBSan caught a call on the destroyed parser).
+    if (stopped() || !parser_) return;
     if (ec == http::error::need_buffer) ec = {};
     if (ec) return lost(ec, "read");
     const Arrival at = Arrival::now();
