@@ -317,6 +317,15 @@ void StdioLink::exited(int status) {
     std::string why = "the server process exited";
     if (status != -1) why += " (" + status_text(status) + ")";
     const bool clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    // The process is gone, but what it wrote last may still sit in the pipe unread: take it
+    // now (the descriptor is non-blocking), or the error could miss the line that explains it.
+    for (;;) {
+        boost::system::error_code ec;
+        const std::size_t n = err_.read_some(net::buffer(err_chunk_), ec);
+        if (ec || n == 0) break;
+        stderr_.append(err_chunk_, n);
+        if (stderr_.size() > kStderrTail) stderr_.erase(0, stderr_.size() - kStderrTail);
+    }
     const std::string err = stderr_lines();
     if (!err.empty()) why += "; its stderr ends: " + err;
     ClientError error;
