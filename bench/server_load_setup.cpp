@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/child_process.hpp"
 #include "harness/proc_stats.hpp"
 #include "server_load.hpp"
 
@@ -95,22 +96,6 @@ std::unique_ptr<harness::ServiceProcess> start_mock(const Options& o, const fs::
 
 namespace {
 
-// `name` as given when it has a '/', else the first executable of that name on $PATH
-// (child processes are started by path, without a PATH search).
-std::string on_path(const std::string& name) {
-    if (name.find('/') != std::string::npos) return name;
-    const char* path = std::getenv("PATH");
-    std::string_view rest = path != nullptr ? path : "";
-    while (!rest.empty()) {
-        const auto colon = rest.find(':');
-        const fs::path candidate = fs::path(std::string(rest.substr(0, colon))) / name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-        if (colon == std::string_view::npos) break;
-        rest.remove_prefix(colon + 1);
-    }
-    throw std::runtime_error(name + " not found on PATH");
-}
-
 // The official-SDK server reads the data files mcp-server writes: they are made first.
 std::unique_ptr<harness::ServiceProcess> start_sdk_server(const Options& o, const fs::path& dir,
                                                           const std::string& ollama_url,
@@ -122,7 +107,7 @@ std::unique_ptr<harness::ServiceProcess> start_sdk_server(const Options& o, cons
                              (data / "patients_data.csv").string() + "' >/dev/null";
     if (std::system(make.c_str()) != 0) throw std::runtime_error("failed: " + make);
     harness::ServiceOptions s;
-    s.binary = on_path(o.node_bin);
+    s.binary = common::find_program(o.node_bin);
     s.args = {o.sdk_server, "--transport", "http",         "--port",  "0",
               "--data-dir", data.string(), "--ollama-url", ollama_url};
     s.stderr_file = dir / "sdk-server.stderr";

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -204,6 +205,21 @@ unsigned short port_from_ready_line(std::string_view line) {
         if (port > 65535) return 0;
     }
     return i == colon + 1 ? 0 : static_cast<unsigned short>(port);
+}
+
+std::string find_program(std::string_view name) {
+    if (name.find('/') != std::string_view::npos) return std::string(name);
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
+    while (!dirs.empty()) {
+        const auto colon = dirs.find(':');
+        const std::filesystem::path candidate =
+            std::filesystem::path(std::string(dirs.substr(0, colon))) / name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+        if (colon == std::string_view::npos) break;
+        dirs.remove_prefix(colon + 1);
+    }
+    return std::string(name);
 }
 
 }  // namespace common

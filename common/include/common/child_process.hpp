@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,5 +61,10 @@ class ChildProcess {
 
 // The port in a ready line such as "... listening on http://127.0.0.1:43567"; 0 if none.
 unsigned short port_from_ready_line(std::string_view line);
+
+// A program's path: `name` as given when it names a directory ("./x", "/usr/bin/node"), else
+// the first executable of that name on $PATH, else `name` unchanged (starting it then fails
+// with a message naming it). Children are started by path, without a search of their own.
+std::string find_program(std::string_view name);
 
 }  // namespace common

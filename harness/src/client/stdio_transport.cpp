@@ -18,6 +18,7 @@
 
 #include "client/beast_names.hpp"
 #include "client/link.hpp"
+#include "common/child_process.hpp"
 
 namespace harness {
 
@@ -35,23 +36,6 @@ std::string status_text(int status) {
     return "status " + std::to_string(status);
 }
 
-// The program's path: as given when it names a directory, else found on PATH (before fork:
-// the child may only make async-signal-safe calls).
-std::string find_program(const std::string& name) {
-    if (name.find('/') != std::string::npos) return name;
-    const char* path = std::getenv("PATH");
-    std::string_view dirs = path ? path : "/usr/bin:/bin";
-    while (!dirs.empty()) {
-        const auto colon = dirs.find(':');
-        const std::filesystem::path candidate =
-            std::filesystem::path(std::string(dirs.substr(0, colon))) / name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-        if (colon == std::string_view::npos) break;
-        dirs.remove_prefix(colon + 1);
-    }
-    return name;
-}
-
 struct Spawned {
     pid_t pid = -1;
     int in = -1, out = -1, err = -1;  // our ends: the child's stdin, stdout, stderr
@@ -61,7 +45,7 @@ struct Spawned {
 Spawned spawn(const std::vector<std::string>& command) {
     Spawned s;
     std::vector<std::string> args = command;
-    args[0] = find_program(args[0]);
+    args[0] = common::find_program(args[0]);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/child_process.hpp"
 #include "common/csv.hpp"
 #include "harness/connection.hpp"
 #include "harness/mock_admin.hpp"
@@ -241,17 +242,7 @@ std::string find_binary(const std::string& name, const fs::path& self_exe) {
             return fs::weakly_canonical(candidate).string();
         }
     }
-    if (const char* path = std::getenv("PATH")) {
-        std::string_view rest = path;
-        while (!rest.empty()) {
-            const auto colon = rest.find(':');
-            const fs::path c = fs::path(std::string(rest.substr(0, colon))) / name;
-            if (::access(c.c_str(), X_OK) == 0) return c.string();
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
-        }
-    }
-    return name;
+    return common::find_program(name);
 }
 
 // The run's story: a folder, the processes, the patients they know, the mock told what to
