@@ -420,8 +420,10 @@ void McpSession::relay(const std::shared_ptr<Call>& call, std::string_view token
     ++call->tokens;
     call->bytes += token.size();
     call->code_points += common::utf8::code_points(token);
+    // No token messages for this call on this transport: budgets still count it, the relay
+    // counter does not (nothing was relayed).
+    if (call->progress_token.empty() && !legacy_frames_) return;
     state_.stats.tokens_relayed.fetch_add(1, std::memory_order_relaxed);
-    if (call->progress_token.empty() && !legacy_frames_) return;  // counted, not sent
     std::string frame;
     frame.reserve(96 + token.size());
     if (call->progress_token.empty()) {

@@ -185,7 +185,7 @@ void HttpConnection::on_post(const HttpRequest& req) {
         return respond(406, "Accept must list both application/json and text/event-stream\n",
                        "text/plain; charset=utf-8");
     }
-    const Incoming in = parse_message(req.body());
+    Incoming in = parse_message(req.body());
     if (const auto* bad = std::get_if<Invalid>(&in)) {
         ctx_.state.log.info(peer_ + ": " + bad->error.message);
         return refuse_rpc(400, bad->id, bad->error);
@@ -209,12 +209,12 @@ void HttpConnection::on_post(const HttpRequest& req) {
                                    "existed; start a new one with initialize"});
             }
             if (!request) {
-                session->post(in, nullptr);
+                session->post(std::move(in), nullptr);
                 return respond(202, "", "text/plain; charset=utf-8");
             }
             session_ = std::move(session);
             begin_exchange(id);
-            return session_->post(in, shared_from_this());
+            return session_->post(std::move(in), shared_from_this());
         }
         case PostKind::open: {
             session_ = ctx_.sessions.open(peer_);
@@ -226,7 +226,7 @@ void HttpConnection::on_post(const HttpRequest& req) {
             }
             new_session_id_ = session_->id();
             begin_exchange(id);
-            return session_->post(in, shared_from_this());
+            return session_->post(std::move(in), shared_from_this());
         }
         case PostKind::stateless: {
             if (!request) return respond(202, "", "text/plain; charset=utf-8");
