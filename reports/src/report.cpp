@@ -43,6 +43,7 @@ Distribution summarize(std::string name, std::string unit, std::vector<double> v
     double sum = 0;
     for (double v : values) sum += v;
     d.mean = sum / static_cast<double>(n);
+    for (double v : values) d.histogram.record(v);
     return d;
 }
 

@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/histogram.hpp"
+#include "reports/samples.hpp"
+
 namespace reports {
 
 enum class Status {
@@ -66,6 +69,8 @@ struct Distribution {
     double p99 = 0;
     double max = 0;
     double mean = 0;
+    // Every value, bucketed (report.json schema 2 on); empty in a report read from schema 1.
+    Histogram histogram;
 
     bool operator==(const Distribution&) const = default;
 };
@@ -94,6 +99,8 @@ struct ScenarioResult {
     double seconds = 0;
     std::vector<CheckResult> checks;
     std::vector<Distribution> metrics;
+    // Raw timings per generate call: written to samples.jsonl, not to report.json.
+    std::vector<CallSamples> samples;
     // Non-empty when the harness could not run the scenario to the end (server did not
     // start, scenario file invalid, ...): the scenario's verdicts are incomplete.
     std::string harness_error;

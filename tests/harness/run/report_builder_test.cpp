@@ -167,9 +167,9 @@ TEST(ReportBuilderPrintMetrics, PrintsTheLatencyFiguresOnly) {
     reports::RunReport report;
     report.scenarios.resize(2);
     report.scenarios[0].name = "quiet";
-    report.scenarios[0].metrics = {{"tokens_per_s", "tokens/s", 1, 5, 5, 5, 5, 5}};
+    report.scenarios[0].metrics = {{"tokens_per_s", "tokens/s", 1, 5, 5, 5, 5, 5, {}}};
     report.scenarios[1].name = "streaming";
-    report.scenarios[1].metrics = {{"ttft", "ms", 1, 15.94, 15.94, 15.94, 16.0, 15.94}};
+    report.scenarios[1].metrics = {{"ttft", "ms", 1, 15.94, 15.94, 15.94, 16.0, 15.94, {}}};
     ::testing::internal::CaptureStdout();
     print_metrics(report);
     EXPECT_EQ(::testing::internal::GetCapturedStdout(),
