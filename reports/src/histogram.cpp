@@ -22,6 +22,10 @@ std::int32_t Histogram::index_of(std::int64_t units) {
     return static_cast<std::int32_t>((e + 1) * kSub + ((units >> e) - kSub));
 }
 
+std::int32_t Histogram::max_index() {
+    return index_of(static_cast<std::int64_t>(kMaxUnits));
+}
+
 double Histogram::bucket_low(std::int32_t index) const {
     if (index < kSub) return static_cast<double>(index) * resolution;
     const int e = static_cast<int>(index / kSub) - 1;

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "json_integer.hpp"
+
 namespace reports {
 
 using nlohmann::json;
@@ -40,10 +42,25 @@ json to_json(const CheckResult& c) {
             {"item_unit", c.item_unit}};
 }
 
+// Sparse: only the non-zero buckets, as [index, count] pairs in index order. A histogram that
+// never recorded anything (and keeps the default resolution) is null.
+json to_json(const Histogram& h) {
+    if (h == Histogram{}) return nullptr;
+    json buckets = json::array();
+    for (const auto& [index, n] : h.buckets) buckets.push_back(json::array({index, n}));
+    return {{"resolution", h.resolution},
+            {"sub_bucket_bits", Histogram::kSubBucketBits},
+            {"count", h.count},
+            {"min_units", h.min_units},
+            {"max_units", h.max_units},
+            {"sum_units", h.sum_units},
+            {"buckets", std::move(buckets)}};
+}
+
 json to_json(const Distribution& d) {
-    return {{"name", d.name},       {"unit", d.unit},        {"count", d.count},
-            {"p50", number(d.p50)}, {"p90", number(d.p90)},  {"p99", number(d.p99)},
-            {"max", number(d.max)}, {"mean", number(d.mean)}};
+    return {{"name", d.name},       {"unit", d.unit},         {"count", d.count},
+            {"p50", number(d.p50)}, {"p90", number(d.p90)},   {"p99", number(d.p99)},
+            {"max", number(d.max)}, {"mean", number(d.mean)}, {"histogram", to_json(d.histogram)}};
 }
 
 json to_json(const Counts& c) {
@@ -124,6 +141,12 @@ class Reader {
         fail(sub(key), "expected a non-negative integer");
     }
 
+    std::int64_t integer(std::string_view key) const {
+        const json& v = field(key);
+        if (!fits_int64(v)) fail(sub(key), "expected an integer");
+        return v.get<std::int64_t>();
+    }
+
     const json& array(std::string_view key) const {
         const json& v = field(key);
         if (!v.is_array()) fail(sub(key), "expected an array");
@@ -191,9 +214,75 @@ CheckResult check_from(const json& j, const std::string& path) {
     return c;
 }
 
+// The buckets of a histogram: [index, count] pairs, indices increasing within the range
+// record() produces, counts positive. Returns their total.
+std::uint64_t buckets_from(const Reader& r, Histogram& h) {
+    const json& a = r.array("buckets");
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string at = r.item("buckets", i);
+        const json& b = a[i];
+        if (!b.is_array() || b.size() != 2) Reader::fail(at, "expected [index, count]");
+        const std::int64_t index = fits_int64(b[0]) ? b[0].get<std::int64_t>() : -1;
+        if (index < 0 || index > Histogram::max_index()) {
+            Reader::fail(at + "[0]", "expected a bucket index from 0 to " +
+                                         std::to_string(Histogram::max_index()));
+        }
+        if (!h.buckets.empty() && index <= h.buckets.rbegin()->first) {
+            Reader::fail(at + "[0]", "bucket indices must increase");
+        }
+        const bool positive = b[1].is_number_unsigned()
+                                  ? b[1].get<std::uint64_t>() > 0
+                                  : b[1].is_number_integer() && b[1].get<std::int64_t>() > 0;
+        if (!positive) {
+            Reader::fail(at + "[1]", "expected a positive count");
+        }
+        const auto n = b[1].get<std::uint64_t>();
+        if (__builtin_add_overflow(total, n, &total)) Reader::fail(at + "[1]", "count overflows");
+        h.buckets.emplace_hint(h.buckets.end(), static_cast<std::int32_t>(index), n);
+    }
+    return total;
+}
+
+// A histogram as to_json writes it, checked for consistency: a report that merges or draws
+// it must not meet counts that do not add up. null: empty.
+Histogram histogram_from(const json& j, const std::string& path) {
+    if (j.is_null()) return {};
+    const Reader r(j, path);
+    Histogram h;
+    h.resolution = r.num("resolution");
+    if (!std::isfinite(h.resolution) || h.resolution <= 0) {
+        Reader::fail(r.sub("resolution"), "expected a positive number");
+    }
+    const auto bits = r.integer("sub_bucket_bits");
+    if (bits != Histogram::kSubBucketBits) {
+        Reader::fail(r.sub("sub_bucket_bits"), "unsupported value " + std::to_string(bits) +
+                                                   " (this reads " +
+                                                   std::to_string(Histogram::kSubBucketBits) + ")");
+    }
+    h.count = r.count("count");
+    h.min_units = r.integer("min_units");
+    h.max_units = r.integer("max_units");
+    h.sum_units = r.integer("sum_units");
+    const std::uint64_t total = buckets_from(r, h);
+    if (total != h.count) {
+        Reader::fail(r.sub("count"),
+                     std::to_string(h.count) + " but the buckets hold " + std::to_string(total));
+    }
+    const bool extremes_fit =
+        h.count == 0 ? h.min_units == 0 && h.max_units == 0 && h.sum_units == 0
+                     : h.min_units >= 0 && h.min_units <= h.max_units && h.sum_units >= 0 &&
+                           Histogram::index_of(h.min_units) == h.buckets.begin()->first &&
+                           Histogram::index_of(h.max_units) == h.buckets.rbegin()->first;
+    if (!extremes_fit) {
+        Reader::fail(path, "min_units, max_units or sum_units do not fit the buckets");
+    }
+    return h;
+}
+
 // Field by field on purpose, as check_from and scenario_from beside it: each name is the file
 // format, written once here for reading; a table would hide each field's type.
-Distribution distribution_from(const json& j, const std::string& path) {
+Distribution distribution_from(const json& j, const std::string& path, int version) {
     const Reader r(j, path);
     Distribution d;
     d.name = r.str("name");
@@ -204,10 +293,11 @@ Distribution distribution_from(const json& j, const std::string& path) {
     d.p99 = r.num("p99");
     d.max = r.num("max");
     d.mean = r.num("mean");
+    if (version >= 2) d.histogram = histogram_from(r.field("histogram"), r.sub("histogram"));
     return d;
 }
 
-ScenarioResult scenario_from(const json& j, const std::string& path) {
+ScenarioResult scenario_from(const json& j, const std::string& path, int version) {
     const Reader r(j, path);
     ScenarioResult s;
     s.name = r.str("name");
@@ -215,7 +305,9 @@ ScenarioResult scenario_from(const json& j, const std::string& path) {
     s.description = r.str("description");
     s.seconds = r.num("seconds");
     s.checks = r.list("checks", check_from);
-    s.metrics = r.list("metrics", distribution_from);
+    s.metrics = r.list("metrics", [version](const json& m, const std::string& at) {
+        return distribution_from(m, at, version);
+    });
     s.harness_error = r.str("harness_error");
     s.attachments = r.list("attachments", [](const json& v, const std::string& at) {
         const Reader a(v, at);
@@ -244,16 +336,20 @@ RunReport from_json(const json& j) {
     const Reader r(j, "");
     const json& version = r.field("schema_version");
     if (!version.is_number_integer()) Reader::fail("schema_version", "expected an integer");
-    if (version.get<std::int64_t>() != kSchemaVersion) {
-        Reader::fail("schema_version", "unsupported version " + version.dump() + " (this is " +
-                                           std::to_string(kSchemaVersion) + ")");
+    if (version.get<std::int64_t>() < 1 || version.get<std::int64_t>() > kSchemaVersion) {
+        Reader::fail("schema_version", "unsupported version " + version.dump() +
+                                           " (this reads 1 to " + std::to_string(kSchemaVersion) +
+                                           ")");
     }
+    const int v = static_cast<int>(version.get<std::int64_t>());
     RunReport report;
     report.tool_version = r.str("tool_version");
     report.started_at = r.str("started_at");
     report.seconds = r.num("seconds");
     report.options = r.field("options");
-    report.scenarios = r.list("scenarios", scenario_from);
+    report.scenarios = r.list("scenarios", [v](const json& sc, const std::string& at) {
+        return scenario_from(sc, at, v);
+    });
     return report;
 }
 

@@ -76,8 +76,12 @@ TEST(JsonErrors, SchemaVersion) {
     auto j = valid();
     j.erase("schema_version");
     EXPECT_EQ(error_of(j), "report.json: schema_version: missing");
-    j["schema_version"] = 2;
-    EXPECT_EQ(error_of(j), "report.json: schema_version: unsupported version 2 (this is 1)");
+    j["schema_version"] = 3;
+    EXPECT_EQ(error_of(j),
+              "report.json: schema_version: unsupported version 3 (this reads 1 to 2)");
+    j["schema_version"] = 0;
+    EXPECT_EQ(error_of(j),
+              "report.json: schema_version: unsupported version 0 (this reads 1 to 2)");
 }
 
 TEST(JsonErrors, NotAnObject) {

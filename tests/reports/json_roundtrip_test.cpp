@@ -52,7 +52,7 @@ TEST(JsonRoundTrip, SecondTripGivesTheSameJson) {
 
 TEST(JsonRoundTrip, StableFieldNames) {
     const auto j = reports::to_json(rich());
-    EXPECT_EQ(j.at("schema_version"), 1);
+    EXPECT_EQ(j.at("schema_version"), 2);
     for (const char* k :
          {"tool_version", "started_at", "seconds", "options", "summary", "scenarios"}) {
         EXPECT_TRUE(j.contains(k)) << k;

@@ -42,6 +42,9 @@ struct Histogram {
     double bucket_low(std::int32_t index) const;
     double bucket_high(std::int32_t index) const;
     static std::int32_t index_of(std::int64_t units);
+    // The highest index record() can produce (values are capped far beyond any latency): a
+    // reader refuses indices above it, whose bucket edges would not fit in 64 bits.
+    static std::int32_t max_index();
 
     bool operator==(const Histogram&) const = default;
 };

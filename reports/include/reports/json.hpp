@@ -1,6 +1,7 @@
 #pragma once
 // report.json: the whole RunReport, machine-readable, with stable snake_case field names and
-// "schema_version": 1. to_json then from_json gives back an equal RunReport (non-finite
+// "schema_version": 2 (each metric carries its histogram; schema 1, without them, is still
+// read, with empty histograms). to_json then from_json gives back an equal RunReport (non-finite
 // numbers, written as null, come back as NaN). A derived "summary" object (counts,
 // all_passed, exit_code) is written for scripts and ignored when reading.
 #include <string>
@@ -12,7 +13,7 @@
 
 namespace reports {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 nlohmann::json to_json(const RunReport& report);
 

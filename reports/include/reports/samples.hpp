@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reports {
+
+struct RunReport;
 
 struct CallSamples {
     std::string scenario;  // ScenarioResult::name
@@ -26,5 +29,20 @@ struct CallSamples {
 
     bool operator==(const CallSamples&) const = default;
 };
+
+inline constexpr int kSamplesVersion = 1;
+// A longer line is refused unread: ~100,000 tokens in one call at the delta encoding's few bytes
+// per number fit many times over.
+inline constexpr std::size_t kMaxSamplesLineBytes = std::size_t{16} << 20;
+
+// samples.jsonl text: a header line {"samples_version":1}, then one line per call of every
+// scenario, in scenario order (format in docs/mcp-harness.md).
+std::string render_samples(const RunReport& report);
+
+// Reads samples.jsonl text into `report`: each call is appended to the samples of the scenario
+// of its name. Throws std::invalid_argument "samples.jsonl:LINE: ..." for a missing or other
+// header, a line that is not JSON, a missing or mistyped field, a scenario the report does not
+// have, or a line over kMaxSamplesLineBytes; `report` may then hold the lines before it.
+void parse_samples(std::string_view text, RunReport& report);
 
 }  // namespace reports
