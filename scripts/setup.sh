@@ -14,7 +14,7 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev
-  libxml2-dev
+  libxml2-dev libxml2-utils
   clang libfuzzer-14-dev libclang-rt-14-dev
   curl python3 ca-certificates
 )

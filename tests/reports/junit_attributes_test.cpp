@@ -19,14 +19,16 @@ reports::RunReport mixed() {
 
 TEST(JunitAttributes, RootHasNameAndCounts) {
     const auto root = junit_tree(mixed());
-    for (const char* a : {"name", "tests", "failures", "errors", "skipped", "time"}) {
+    for (const char* a : {"name", "tests", "failures", "errors", "time"}) {
         EXPECT_TRUE(root.has(a)) << a;
     }
+    // Jenkins' junit-10.xsd has no `skipped` on <testsuites> (junit_xsd_test.cpp): the
+    // skipped counts are per <testsuite> only.
+    EXPECT_FALSE(root.has("skipped"));
     EXPECT_EQ(root.at("name"), "mcp-harness");
     EXPECT_EQ(root.at("tests"), "6");
     EXPECT_EQ(root.at("failures"), "2");
     EXPECT_EQ(root.at("errors"), "1");
-    EXPECT_EQ(root.at("skipped"), "1");
     EXPECT_EQ(root.at("time"), "3.500");
 }
 
@@ -72,7 +74,7 @@ TEST(JunitAttributes, TestcasePerCheckAndFailureAttributes) {
 
 TEST(JunitAttributes, CountsAddUp) {
     const auto root = junit_tree(mixed());
-    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+    std::size_t tests = 0, failures = 0, errors = 0;
     for (const auto* s : root.all("testsuite")) {
         std::size_t t = 0, f = 0, e = 0, sk = 0;
         for (const auto* tc : s->all("testcase")) {
@@ -88,12 +90,10 @@ TEST(JunitAttributes, CountsAddUp) {
         tests += t;
         failures += f;
         errors += e;
-        skipped += sk;
     }
     EXPECT_EQ(root.at("tests"), std::to_string(tests));
     EXPECT_EQ(root.at("failures"), std::to_string(failures));
     EXPECT_EQ(root.at("errors"), std::to_string(errors));
-    EXPECT_EQ(root.at("skipped"), std::to_string(skipped));
 }
 
 TEST(JunitAttributes, TimestampIsUtcWithoutZone) {

@@ -74,7 +74,7 @@ TEST(JunitSanitize, WhitespaceInAttributesSurvivesNormalisation) {
 
 TEST(JunitSanitize, ExpectedAndGotShowInvisibleCharacters) {
     auto c = check("stream.final_matches", Status::failed);
-    c.evidence.push_back({"", std::nullopt, "ok\n", "ok\x01", ""});
+    c.evidence.push_back({"", std::nullopt, "\"ok\n\"", "\"ok\x01\"", ""});
     const std::string body = failure_body(run({scenario("s", {c})}));
     EXPECT_NE(body.find("  expected: \"ok\\n\"\n  got:      \"ok\\u0001\"\n"), std::string::npos)
         << body;
