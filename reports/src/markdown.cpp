@@ -1,6 +1,9 @@
 #include "reports/markdown.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
 #include <string_view>
 
 #include "aggregate.hpp"
@@ -141,6 +144,38 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
+// A run option as the Options line shows it; "" when it was not given (empty string, null,
+// empty list). Floating-point values keep 4 significant digits (a CPU time of
+// 0.41234567890123456 reads 0.4123), larger ones whole units, never an exponent.
+std::string option_value(const nlohmann::json& value) {
+    if (value.is_null()) return {};
+    if (value.is_string()) return value.get<std::string>();
+    if ((value.is_array() || value.is_object()) && value.empty()) return {};
+    if (value.is_number_float()) {
+        const double v = value.get<double>();
+        if (!std::isfinite(v) || std::fabs(v) >= 1000) return text::fixed(v, 0);
+        std::array<char, 32> buf{};
+        const auto r =
+            std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::general, 4);
+        const std::string g(buf.data(), r.ptr);
+        return g.find('e') == std::string::npos ? g : text::fixed(v, 6);
+    }
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// "key=value, ..." of the options that were given.
+std::string options_text(const nlohmann::json& options) {
+    std::string opts;
+    if (!options.is_object()) return opts;
+    for (const auto& [key, value] : options.items()) {
+        const std::string shown = option_value(value);
+        if (shown.empty()) continue;
+        if (!opts.empty()) opts += ", ";
+        opts += key + "=" + shown;
+    }
+    return opts;
+}
+
 void render_summary(std::string& out, const RunReport& report) {
     const Counts c = report.counts();
     out += plural(c.passed, "passed", "passed") + " · " + plural(c.failed, "failed", "failed") +
@@ -152,17 +187,8 @@ void render_summary(std::string& out, const RunReport& report) {
     if (!report.tool_version.empty()) out += " · mcp-harness " + prose(report.tool_version);
     if (!report.started_at.empty()) out += " · started " + prose(report.started_at);
     out += "\n";
-    if (report.options.is_object() && !report.options.empty()) {
-        std::string opts;
-        for (const auto& [key, value] : report.options.items()) {
-            if (!opts.empty()) opts += ", ";
-            opts += key + "=" +
-                    (value.is_string()
-                         ? value.get<std::string>()
-                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        }
-        out += "\nOptions: " + prose(opts) + "\n";
-    }
+    const std::string opts = options_text(report.options);
+    if (!opts.empty()) out += "\nOptions: " + prose(opts) + "\n";
 }
 
 // Whether a section has anything to show.
