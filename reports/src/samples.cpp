@@ -16,8 +16,9 @@ namespace {
 
 // Times in arrival (emission) order mostly grow by a few hundred µs: each is written as its
 // difference to the one before (the first, to the scenario's start), a few digits each.
-json deltas(const std::vector<std::int64_t>& times) {
-    json out = json::array();
+std::vector<std::int64_t> deltas(const std::vector<std::int64_t>& times) {
+    std::vector<std::int64_t> out;
+    out.reserve(times.size());
     std::int64_t previous = 0;
     for (const auto t : times) {
         out.push_back(t - previous);
@@ -26,7 +27,8 @@ json deltas(const std::vector<std::int64_t>& times) {
     return out;
 }
 
-json line_of(const std::string& scenario, const CallSamples& c) {
+// ordered_json: the fields in this order on every line, the scenario and call first.
+nlohmann::ordered_json line_of(const std::string& scenario, const CallSamples& c) {
     return {{"scenario", scenario},
             {"call", c.call},
             {"client", c.client},
@@ -134,7 +136,8 @@ std::string render_samples(const RunReport& report) {
     std::string out = json{{"samples_version", kSamplesVersion}}.dump() + "\n";
     for (const auto& s : report.scenarios) {
         for (const auto& c : s.samples) {
-            out += line_of(s.name, c).dump(-1, ' ', false, json::error_handler_t::replace);
+            out += line_of(s.name, c).dump(-1, ' ', false,
+                                           nlohmann::ordered_json::error_handler_t::replace);
             out += '\n';
         }
     }

@@ -1,7 +1,7 @@
 // The real mcp-harness over each transport against our real mcp-server and mock-ollama: a
 // checklist scenario that streams in both forms runs unchanged over http and stdio, every
 // stream check passes, compat.both_stream_forms is "not applicable" (never passed) off
-// WebSocket, and the report says what was tested.
+// WebSocket, the report says what was tested, and samples.jsonl has every call's tokens.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -66,6 +66,38 @@ std::map<std::string, std::string> statuses(const nlohmann::json& report) {
     return out;
 }
 
+// samples.jsonl beside report.json: a line per generate call whose arrivals are the tokens the
+// report counted for that call, in the order report.json lists the calls; and every metric's
+// histogram holds as many values as the metric.
+void expect_samples_and_histograms(const fs::path& out, const nlohmann::json& report) {
+    std::istringstream lines(slurp(out / "samples.jsonl"));
+    std::string line;
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line, R"({"samples_version":1})");
+    const auto& calls = report["scenarios"][0]["extra"]["calls"];
+    ASSERT_GT(calls.size(), 0u);
+    for (const auto& c : calls) {
+        ASSERT_TRUE(std::getline(lines, line)) << "no samples line for " << c.dump();
+        const auto s = nlohmann::json::parse(line);
+        EXPECT_EQ(s["scenario"], report["scenarios"][0]["name"]);
+        EXPECT_EQ(s["outcome"], "ok");
+        EXPECT_EQ(s["arrived_delta_us"].size(), c["tokens"].get<std::size_t>()) << line;
+        EXPECT_EQ(s["emitted_delta_us"].size(), c["tokens"].get<std::size_t>()) << line;
+        std::int64_t last = 0;
+        for (const auto& d : s["arrived_delta_us"]) last += d.get<std::int64_t>();
+        EXPECT_GT(last, s["sent_us"].get<std::int64_t>()) << line;
+        EXPECT_LE(last, s["response_us"].get<std::int64_t>()) << line;
+    }
+    EXPECT_FALSE(std::getline(lines, line)) << "one line too many: " << line;
+    const auto& metrics = report["scenarios"][0]["metrics"];
+    ASSERT_GT(metrics.size(), 0u);
+    EXPECT_EQ(report["schema_version"], 2);
+    for (const auto& m : metrics) {
+        ASSERT_TRUE(m["histogram"].is_object()) << m.dump();
+        EXPECT_EQ(m["histogram"]["count"], m["count"]) << m.dump();
+    }
+}
+
 void expect_streams_over(const std::string& transport) {
     test_support::TempDir dir("harness-transport");
     const auto r = harness_run(dir.path(), {"--transport", transport});
@@ -80,6 +112,7 @@ void expect_streams_over(const std::string& transport) {
             EXPECT_EQ(status, "passed") << id;
         }
     }
+    expect_samples_and_histograms(dir.path() / "out", r.report);
     const std::string md = slurp(dir.path() / "out" / "checklist.md");
     EXPECT_THAT(md, HasSubstr("transport=" + transport));
     EXPECT_THAT(md, HasSubstr("not applicable over " + transport));
@@ -100,6 +133,7 @@ TEST(HarnessTransports, OverWebSocketBothFormsAreJudged) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(statuses(r.report).at("compat.both_stream_forms"), "passed");
     EXPECT_EQ(r.report["options"]["transport"], "ws");
+    expect_samples_and_histograms(dir.path() / "out", r.report);
 }
 
 // The stateless revision over HTTP: no initialize, every request carries its version.

@@ -9,6 +9,7 @@
 #include "harness/report_builder.hpp"
 #include "harness/scenario.hpp"
 #include "reports/json.hpp"
+#include "reports/samples.hpp"
 #include "reports/terminal.hpp"
 
 namespace harness::cli {
@@ -22,6 +23,23 @@ std::optional<std::vector<Scenario>> loaded(const std::vector<std::filesystem::p
     } catch (const std::exception& e) {
         std::cerr << e.what() << '\n';
         return std::nullopt;
+    }
+}
+
+// samples.jsonl beside the report.json, when the run wrote one: a re-rendered report has its
+// raw timings too (an older run without the file renders without them).
+void read_samples_beside(const std::string& report_json, reports::RunReport& report) {
+    const auto path = std::filesystem::path(report_json).parent_path() / "samples.jsonl";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        reports::parse_samples(ss.str(), report);
+    } catch (const std::invalid_argument& e) {
+        // "samples.jsonl:LINE: why", with the file's whole path.
+        const std::string_view what = e.what();
+        throw std::runtime_error(path.string() + std::string(what.substr(what.find(':'))));
     }
 }
 
@@ -56,7 +74,8 @@ int report_command(const ReportConfig& c, const std::string& step_summary) {
         if (!in) throw std::runtime_error("cannot open " + c.from);
         std::stringstream ss;
         ss << in.rdbuf();
-        const auto report = reports::parse_json(ss.str());
+        auto report = reports::parse_json(ss.str());
+        read_samples_beside(c.from, report);
         write_reports(report, c.out, c.formats, step_summary);
         std::cout << reports::render_terminal_summary(report, ::isatty(STDOUT_FILENO) != 0);
         return reports::exit_code(report);

@@ -13,6 +13,7 @@
 #include "reports/json.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
+#include "reports/samples.hpp"
 
 namespace harness {
 
@@ -59,6 +60,42 @@ nlohmann::json call_rows(const ScenarioRun& run) {
     return calls;
 }
 
+// How a call ended, as samples.jsonl spells it. A call's own deadline is the only transport
+// failure that is a timeout (mcp_client.cpp: "no response within N ms").
+std::string outcome_of(const StepRecord& st) {
+    if (st.call.ok()) return "ok";
+    if (st.cancelled) return "cancelled";
+    if (!st.call.responded() && st.call.error.starts_with("no response within")) return "timeout";
+    return "error";
+}
+
+// The raw timings of each generate call, as wall µs since the scenario started (the mock's
+// emission stamps are wall µs of the same clock).
+std::vector<reports::CallSamples> call_samples(const std::string& scenario,
+                                               const ScenarioRun& run) {
+    const auto since_start = [&run](std::int64_t wall_us) {
+        return wall_us == 0 ? -1 : wall_us - run.started_wall_us;
+    };
+    std::vector<reports::CallSamples> out;
+    for (const auto& st : run.steps) {
+        if (st.kind != StepKind::generate || !st.is_call) continue;
+        reports::CallSamples c;
+        c.scenario = scenario;
+        c.call = checks::describe(st);
+        c.client = st.client;
+        c.patient_id = st.patient_id;
+        c.outcome = outcome_of(st);
+        c.sent_us = since_start(st.call.sent_wall_us);
+        c.response_us = since_start(st.call.response_wall_us);
+        for (const auto& t : st.call.tokens) c.arrived_us.push_back(since_start(t.wall_us));
+        if (const MockRequest* mock = checks::matched_mock(run, st)) {
+            for (const auto t : mock->emitted_us()) c.emitted_us.push_back(since_start(t));
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 std::uint64_t tokens_received(const ScenarioRun& run) {
     std::uint64_t tokens = 0;
     for (const auto& st : run.steps) tokens += st.call.token_count;
@@ -86,6 +123,7 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
     if (r.harness_error.empty()) {
         r.checks = evaluate_checks(sc, out.run);
         r.metrics = scenario_metrics(out.run);
+        r.samples = call_samples(r.name, out.run);
         r.extra["tokens_received"] = tokens_received(out.run);
         r.extra["calls"] = call_rows(out.run);
         r.extra["clients"] = sc.clients;
@@ -119,6 +157,8 @@ void write_reports(const reports::RunReport& report, const fs::path& out,
     if (formats.count("md")) write_text_file(out / "checklist.md", md);
     if (formats.count("junit")) write_text_file(out / "junit.xml", reports::render_junit(report));
     if (formats.count("json")) write_text_file(out / "report.json", reports::render_json(report));
+    if (formats.count("json"))
+        write_text_file(out / "samples.jsonl", reports::render_samples(report));
     if (!step_summary.empty()) std::ofstream(step_summary, std::ios::app) << md << '\n';
 }
 
