@@ -29,7 +29,7 @@ reports::ScenarioResult harness_error_result(const Scenario& scenario, const std
 std::uint64_t finish_report(reports::RunReport& report,
                             const std::optional<reports::Baseline>& baseline, const CpuTimes& cpu);
 
-// Writes the chosen formats (md, junit, json) into `out`, and appends the checklist to
+// Writes the chosen formats (md, junit, json, html) into `out`, and appends the checklist to
 // `step_summary` when that is not empty ($GITHUB_STEP_SUMMARY). Throws std::runtime_error
 // with a message on any I/O failure.
 void write_reports(const reports::RunReport& report, const std::filesystem::path& out,

@@ -27,7 +27,8 @@ void setup_run(CLI::App& app, RunArgs& ra) {
     auto* run = app.add_subcommand("run", "Run scenarios and write the reports");
     run->add_option("paths", ra.paths, kPathsHelp);
     run->add_option("--out", ra.out, "Folder for the reports (default harness-report)");
-    run->add_option("--format", ra.formats, "Comma-separated: md,junit,json (default all)");
+    run->add_option("--format", ra.formats,
+                    std::string("Comma-separated: ") + kDefaultFormats + " (default all)");
     run->add_option("--time-scale", ra.time_scale,
                     "Multiply every duration (0.01 = a hundred times faster)")
         ->check(CLI::Range(1e-4, 100.0));
@@ -62,7 +63,8 @@ void setup_report(CLI::App& app, ReportArgs& ra) {
     auto* rep = app.add_subcommand("report", "Render the reports again from a saved report.json");
     rep->add_option("--from", ra.from, "The report.json (default harness-report/report.json)");
     rep->add_option("--out", ra.out, "Folder for the reports");
-    rep->add_option("--format", ra.formats, "Comma-separated: md,junit,json");
+    rep->add_option("--format", ra.formats,
+                    std::string("Comma-separated: ") + kDefaultFormats + " (default all)");
 }
 
 // The transport the command line chooses: --transport, or the one its server implies; ""
@@ -154,9 +156,9 @@ std::set<std::string> split_formats(const std::string& s) {
     std::stringstream ss(s);
     std::string item;
     while (std::getline(ss, item, ',')) {
-        if (item != "md" && item != "junit" && item != "json") {
+        if (item != "md" && item != "junit" && item != "json" && item != "html") {
             throw std::invalid_argument("--format: unknown format '" + item +
-                                        "'; use md, junit, json");
+                                        "'; use md, junit, json, html");
         }
         out.insert(item);
     }
@@ -167,7 +169,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
     app.description(
         "mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
         "decides the validation checklist and writes reports (checklist.md, junit.xml, "
-        "report.json). Exit codes: 0 all checks passed (or expected failures), 1 a "
+        "report.json, report.html). Exit codes: 0 all checks passed (or expected failures), 1 a "
         "check failed, 2 harness error (bad scenario file, a process that would not "
         "start, an incomplete run).");
     app.require_subcommand(1);

@@ -20,10 +20,14 @@ namespace harness::cli {
 // report's verdict (reports::exit_code).
 inline constexpr int kHarnessError = 2;
 
+// The report formats --format accepts, all written by default: checklist.md, junit.xml,
+// report.json (with samples.jsonl) and report.html.
+inline constexpr const char* kDefaultFormats = "md,junit,json,html";
+
 struct RunArgs {
     std::vector<std::string> paths;
     std::string out = "harness-report";
-    std::string formats = "md,junit,json";
+    std::string formats = kDefaultFormats;
     double time_scale = 1.0;
     std::string filter;
     unsigned jobs = 1;
@@ -45,7 +49,7 @@ struct ScenarioArgs {
 struct ReportArgs {
     std::string from = "harness-report/report.json";
     std::string out = "harness-report";
-    std::string formats = "md,junit,json";
+    std::string formats = kDefaultFormats;
 };
 
 struct CliOptions {

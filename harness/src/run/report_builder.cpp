@@ -10,6 +10,7 @@
 #include "harness/checks.hpp"
 #include "harness/metrics.hpp"
 #include "harness/output_folder.hpp"
+#include "reports/html.hpp"
 #include "reports/json.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
@@ -157,6 +158,7 @@ void write_reports(const reports::RunReport& report, const fs::path& out,
     if (formats.count("md")) write_text_file(out / "checklist.md", md);
     if (formats.count("junit")) write_text_file(out / "junit.xml", reports::render_junit(report));
     if (formats.count("json")) write_text_file(out / "report.json", reports::render_json(report));
+    if (formats.count("html")) write_text_file(out / "report.html", reports::render_html(report));
     if (formats.count("json"))
         write_text_file(out / "samples.jsonl", reports::render_samples(report));
     if (!step_summary.empty()) std::ofstream(step_summary, std::ios::app) << md << '\n';

@@ -64,15 +64,16 @@ std::string shown(const RunArgs& a) {
     return s.str();
 }
 
-const std::set<std::string> kAllFormats = {"md", "junit", "json"};
+const std::set<std::string> kAllFormats = {"md", "junit", "json", "html"};
 
 TEST(CliRun, Defaults) {
     const auto r = parsed("run");
     ASSERT_EQ(r.command, Command::run);
-    EXPECT_EQ(shown(r.run.given),
-              "paths \nout harness-report\nformats md,junit,json\ntime_scale 1\nfilter \njobs 1"
-              "\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv \nbaseline "
-              "\ntransport \nprotocol_version \nserver_cmd \nheaders 0\nverbose 0\nkeep 0");
+    EXPECT_EQ(
+        shown(r.run.given),
+        "paths \nout harness-report\nformats md,junit,json,html\ntime_scale 1\nfilter \njobs 1"
+        "\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv \nbaseline "
+        "\ntransport \nprotocol_version \nserver_cmd \nheaders 0\nverbose 0\nkeep 0");
     EXPECT_EQ(r.run.transport, "");
     EXPECT_TRUE(r.run.headers.empty());
     EXPECT_EQ(r.run.paths, std::vector<fs::path>{"scenarios/checklist"});
@@ -116,10 +117,11 @@ TEST(CliRun, StepSummaryComesFromTheEnvironment) {
 
 TEST(CliRun, RejectsAnUnknownFormat) {
     EXPECT_EQ(rejected("run --format md,pdf"),
-              "--format: unknown format 'pdf'; use md, junit, json");
+              "--format: unknown format 'pdf'; use md, junit, json, html");
     EXPECT_EQ(rejected("run --format md,,json"),
-              "--format: unknown format ''; use md, junit, json");
-    EXPECT_EQ(rejected("run --format MD"), "--format: unknown format 'MD'; use md, junit, json");
+              "--format: unknown format ''; use md, junit, json, html");
+    EXPECT_EQ(rejected("run --format MD"),
+              "--format: unknown format 'MD'; use md, junit, json, html");
 }
 
 TEST(CliRun, RejectsAServerUrlWithoutItsMock) {
@@ -259,8 +261,8 @@ TEST(CliReport, EachOption) {
 }
 
 TEST(CliReport, RejectsAnUnknownFormat) {
-    EXPECT_EQ(rejected("report --format html"),
-              "--format: unknown format 'html'; use md, junit, json");
+    EXPECT_EQ(rejected("report --format pdf"),
+              "--format: unknown format 'pdf'; use md, junit, json, html");
 }
 
 TEST(CliFormats, SplitsOnCommasAndKeepsEachOnce) {
