@@ -361,7 +361,7 @@ RunReport parse_json(std::string_view text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         throw std::invalid_argument(std::string("report.json: not valid JSON: ") + e.what());
     }
     return from_json(j);

@@ -111,7 +111,7 @@ CallSamples call_from(const LineReader& r) {
 json parsed(std::string_view line, std::size_t number) {
     try {
         return json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         throw std::invalid_argument("samples.jsonl:" + std::to_string(number) +
                                     ": not valid JSON: " + e.what());
     }

@@ -104,6 +104,13 @@ TEST(JsonErrors, MalformedText) {
     } catch (const std::invalid_argument& e) {
         EXPECT_TRUE(std::string(e.what()).starts_with("report.json: not valid JSON: ")) << e.what();
     }
+    // A number too big for a double is nlohmann's out_of_range, not a parse_error.
+    try {
+        (void)reports::parse_json("{\"schema_version\": 2, \"seconds\": 1e999}");
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_TRUE(std::string(e.what()).starts_with("report.json: not valid JSON: ")) << e.what();
+    }
 }
 
 }  // namespace
