@@ -20,7 +20,13 @@ namespace harness {
 // The verdict of check `id` (a known_checks() id other than `suite.all_pass`, which is the
 // run-level rollup) on `run`. An unknown id, or a run the check cannot decide (e.g. the
 // runner did not keep the tokens it needs), gives Status::error.
+// Its `seconds` (junit.xml's testcase time) is judged_seconds(run).
 reports::CheckResult evaluate_check(const std::string& id, const ScenarioRun& run);
+
+// What a check judges is the scenario's calls: the time from the first request sent to the
+// last token, response or failure of any call (0 when no call was sent). Not the check's
+// own evaluation time, which is microseconds and would read 0.000 everywhere.
+double judged_seconds(const ScenarioRun& run);
 
 // Per-scenario measurements over the successful generate calls, named by the report's metric
 // keys (reports::metric_definitions): "ttft", "itl", "relay_lag", "e2e" (ms),
@@ -105,6 +111,10 @@ class Tally {
     // failed, which is the verdict then.
     void undecided(reports::Evidence evidence);
     void warn(std::string warning) { warnings_.push_back(std::move(warning)); }
+    // A covered call that gave the rule nothing to judge (say, no token to order): not an
+    // item, so it can neither pass nor fail the check. With no item at all the check is
+    // skipped and says why; beside judged items it is a warning.
+    void nothing_to_judge(const StepRecord& step, std::string why);
     std::size_t total() const { return total_; }
 
     // The verdict; skip_reason is the message when there was no item at all.
@@ -115,7 +125,8 @@ class Tally {
 
     reports::CheckResult result_;
     std::size_t passed_ = 0, total_ = 0, failed_ = 0, undecided_ = 0, dropped_ = 0;
-    std::string first_problem_;
+    std::size_t not_judged_ = 0;
+    std::string first_problem_, first_not_judged_;
     std::vector<std::string> warnings_;
 };
 

@@ -1,6 +1,7 @@
 // evaluate_check: from a check id to the function that decides it, through the one check
 // table (reports/check_table.inc).
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 
 #include "harness/checks.hpp"
@@ -61,9 +62,23 @@ CheckResult decide(const checks::CheckDef* check, const std::string& id, const S
 
 }  // namespace
 
+double judged_seconds(const ScenarioRun& run) {
+    std::int64_t first = 0, last = 0;
+    for (const auto& st : run.steps) {
+        if (!st.is_call || st.call.sent_steady_us == 0) continue;
+        const CallRecord& c = st.call;
+        const std::int64_t end = std::max(
+            {c.sent_steady_us, c.last_token_steady_us, c.response_steady_us, c.failed_steady_us});
+        if (first == 0 || c.sent_steady_us < first) first = c.sent_steady_us;
+        last = std::max(last, end);
+    }
+    return static_cast<double>(last - first) / 1e6;
+}
+
 CheckResult evaluate_check(const std::string& id, const ScenarioRun& run) {
     CheckResult r = decide(checks::find_check(id), id, run);
     r.id = id;
+    r.seconds = judged_seconds(run);
     return r;
 }
 

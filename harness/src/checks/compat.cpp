@@ -95,17 +95,24 @@ CheckResult compat_both_stream_forms(const ScenarioRun& run) {
         if (step.used_form != StreamForm::legacy && step.used_form != StreamForm::progress)
             continue;
         any = true;
-        (step.used_form == StreamForm::legacy ? legacy : progress) = true;
+        bool& form_seen = step.used_form == StreamForm::legacy ? legacy : progress;
         if (auto e = unusable(run, step, true)) {
+            form_seen = true;
             tally.fail(std::move(*e));
             continue;
         }
         const CallRecord& c = step.call;
+        const MockRequest& mock = *matched_mock(run, step);
+        // Nothing streamed either way: the call did not exercise its form.
+        if (mock.tokens.empty() && c.token_count == 0) {
+            tally.nothing_to_judge(step, "the mock emitted no token and none arrived");
+            continue;
+        }
+        form_seen = true;
         if (!tokens_kept(c)) {
             tally.undecided(tokens_not_kept(step));
             continue;
         }
-        const MockRequest& mock = *matched_mock(run, step);
         auto problems = delivery_problems(step, mock);
         for (auto& e : order_problems(step, mock)) problems.push_back(std::move(e));
         for (std::size_t i = 0; i < c.tokens.size(); ++i) {
@@ -123,8 +130,10 @@ CheckResult compat_both_stream_forms(const ScenarioRun& run) {
         }
         tally.record(std::move(problems));
     }
-    if (!any) {
-        return tally.finish("no streaming generate call that the scenario expected to succeed");
+    // No call at all, or only calls that streamed nothing: no form was tried.
+    if (!any || tally.total() == 0) {
+        return tally.finish(
+            any ? "" : "no streaming generate call that the scenario expected to succeed");
     }
     for (const auto& [present, form] :
          {std::pair{legacy, StreamForm::legacy}, std::pair{progress, StreamForm::progress}}) {

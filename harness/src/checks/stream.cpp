@@ -269,6 +269,9 @@ CheckResult stream_upstream_streaming(const ScenarioRun& run) {
 CheckResult stream_tokens_delivered(const ScenarioRun& run) {
     Tally tally("calls");
     each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
+        if (mock.tokens.empty() && step.call.token_count == 0) {
+            return tally.nothing_to_judge(step, "the mock emitted no token and none arrived");
+        }
         tally.record(delivery_problems(step, mock));
     });
     return tally.finish(kNoStreamingCall);
@@ -296,6 +299,8 @@ CheckResult stream_order(const ScenarioRun& run) {
     Tally tally("calls");
     each_stream(run, tally, [&](const StepRecord& step, const MockRequest& mock) {
         if (!tokens_kept(step.call)) return tally.undecided(not_kept(step));
+        // No token, no order (a missing token is stream.tokens_delivered's failure).
+        if (step.call.tokens.empty()) return tally.nothing_to_judge(step, "no token arrived");
         tally.record(order_problems(step, mock));
     });
     return tally.finish(kNoStreamingCall);

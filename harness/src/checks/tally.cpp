@@ -36,16 +36,27 @@ void Tally::undecided(Evidence evidence) {
     add(std::move(evidence));
 }
 
+void Tally::nothing_to_judge(const StepRecord& step, std::string why) {
+    if (not_judged_++ == 0) first_not_judged_ = describe(step) + ": " + why;
+}
+
 CheckResult Tally::finish(const std::string& skip_reason) const {
     CheckResult r = result_;
     r.warnings = warnings_;
     r.passed_items = passed_;
     r.total_items = total_;
+    const std::string not_judged =
+        not_judged_ == 0 ? std::string()
+                         : "not applicable to " + std::to_string(not_judged_) + " " + r.item_unit +
+                               " with nothing to judge (first: " + first_not_judged_ + ")";
     if (total_ == 0) {
         r.status = Status::skipped;
-        r.message = skip_reason;
+        r.message = not_judged.empty()    ? skip_reason
+                    : skip_reason.empty() ? not_judged
+                                          : skip_reason + "; " + not_judged;
         return r;
     }
+    if (!not_judged.empty()) r.warnings.push_back(not_judged);
     if (dropped_ > 0) {
         Evidence more;
         more.detail = "and " + std::to_string(dropped_) + " more";

@@ -65,3 +65,31 @@ TEST(CheckTable, ChecksThatNeedTheCsvAreSkippedWithoutIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// junit.xml's testcase time: the span of the scenario's calls, not the microseconds the
+// check took to evaluate (which printed time="0.000" on every testcase).
+TEST(CheckTime, IsTheSpanOfTheCallsJudged) {
+    RunBuilder b;
+    harness::testing::Generate later;
+    later.path = "steps[1]";
+    later.call_id = "2";
+    later.sent_ms = 1500;
+    b.generate({});
+    const auto& second = b.generate(later).call;
+    const std::int64_t end = second.response_steady_us;
+    const auto& run = b.run();
+    const double want = static_cast<double>(end - run.steps.front().call.sent_steady_us) / 1e6;
+    EXPECT_GT(want, 1.5);
+    for (const char* id : {"stream.order", "stream.tokens_delivered", "csv.integrity"}) {
+        EXPECT_DOUBLE_EQ(evaluate_check(id, run).seconds, want) << id;
+    }
+}
+
+TEST(CheckTime, NoCallIsZero) {
+    RunBuilder b;
+    EXPECT_EQ(evaluate_check("stream.order", b.run()).seconds, 0);
+}
+
+}  // namespace
