@@ -57,8 +57,9 @@ std::string first_evidence(const CheckResult& c) {
     }
     if (!e.expected.empty() || !e.got.empty()) {
         const text::Excerpts x = text::excerpts(e.expected, e.got, kMaxValue);
-        line += (line.empty() ? "" : ": ") + std::string("expected \"") +
-                text::visible(x.expected) + "\", got \"" + text::visible(x.got) + "\"";
+        // As the checks wrote them (values come quoted), as in junit.xml and checklist.md.
+        line += (line.empty() ? "" : ": ") + std::string("expected ") + text::visible(x.expected) +
+                ", got " + text::visible(x.got);
     }
     if (!e.detail.empty()) line += (line.empty() ? "" : " — ") + prose(e.detail);
     if (c.evidence.size() > 1) line += " (+" + std::to_string(c.evidence.size() - 1) + " more)";
@@ -126,6 +127,12 @@ std::string render_terminal_summary(const RunReport& report, bool color) {
                " now, remove from the baseline: " + list + "\n";
     }
 
+    return out + render_terminal_verdict(report, color);
+}
+
+std::string render_terminal_verdict(const RunReport& report, bool color) {
+    const Painter paint{color};
+    const Counts c = report.counts();
     const int code = exit_code(report);
     std::string verdict;
     if (code == 0) {
@@ -137,12 +144,11 @@ std::string render_terminal_summary(const RunReport& report, bool color) {
             paint(kMagenta, c.checks == 0 && c.harness_errors == 0 ? "INCOMPLETE (no check ran)"
                                                                    : "INCOMPLETE (harness errors)");
     }
-    out += verdict + " — " + std::to_string(c.passed) + " passed, " + std::to_string(c.failed) +
+    return verdict + " — " + std::to_string(c.passed) + " passed, " + std::to_string(c.failed) +
            " failed, " + std::to_string(c.errors) + (c.errors == 1 ? " error, " : " errors, ") +
            std::to_string(c.skipped) + " skipped, " + std::to_string(c.expected_failures) +
            (c.expected_failures == 1 ? " expected failure" : " expected failures") +
            " (exit code " + std::to_string(code) + ")\n";
-    return out;
 }
 
 }  // namespace reports

@@ -21,7 +21,7 @@ TEST(Terminal, OneLinePerCheckAndAVerdict) {
               "calls)\n"
               "         checklist_basic: failed — token 17 of call summarize#3 arrived out of "
               "order\n"
-              "           call summarize#3, token 17: expected \"Blood\", got \"pressure\" — "
+              "           call summarize#3, token 17: expected Blood, got pressure — "
               "position 92 after 97\n"
               "FAILED — 2 passed, 1 failed, 0 errors, 0 skipped, 0 expected failures (exit code "
               "1)\n");

@@ -4,6 +4,7 @@
 // faults set through its admin API, every client's steps driven on one event loop, then the
 // mock's log and the summaries CSV collected into a ScenarioRun for the checks.
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -14,6 +15,19 @@
 #include "harness/scenario.hpp"
 
 namespace harness {
+
+// One running scenario as a progress display sees it. The runner and its clients write it
+// (relaxed atomics: a token costs one fetch_add, no lock), the display's ticker reads it.
+struct LiveScenario {
+    std::string name;
+    std::int64_t started_steady_us = 0;  // steady_clock, µs since its epoch
+    std::atomic<std::uint64_t> calls_done{0}, tokens{0};
+    // When the wait step a client is in ends (steady µs); 0: no client is waiting.
+    std::atomic<std::int64_t> wait_until_steady_us{0};
+};
+
+// steady_clock::now() in the µs of LiveScenario.
+std::int64_t live_now_us();
 
 struct RunOptions {
     double time_scale = 1.0;
@@ -37,6 +51,10 @@ struct RunOptions {
     // Live counters for a progress display (may be shared by parallel scenarios).
     std::atomic<std::uint64_t>* calls_done = nullptr;
     std::atomic<std::uint64_t>* tokens_seen = nullptr;
+    // Called from run_scenario's thread when a scenario starts and before it returns: the
+    // LiveScenario lives in between (a progress display lists it meanwhile).
+    std::function<void(LiveScenario&)> on_live_start, on_live_end;
+    LiveScenario* live = nullptr;  // set by run_scenario for its clients
 };
 
 struct ScenarioOutput {

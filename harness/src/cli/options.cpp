@@ -56,6 +56,10 @@ void setup_run(CLI::App& app, RunArgs& ra) {
     run->add_option("--patients-csv", ra.patients_csv, "That server's patients_data.csv");
     run->add_option("--baseline", ra.baseline, "Expected failures (JSON); see reports/README.md");
     run->add_flag("--verbose", ra.verbose, "Say what each scenario does");
+    run->add_flag("--quiet", ra.quiet,
+                  "Print only the final verdict line (no progress, no summary); the reports "
+                  "are written as usual")
+        ->excludes("--verbose");
     run->add_flag("--keep", ra.keep, "Keep each run's data folder and logs under OUT/work");
 }
 

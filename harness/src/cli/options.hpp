@@ -39,6 +39,7 @@ struct RunArgs {
     std::string server_cmd;            // an external stdio server: one per client
     std::vector<std::string> headers;  // "NAME:VALUE", each --header
     bool verbose = false, keep = false;
+    bool quiet = false;  // no progress, no summary: the final verdict line only
 };
 
 // list and validate: which scenario files.

@@ -156,7 +156,10 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     const auto t0 = std::chrono::steady_clock::now();
     {
-        Progress progress(scenarios.size(), tty);
+        const ProgressMode mode = c.given.quiet ? ProgressMode::quiet
+                                  : tty         ? ProgressMode::terminal
+                                                : ProgressMode::plain;
+        Progress progress(scenarios.size(), mode);
         progress.attach(o, c.given.verbose);
         run_all(scenarios, o, c.given.jobs, report, progress);
     }
@@ -164,15 +167,21 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     // The harness's own cost, so that its figures can be trusted at 1,000 clients.
     const auto cpu = self_cpu();
     const std::uint64_t tokens = finish_report(report, c.baseline, cpu);
-    print_summary(report, tokens, cpu, tty);
+    if (c.given.quiet) {
+        std::cout << reports::render_terminal_verdict(report, tty) << std::flush;
+    } else {
+        print_summary(report, tokens, cpu, tty);
+    }
     try {
         write_reports(report, c.given.out, c.formats, step_summary);
     } catch (const std::exception& e) {
         std::cerr << "mcp-harness: " << e.what() << '\n';
         return kHarnessError;
     }
-    std::cout << "\nreports in " << fs::absolute(c.given.out).string() << "/ (" << c.given.formats
-              << ")\n";
+    if (!c.given.quiet) {
+        std::cout << "\nreports in " << fs::absolute(c.given.out).string() << "/ ("
+                  << c.given.formats << ")\n";
+    }
     return reports::exit_code(report);
 }
 

@@ -113,9 +113,7 @@ void ClientScript::run_list(const std::vector<Step>* steps, std::size_t i, std::
 
 void ClientScript::run_step(const Step& step, const std::string& path, Next next) {
     if (step.kind == StepKind::parallel) return run_parallel(step, path, next);
-    if (step.kind == StepKind::wait) {
-        return after(milliseconds(static_cast<std::int64_t>(step.ms * ctx_.time_scale)), next);
-    }
+    if (step.kind == StepKind::wait) return wait(step, next);
     StepRecord& rec = records_.emplace_back();
     static_cast<Step&>(rec) = step;
     rec.client = ctx_.client;
@@ -205,6 +203,7 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
         auto self = weak.lock();
         if (!self) return;
         if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
+        if (self->ctx_.live) self->ctx_.live->tokens.fetch_add(1, std::memory_order_relaxed);
         if (label.empty()) return;
         net::post(self->strand_, [self, label] {
             const auto n = ++self->tokens_seen_[label];
@@ -220,6 +219,7 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
         auto self = weak.lock();
         if (!self) return;
         if (self->ctx_.calls_done) self->ctx_.calls_done->fetch_add(1, std::memory_order_relaxed);
+        if (self->ctx_.live) self->ctx_.live->calls_done.fetch_add(1, std::memory_order_relaxed);
         net::post(self->strand_, [self, r, background, next, c = std::move(c)]() mutable {
             r->call = std::move(c);
             if (!background) next();
@@ -356,6 +356,19 @@ void ClientScript::on_closed(const ClientError& error) {
             }
         }
     }
+}
+
+// A wait step, shown as a countdown by the progress display while it lasts.
+void ClientScript::wait(const Step& step, Next next) {
+    const milliseconds d(static_cast<std::int64_t>(step.ms * ctx_.time_scale));
+    if (ctx_.live == nullptr) return after(d, next);
+    const std::int64_t until = live_now_us() + d.count() * 1000;
+    ctx_.live->wait_until_steady_us.store(until, std::memory_order_relaxed);
+    after(d, [live = ctx_.live, until, next] {
+        std::int64_t mine = until;  // another client's later wait stays shown
+        live->wait_until_steady_us.compare_exchange_strong(mine, 0, std::memory_order_relaxed);
+        next();
+    });
 }
 
 void ClientScript::after(milliseconds d, Next next) {

@@ -24,6 +24,7 @@
 
 #include "harness/mcp_client.hpp"
 #include "harness/run_record.hpp"
+#include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 
 namespace harness {
@@ -39,6 +40,7 @@ struct ScriptContext {
     std::chrono::milliseconds call_timeout{600'000};
     std::atomic<std::uint64_t>* calls_done = nullptr;  // live progress, may be null
     std::atomic<std::uint64_t>* tokens_seen = nullptr;
+    LiveScenario* live = nullptr;  // this scenario's progress counters, may be null
 };
 
 class ClientScript : public std::enable_shared_from_this<ClientScript> {
@@ -64,6 +66,7 @@ class ClientScript : public std::enable_shared_from_this<ClientScript> {
     void expect_frame(StepRecord& rec, Next next);
     void expect_close(StepRecord& rec, Next next);
     void after(std::chrono::milliseconds d, Next next);
+    void wait(const Step& step, Next next);
     void finish_all();
     std::string patient_of(const Step& step) const;
     void on_frame(const Frame& frame);

@@ -34,6 +34,7 @@ ScriptContext script_context(const Scenario& sc, const RunOptions& o,
     ctx.call_timeout = call_timeout_of(sc, o.time_scale);
     ctx.calls_done = o.calls_done;
     ctx.tokens_seen = o.tokens_seen;
+    ctx.live = o.live;
     return ctx;
 }
 

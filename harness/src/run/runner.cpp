@@ -245,10 +245,42 @@ std::string find_binary(const std::string& name, const fs::path& self_exe) {
     return common::find_program(name);
 }
 
+std::int64_t live_now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+namespace {
+
+// Lists the scenario with the progress display for as long as it runs.
+class LiveGuard {
+  public:
+    LiveGuard(const Scenario& sc, RunOptions& o) : o_(o) {
+        live_.name = sc.name;
+        live_.started_steady_us = live_now_us();
+        o_.live = &live_;
+        if (o_.on_live_start) o_.on_live_start(live_);
+    }
+    ~LiveGuard() {
+        if (o_.on_live_end) o_.on_live_end(live_);
+    }
+    LiveGuard(const LiveGuard&) = delete;
+    LiveGuard& operator=(const LiveGuard&) = delete;
+
+  private:
+    RunOptions& o_;
+    LiveScenario live_;
+};
+
+}  // namespace
+
 // The run's story: a folder, the processes, the patients they know, the mock told what to
 // do, the clients, then what was left behind collected and each call matched to the mock
 // request that fed it. The checks read the ScenarioRun; nothing here judges it.
-ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& o) {
+ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& given) {
+    RunOptions o = given;  // this scenario's own live counters
+    const LiveGuard live(sc, o);
     ScenarioOutput out;
     ScenarioRun& run = out.run;
     run.scenario = &sc;

@@ -10,5 +10,7 @@
 namespace reports {
 
 std::string render_terminal_summary(const RunReport& report, bool color);
+// Its last line alone: "PASSED — 12 passed, 0 failed, ... (exit code 0)" (`run --quiet`).
+std::string render_terminal_verdict(const RunReport& report, bool color);
 
 }  // namespace reports
