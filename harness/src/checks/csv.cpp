@@ -155,6 +155,18 @@ CheckResult csv_integrity(const ScenarioRun& run) {
         tally.fail(std::move(e));
         return tally.finish("");
     }
+    // An empty file before and after: no header, no row to compare; only a temp file left
+    // behind would still be a finding.
+    if (before->empty() && after->empty()) {
+        auto left = temp_files_left(run);
+        if (!left.empty()) {
+            tally.fail(std::move(left));
+            return tally.finish("");
+        }
+        return verdict(Status::skipped,
+                       "not applicable: the summaries CSV was empty before and after the run "
+                       "(no header, no row): nothing to judge");
+    }
     std::set<std::string> touched;
     for (const auto& s : successful_saves(run)) touched.insert(s.step->patient_id);
 

@@ -90,4 +90,14 @@ TEST(NothingToJudge, IsolationOfSilentStreams) {
     expect_not_applicable(evaluate_check("concurrency.isolation", b.run()));
 }
 
+// An empty summaries CSV before and after: the header "check" compared nothing with nothing.
+TEST(NothingToJudge, IntegrityOfAnEmptyCsv) {
+    RunBuilder b;
+    b.before.clear();
+    b.after.clear();
+    const auto r = evaluate_check("csv.integrity", b.run());
+    EXPECT_EQ(r.status, Status::skipped) << r.message;
+    EXPECT_NE(r.message.find("nothing to judge"), std::string::npos) << r.message;
+}
+
 }  // namespace
