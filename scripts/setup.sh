@@ -17,6 +17,7 @@ PACKAGES=(
   libxml2-dev libxml2-utils
   clang libfuzzer-14-dev libclang-rt-14-dev
   curl python3 ca-certificates
+  chromium fonts-dejavu-core
 )
 
 missing=()
