@@ -37,7 +37,8 @@ TEST(Terminal, ColourOnlyWhenAsked) {
 
 TEST(Terminal, TextFromTheServerCannotDriveTheTerminal) {
     auto r = one_failure();
-    r.scenarios[0].checks[2].evidence[0].got = "\x1b[2J\x1b]0;owned\x07";
+    // Quoted, as the checks quote a value (checks::quote).
+    r.scenarios[0].checks[2].evidence[0].got = "\"\x1b[2J\x1b]0;owned\x07\"";
     r.scenarios[0].checks[2].message = "bad\x1b[31m";
     const std::string t = reports::render_terminal_summary(r, false);
     EXPECT_EQ(t.find('\x1b'), std::string::npos);
