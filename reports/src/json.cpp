@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "json_integer.hpp"
+#include "json_reader.hpp"
 
 namespace reports {
 
@@ -93,91 +93,6 @@ json to_json(const ScenarioResult& s) {
             {"attachments", std::move(attachments)},
             {"extra", s.extra}};
 }
-
-// Reading: every accessor names the field by its path for the error message.
-class Reader {
-  public:
-    Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
-        if (!j_.is_object()) fail(path_, "expected an object");
-    }
-
-    [[noreturn]] static void fail(const std::string& path, const std::string& what) {
-        throw std::invalid_argument("report.json: " + path + ": " + what);
-    }
-
-    std::string sub(std::string_view key) const {
-        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-    }
-
-    const json& field(std::string_view key) const {
-        const auto it = j_.find(key);
-        if (it == j_.end()) fail(sub(key), "missing");
-        return *it;
-    }
-
-    std::string str(std::string_view key) const {
-        const json& v = field(key);
-        if (!v.is_string()) fail(sub(key), "expected a string");
-        return v.get<std::string>();
-    }
-
-    bool boolean(std::string_view key) const {
-        const json& v = field(key);
-        if (!v.is_boolean()) fail(sub(key), "expected true or false");
-        return v.get<bool>();
-    }
-
-    double num(std::string_view key) const {
-        const json& v = field(key);
-        if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-        if (!v.is_number()) fail(sub(key), "expected a number");
-        return v.get<double>();
-    }
-
-    std::size_t count(std::string_view key) const {
-        const json& v = field(key);
-        if (v.is_number_unsigned()) return v.get<std::size_t>();
-        if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.get<std::size_t>();
-        fail(sub(key), "expected a non-negative integer");
-    }
-
-    std::int64_t integer(std::string_view key) const {
-        const json& v = field(key);
-        if (!fits_int64(v)) fail(sub(key), "expected an integer");
-        return v.get<std::int64_t>();
-    }
-
-    const json& array(std::string_view key) const {
-        const json& v = field(key);
-        if (!v.is_array()) fail(sub(key), "expected an array");
-        return v;
-    }
-
-    std::string item(std::string_view key, std::size_t i) const {
-        return sub(key) + "[" + std::to_string(i) + "]";
-    }
-
-    // Each element of the array `key`, read by from(element, its path).
-    template <class From>
-    auto list(std::string_view key, From from) const {
-        const json& a = array(key);
-        std::vector<std::invoke_result_t<From, const json&, const std::string&>> out;
-        out.reserve(a.size());
-        for (std::size_t i = 0; i < a.size(); ++i) out.push_back(from(a[i], item(key, i)));
-        return out;
-    }
-
-    std::vector<std::string> strings(std::string_view key) const {
-        return list(key, [](const json& v, const std::string& path) {
-            if (!v.is_string()) fail(path, "expected a string");
-            return v.get<std::string>();
-        });
-    }
-
-  private:
-    const json& j_;
-    std::string path_;
-};
 
 Evidence evidence_from(const json& j, const std::string& path) {
     const Reader r(j, path);

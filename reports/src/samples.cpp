@@ -5,12 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_integer.hpp"
+#include "json_reader.hpp"
 #include "reports/report.hpp"
 
 namespace reports {
-
-using nlohmann::json;
 
 namespace {
 
@@ -40,71 +38,32 @@ nlohmann::ordered_json line_of(const std::string& scenario, const CallSamples& c
             {"emitted_delta_us", deltas(c.emitted_us)}};
 }
 
-// One line's fields; every failure names the line and the field.
-class LineReader {
-  public:
-    LineReader(const json& j, std::size_t line) : j_(j), line_(line) {
-        if (!j_.is_object()) fail("", "expected an object");
+// The times a deltas() array stands for.
+std::vector<std::int64_t> times(const Reader& r, std::string_view key) {
+    const json& v = r.array(key);
+    std::vector<std::int64_t> out;
+    out.reserve(v.size());
+    std::int64_t t = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string at = r.item(key, i);
+        if (!fits_int64(v[i])) r.raise(at, "expected an integer");
+        if (__builtin_add_overflow(t, v[i].get<std::int64_t>(), &t)) r.raise(at, "overflows");
+        out.push_back(t);
     }
+    return out;
+}
 
-    [[noreturn]] void fail(std::string_view field, const std::string& what) const {
-        std::string msg = "samples.jsonl:" + std::to_string(line_) + ": ";
-        if (!field.empty()) msg += std::string(field) + ": ";
-        throw std::invalid_argument(msg + what);
-    }
-
-    const json& field(std::string_view key) const {
-        const auto it = j_.find(key);
-        if (it == j_.end()) fail(key, "missing");
-        return *it;
-    }
-
-    std::string str(std::string_view key) const {
-        const json& v = field(key);
-        if (!v.is_string()) fail(key, "expected a string");
-        return v.get<std::string>();
-    }
-
-    std::int64_t integer(std::string_view key) const {
-        const json& v = field(key);
-        if (!fits_int64(v)) fail(key, "expected an integer");
-        return v.get<std::int64_t>();
-    }
-
-    // The times a deltas() array stands for.
-    std::vector<std::int64_t> times(std::string_view key) const {
-        const json& v = field(key);
-        if (!v.is_array()) fail(key, "expected an array");
-        std::vector<std::int64_t> out;
-        out.reserve(v.size());
-        std::int64_t t = 0;
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
-            if (!fits_int64(v[i])) fail(at, "expected an integer");
-            if (__builtin_add_overflow(t, v[i].get<std::int64_t>(), &t)) fail(at, "overflows");
-            out.push_back(t);
-        }
-        return out;
-    }
-
-  private:
-    const json& j_;
-    std::size_t line_;
-};
-
-CallSamples call_from(const LineReader& r) {
+CallSamples call_from(const Reader& r) {
     CallSamples c;
     c.scenario = r.str("scenario");
     c.call = r.str("call");
-    const auto client = r.integer("client");
-    if (client < 0) r.fail("client", "expected a non-negative integer");
-    c.client = static_cast<std::size_t>(client);
+    c.client = r.count("client");
     c.patient_id = r.str("patient");
     c.outcome = r.str("outcome");
     c.sent_us = r.integer("sent_us");
     c.response_us = r.integer("response_us");
-    c.arrived_us = r.times("arrived_delta_us");
-    c.emitted_us = r.times("emitted_delta_us");
+    c.arrived_us = times(r, "arrived_delta_us");
+    c.emitted_us = times(r, "emitted_delta_us");
     return c;
 }
 
@@ -165,11 +124,11 @@ void parse_samples(std::string_view text, RunReport& report) {
             header = true;
             continue;
         }
-        const LineReader r(j, number);
+        const Reader r(j, "", "samples.jsonl:" + std::to_string(number));
         auto call = call_from(r);
         const auto it = by_name.find(call.scenario);
         if (it == by_name.end()) {
-            r.fail("scenario", "\"" + call.scenario + "\" is not in the report");
+            r.raise("scenario", "\"" + call.scenario + "\" is not in the report");
         }
         it->second->samples.push_back(std::move(call));
     }

@@ -160,4 +160,53 @@ TEST(HarnessCli, ReportIntoAnUnwritableFolderIsAMessageNotAnAbort) {
     EXPECT_THAT(r.err, Not(HasSubstr("terminate")));
 }
 
+// A saved run with one scenario "s", and its samples.jsonl beside it.
+constexpr const char* kSavedReport =
+    R"({"schema_version":2,"tool_version":"0.1.0","started_at":"2024-01-01T00:00:00Z",)"
+    R"("seconds":1,"options":{},"scenarios":[{"name":"s","file":"s.json","description":"",)"
+    R"("seconds":1,"checks":[],"metrics":[],"harness_error":"","attachments":[],"extra":{}}]})";
+constexpr const char* kSavedSamples =
+    "{\"samples_version\":1}\n"
+    R"x({"scenario":"s","call":"client 0 steps[1] generate P001 (id 3)","client":0,)x"
+    R"("patient":"P001","outcome":"ok","sent_us":10,"response_us":900,)"
+    R"("arrived_delta_us":[300,200,-1],"emitted_delta_us":[250,200]})"
+    "\n";
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// report --from re-renders with the samples: they are read from beside report.json and
+// written again, unchanged.
+TEST(HarnessCli, ReportFromCarriesTheSamples) {
+    test_support::TempDir dir("cli-bad");
+    write(dir.path() / "run" / "report.json", kSavedReport);
+    write(dir.path() / "run" / "samples.jsonl", kSavedSamples);
+    const auto r = harness({"report", "--from", (dir.path() / "run" / "report.json").string(),
+                            "--out", (dir.path() / "again").string()},
+                           dir.path());
+    EXPECT_EQ(r.status, 2) << r.err;  // no check at all: exit code 2, not a harness error
+    EXPECT_THAT(r.err, Not(HasSubstr("samples.jsonl")));
+    EXPECT_EQ(slurp(dir.path() / "again" / "samples.jsonl"), kSavedSamples);
+}
+
+TEST(HarnessCli, ReportFromWithBrokenSamplesNamesTheFileAndLine) {
+    test_support::TempDir dir("cli-bad");
+    write(dir.path() / "run" / "report.json", kSavedReport);
+    write(dir.path() / "run" / "samples.jsonl",
+          std::string(kSavedSamples) + R"({"scenario":"gone","call":"x"})" + "\n");
+    const auto r = harness({"report", "--from", (dir.path() / "run" / "report.json").string(),
+                            "--out", (dir.path() / "again").string()},
+                           dir.path());
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_THAT(r.err,
+                HasSubstr("mcp-harness report: " + (dir.path() / "run" / "samples.jsonl").string() +
+                          ":3: client: missing"));
+    EXPECT_THAT(r.err, Not(HasSubstr("terminate")));
+    EXPECT_FALSE(fs::exists(dir.path() / "again" / "samples.jsonl"));
+}
+
 }  // namespace

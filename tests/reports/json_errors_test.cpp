@@ -3,26 +3,13 @@
 
 #include <stdexcept>
 
+#include "json_support.hpp"
 #include "reports/json.hpp"
-#include "sample_report.hpp"
 
 namespace {
 
 using namespace reports_test;
 using nlohmann::json;
-
-std::string error_of(const json& j) {
-    try {
-        (void)reports::from_json(j);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-
-json valid() {
-    return reports::to_json(one_failure());
-}
 
 TEST(JsonErrors, MissingTopLevelField) {
     auto j = valid();

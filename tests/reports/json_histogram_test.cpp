@@ -5,26 +5,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "json_support.hpp"
 #include "reports/json.hpp"
-#include "sample_report.hpp"
 
 namespace {
 
 using namespace reports_test;
 using nlohmann::json;
-
-std::string error_of(const json& j) {
-    try {
-        (void)reports::from_json(j);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-
-json valid() {
-    return reports::to_json(one_failure());
-}
 
 // The ttft metric's histogram in valid(): 4 values, 4 buckets.
 json& ttft(json& j) {
