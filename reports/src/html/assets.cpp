@@ -1,5 +1,6 @@
 // The page's stylesheet and script. Light and dark follow prefers-color-scheme; below 700 px
-// the layout is one column and wide tables scroll sideways.
+// the layout is one column, the checklist drops its title column (the id says it) and wide
+// tables scroll sideways.
 #include "html/sections.hpp"
 
 namespace reports::html {
@@ -54,7 +55,8 @@ svg line.lag{stroke:var(--lag);stroke-width:.8}svg line.span{stroke:var(--line);
 stroke-linecap:round}svg text.lane{fill:var(--muted);font-size:10.5px}
 details{margin:6px 0}summary{cursor:pointer}
 @media (max-width:700px){main{padding:10px}.charts{grid-template-columns:1fr}
-h1{font-size:19px}th,td{padding:3px 5px}}
+h1{font-size:19px}th,td{padding:3px 5px}
+table.checklist tr>:nth-child(3){display:none}}
 )css";
 
 // Sorts a table.sortable by the clicked column: numbers by data-v, text otherwise.

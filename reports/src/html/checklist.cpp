@@ -29,6 +29,7 @@ std::string state_label(Status s) {
 std::string option_value(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "";
+    if (v.is_number_float()) return figure(v.get<double>());
     return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -95,7 +96,8 @@ void run_summary(Markup& m, const RunReport& report) {
     m.open("div", {{"class", "options"}});
     for (const auto& [key, value] : report.options.items()) {
         const auto v = option_value(value);
-        m.open("span").element("b", {}, key + " ").text(v.empty() ? "—" : v).close();
+        if (v.empty()) continue;  // not given
+        m.open("span").element("b", {}, key + " ").text(v).close();
     }
     m.close().close();
 }

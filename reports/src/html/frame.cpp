@@ -5,6 +5,18 @@
 
 namespace reports::html {
 
+namespace {
+
+// Tick figures: whole numbers without decimals (counts), others as in the tables.
+std::string tick(double v) {
+    if (std::isfinite(v) && std::fabs(v) < 1e15 && v == std::floor(v)) {
+        return std::to_string(static_cast<long long>(v));
+    }
+    return figure(v);
+}
+
+}  // namespace
+
 double Axis::fraction(double v) const {
     if (!std::isfinite(v)) return 0;
     v = std::clamp(v, lo, hi);
@@ -44,7 +56,7 @@ void draw_axes(Markup& m, const Frame& f, std::string_view x_title, std::string_
                    {"x", coord(tx)},
                    {"y", coord(y0 + 15)},
                    {"text-anchor", i == 0 ? "start" : (i == 4 ? "end" : "middle")}},
-                  figure(f.x.at(fr)));
+                  tick(f.x.at(fr)));
         if (!y_ticks) continue;
         m.leaf("line", {{"class", "grid"},
                         {"x1", coord(x0)},
@@ -54,7 +66,7 @@ void draw_axes(Markup& m, const Frame& f, std::string_view x_title, std::string_
         m.element(
             "text",
             {{"class", "tick"}, {"x", coord(x0 - 5)}, {"y", coord(ty + 3)}, {"text-anchor", "end"}},
-            figure(f.y.at(fr)));
+            tick(f.y.at(fr)));
     }
     m.element("text",
               {{"class", "axis-title"},

@@ -10,12 +10,12 @@ namespace reports::html {
 
 namespace {
 
-// The x axis over the recorded values: log when they span more than 50x, so a long tail
-// does not squeeze the body of the distribution into one bar.
+// The x axis over the buckets that hold values (so each bar sits where its values are): log
+// when they span more than 50x, so a long tail does not squeeze the body into one bar.
 Axis value_axis(const Histogram& h) {
     Axis a;
-    a.lo = h.min();
-    a.hi = h.max();
+    a.lo = h.bucket_low(h.buckets.begin()->first);
+    a.hi = h.bucket_high(h.buckets.rbegin()->first);
     if (a.hi <= a.lo) a.hi = a.lo + std::max(h.resolution, std::fabs(a.lo) * 0.01);
     const double floor = std::max(a.lo, h.resolution);
     if (a.hi / floor > 50) {
@@ -63,7 +63,8 @@ std::string histogram_chart(const Distribution& d, std::string_view scenario) {
     f.x = value_axis(h);
     const auto counts = bar_counts(h, f.x, kMaxBars);
     const auto tallest = *std::max_element(counts.begin(), counts.end());
-    f.y = {0, static_cast<double>(std::max<std::uint64_t>(tallest, 1)), false};
+    // A multiple of 4, so that the 5 ticks of the count axis are whole numbers.
+    f.y = {0, static_cast<double>((std::max<std::uint64_t>(tallest, 1) + 3) / 4 * 4), false};
     const std::string label(metric_label(d.name));
     Markup m;
     open_svg(m, f,

@@ -75,6 +75,10 @@ void number_cell(Markup& m, double v, bool known) {
     m.element("td", {{"class", "num"}, {"data-v", sort_key}}, known ? figure(v) : "—");
 }
 
+void count_cell(Markup& m, std::size_t n) {
+    m.element("td", {{"class", "num"}, {"data-v", std::to_string(n)}}, std::to_string(n));
+}
+
 void calls_table(Markup& m, const ScenarioResult& s) {
     if (s.samples.empty()) return;
     m.element("h3", {}, "Calls (click a column to sort)");
@@ -89,10 +93,10 @@ void calls_table(Markup& m, const ScenarioResult& s) {
         const bool sent = c.sent_us >= 0;
         m.open("tr", {{"class", "call"}});
         m.element("td", {}, c.call);
-        number_cell(m, static_cast<double>(c.client), true);
+        count_cell(m, c.client);
         m.element("td", {}, c.patient_id);
         m.element("td", {{"class", "outcome o-" + c.outcome}}, c.outcome);
-        number_cell(m, static_cast<double>(c.arrived_us.size()), true);
+        count_cell(m, c.arrived_us.size());
         const bool has_ttft = sent && !c.arrived_us.empty();
         number_cell(m, has_ttft ? static_cast<double>(c.arrived_us.front() - c.sent_us) / 1e3 : 0,
                     has_ttft);

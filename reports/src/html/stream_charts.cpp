@@ -85,7 +85,7 @@ std::string timeline_chart(const ScenarioResult& s) {
         tokens += c->arrived_us.size();
     }
     Frame f;
-    f.width = 960;
+    f.width = 1300;  // about the page's width: text at its natural size
     f.top = 30;
     f.height = f.top + f.bottom + kLane * static_cast<double>(calls.size());
     f.x = {0, ms(end), false};
@@ -99,7 +99,7 @@ std::string timeline_chart(const ScenarioResult& s) {
     draw_axes(m, f, "time since the scenario started (ms)", "");
     m.element("text", {{"class", "legend emission-key"}, {"x", coord(f.left)}, {"y", "12"}},
               "● emitted by the mock (upper row)");
-    m.element("text", {{"class", "legend arrival-key"}, {"x", coord(f.left + 240)}, {"y", "12"}},
+    m.element("text", {{"class", "legend arrival-key"}, {"x", coord(f.left + 260)}, {"y", "12"}},
               "● received by the client (lower row)");
     for (std::size_t i = 0; i < calls.size(); ++i) {
         draw_stream(m, f, *calls[i], f.top + kLane * (static_cast<double>(i) + 0.5) + 6);

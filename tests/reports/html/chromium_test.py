@@ -10,7 +10,8 @@ and asserts on that DOM against the run's own report.json and samples.jsonl:
     a histogram, with at least one bar of non-zero count, bars adding up to the count;
   - the timeline's arrival points: per stream drawn, as many as the call received tokens in
     samples.jsonl (the first calls that streamed), and in all, the svg's data-tokens;
-then takes screenshots at 1400 px and 390 px (phone) width and checks they are real PNGs.
+`mcp-harness report --from` renders the same report.html again from report.json and
+samples.jsonl; then takes screenshots at 1400 px and 390 px (phone) width and checks they are real PNGs.
 Exit 77 (CTest: skipped) only when chromium is not installed."""
 import argparse
 import json
@@ -201,6 +202,20 @@ def screenshots(chromium, page, folder):
         check_png(png, width)
 
 
+def check_rerender(args, out):
+    again = out + "-again"
+    shutil.rmtree(again, ignore_errors=True)
+    subprocess.run([args.harness, "report", "--from", os.path.join(out, "report.json"),
+                    "--out", again], capture_output=True, timeout=120)
+    with open(os.path.join(out, "report.html"), "rb") as a:
+        first = a.read()
+    rendered = os.path.join(again, "report.html")
+    expect(os.path.exists(rendered), f"report --from wrote no {rendered}")
+    if os.path.exists(rendered):
+        with open(rendered, "rb") as b:
+            expect(b.read() == first, f"report --from: {rendered} differs from the run's")
+
+
 def check_run(args, chromium, name, paths, want_exit):
     out = os.path.join(args.work, name)
     shutil.rmtree(out, ignore_errors=True)
@@ -213,6 +228,7 @@ def check_run(args, chromium, name, paths, want_exit):
     tokens = check_timelines(dom, read_samples(out), name)
     expect(histograms > 0 and tokens > 0, f"{name}: nothing drawn ({histograms}, {tokens})")
     screenshots(chromium, os.path.join(out, "report.html"), out)
+    check_rerender(args, out)
     print(f"{name}: {len(dom.find('tr', 'check'))} check rows, {histograms} histograms, "
           f"{tokens} arrival points")
     return report
