@@ -24,7 +24,11 @@ int run_mcp_harness(int argc, char** argv) {
         r = cli::resolve(app, options, std::getenv("GITHUB_STEP_SUMMARY"));
     } catch (const std::exception& e) {
         const bool report = app.got_subcommand("report");
-        std::cerr << (report ? "mcp-harness report: " : "mcp-harness: ") << e.what() << '\n';
+        const bool compare = app.got_subcommand("compare");
+        std::cerr << (report    ? "mcp-harness report: "
+                      : compare ? "mcp-harness compare: "
+                                : "mcp-harness: ")
+                  << e.what() << '\n';
         return cli::kHarnessError;
     }
     switch (r.command) {
@@ -36,6 +40,8 @@ int run_mcp_harness(int argc, char** argv) {
             return cli::validate_command(r.paths);
         case cli::Command::report:
             return cli::report_command(r.report, r.step_summary);
+        case cli::Command::compare:
+            return cli::compare_command(r.compare, r.step_summary);
     }
     return cli::kHarnessError;
 }

@@ -94,6 +94,7 @@ TEST(ThresholdsFile, MalformedFilesAreNamed) {
     };
     EXPECT_THAT(msg("{"), HasSubstr("not JSON"));
     EXPECT_THAT(msg("[]"), HasSubstr("expected a JSON object"));
+    EXPECT_THAT(msg(R"({"min_count": 1e9999})"), HasSubstr("not JSON"));  // fuzzer find
     EXPECT_THAT(msg(R"({"max_regression": {"ttft.p99": 10}})"),
                 HasSubstr("'ttft.p99': expected a limit"));
     EXPECT_THAT(msg(R"({"max_regression": {"e2e.p42": "1%"}})"),

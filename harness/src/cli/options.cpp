@@ -61,6 +61,10 @@ void setup_run(CLI::App& app, RunArgs& ra) {
                   "are written as usual")
         ->excludes("--verbose");
     run->add_flag("--keep", ra.keep, "Keep each run's data folder and logs under OUT/work");
+    run->add_option("--compare-to", ra.compare_to,
+                    "After the run, compare it with this earlier run (a report.json or its "
+                    "folder): compare.md and compare.xml in --out; see `compare`");
+    add_gate_options(*run, ra.gate);
 }
 
 void setup_report(CLI::App& app, ReportArgs& ra) {
@@ -148,6 +152,12 @@ RunConfig resolve_run(const RunArgs& a) {
         throw std::invalid_argument("--patients-csv: " + a.patients_csv + " is not a file");
     }
     if (!a.baseline.empty()) c.baseline = reports::load_baseline(a.baseline);
+    if (!a.compare_to.empty()) {
+        c.gate = GateConfig{load_report(a.compare_to), resolve_gate(a.gate), a.out};
+    } else if (any_gate_option(a.gate)) {
+        throw std::invalid_argument(
+            "--max-regression, --thresholds, --min-change and --min-count go with --compare-to");
+    }
     c.paths = scenario_paths(a.paths);
     c.given = a;
     return c;
@@ -184,6 +194,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
     app.add_subcommand("validate", "Check scenario files without running them")
         ->add_option("paths", o.validate.paths, kPathsHelp);
     setup_report(app, o.report);
+    setup_compare(app, o.compare);
 }
 
 Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summary_env) {
@@ -201,8 +212,12 @@ Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summ
     } else if (app.got_subcommand("report")) {
         r.command = Command::report;
         r.report = {o.report.from, o.report.out, split_formats(o.report.formats)};
+    } else if (app.got_subcommand("compare")) {
+        r.command = Command::compare;
+        r.compare = resolve_compare(o.compare);
     } else {
-        throw std::invalid_argument("a subcommand is required: run, list, validate or report");
+        throw std::invalid_argument(
+            "a subcommand is required: run, list, validate, report or compare");
     }
     return r;
 }

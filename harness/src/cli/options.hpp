@@ -12,6 +12,7 @@
 
 #include <CLI/App.hpp>
 
+#include "cli/gate_options.hpp"
 #include "reports/baseline.hpp"
 
 namespace harness::cli {
@@ -38,6 +39,8 @@ struct RunArgs {
     std::string transport, protocol_version;
     std::string server_cmd;            // an external stdio server: one per client
     std::vector<std::string> headers;  // "NAME:VALUE", each --header
+    std::string compare_to;            // an earlier run to compare this one with ("" none)
+    GateArgs gate;
     bool verbose = false, keep = false;
     bool quiet = false;  // no progress, no summary: the final verdict line only
 };
@@ -57,9 +60,10 @@ struct CliOptions {
     RunArgs run;
     ScenarioArgs list, validate;
     ReportArgs report;
+    CompareArgs compare;
 };
 
-enum class Command { run, list, validate, report };
+enum class Command { run, list, validate, report, compare };
 
 // A run, checked: formats known, the baseline read, an external server named with its mock,
 // its patients file present. The numbers' ranges are checked by the parser (setup_cli).
@@ -71,6 +75,7 @@ struct RunConfig {
     // --transport, or the one --server-url's scheme or --server-cmd implies; "" when none says.
     std::string transport;
     std::vector<std::pair<std::string, std::string>> headers;  // given.headers, parsed
+    std::optional<GateConfig> gate;  // --compare-to: the earlier run read, the thresholds
 };
 
 struct ReportConfig {
@@ -84,6 +89,7 @@ struct Resolved {
     RunConfig run;                             // Command::run
     std::vector<std::filesystem::path> paths;  // Command::list, Command::validate
     ReportConfig report;                       // Command::report
+    CompareConfig compare;                     // Command::compare
     std::string step_summary;                  // $GITHUB_STEP_SUMMARY: where CI shows the checklist
 };
 

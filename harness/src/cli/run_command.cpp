@@ -182,7 +182,13 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
         std::cout << "\nreports in " << fs::absolute(c.given.out).string() << "/ ("
                   << c.given.formats << ")\n";
     }
-    return reports::exit_code(report);
+    const int verdict = reports::exit_code(report);
+    if (!c.gate) return verdict;
+    // The comparison is written even after a failed run (it shows what got worse), but the
+    // run's own verdict comes first.
+    const auto json = fs::path(c.given.out) / "report.json";
+    const int gate = compare_after_run(*c.gate, report, json.string(), step_summary);
+    return verdict != 0 ? verdict : gate;
 }
 
 }  // namespace harness::cli
