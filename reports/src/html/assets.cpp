@@ -59,7 +59,8 @@ h1{font-size:19px}th,td{padding:3px 5px}
 table.checklist tr>:nth-child(3){display:none}}
 )css";
 
-// Sorts a table.sortable by the clicked column: numbers by data-v, text otherwise.
+// Sorts a table.sortable by the clicked column: numbers by data-v, text otherwise. A link
+// ending in #sort=KEY (a th's data-key, e.g. #sort=ttft) opens the page sorted by that column.
 const char* const kScript = R"js(
 document.querySelectorAll('table.sortable').forEach(function(t){
   t.querySelectorAll('th').forEach(function(th,col){
@@ -77,6 +78,9 @@ document.querySelectorAll('table.sortable').forEach(function(t){
     });
   });
 });
+var wanted=/^#sort=([a-z0-9_]+)$/.exec(location.hash);
+if(wanted)document.querySelectorAll('table.sortable th[data-key="'+wanted[1]+'"]')
+  .forEach(function(th){th.click()});
 )js";
 
 }  // namespace reports::html

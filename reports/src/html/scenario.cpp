@@ -1,6 +1,7 @@
 // One scenario of report.html: metrics table, charts, per-call table and attachments.
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "html/charts.hpp"
 #include "html/sections.hpp"
@@ -84,10 +85,12 @@ void calls_table(Markup& m, const ScenarioResult& s) {
     m.element("h3", {}, "Calls (click a column to sort)");
     m.open("div", {{"class", "scroll"}}).open("table", {{"class", "calls sortable"}});
     m.open("thead").open("tr");
-    for (const char* h :
-         {"call", "client", "patient", "outcome", "tokens", "TTFT (ms)", "end-to-end (ms)"}) {
-        m.element("th", {{"data-key", h}}, h);
-    }
+    // data-key: the column's name in a #sort=KEY link (see kScript).
+    constexpr std::pair<const char*, const char*> kColumns[] = {
+        {"call", "call"},          {"client", "client"}, {"patient", "patient"},
+        {"outcome", "outcome"},    {"tokens", "tokens"}, {"ttft", "TTFT (ms)"},
+        {"e2e", "end-to-end (ms)"}};
+    for (const auto& [key, title] : kColumns) m.element("th", {{"data-key", key}}, title);
     m.close().close().open("tbody");
     for (const auto& c : s.samples) {
         const bool sent = c.sent_us >= 0;

@@ -10,6 +10,7 @@ and asserts on that DOM against the run's own report.json and samples.jsonl:
     a histogram, with at least one bar of non-zero count, bars adding up to the count;
   - the timeline's arrival points: per stream drawn, as many as the call received tokens in
     samples.jsonl (the first calls that streamed), and in all, the svg's data-tokens;
+the calls tables sort by TTFT in the browser (the page's script, by #sort=ttft);
 `mcp-harness report --from` renders the same report.html again from report.json and
 samples.jsonl; then takes screenshots at 1400 px and 390 px (phone) width and checks they are real PNGs.
 Exit 77 (CTest: skipped) only when chromium is not installed."""
@@ -88,9 +89,9 @@ def run_harness(args, out, paths, want_exit):
                  f"{res.stderr}")
 
 
-def dump_dom(chromium, page):
+def dump_dom(chromium, page, fragment=""):
     res = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                          "--dump-dom", "file://" + os.path.abspath(page)],
+                          "--dump-dom", "file://" + os.path.abspath(page) + fragment],
                          capture_output=True, text=True, timeout=240)
     if res.returncode != 0 or "<html" not in res.stdout:
         sys.exit(f"chromium --dump-dom {page}: exit {res.returncode}\n{res.stderr[-2000:]}")
@@ -182,6 +183,25 @@ def check_timelines(dom, samples, label):
     return drawn_tokens
 
 
+def check_sorted_by_ttft(chromium, page, label):
+    """The page's script sorts each calls table by TTFT (#sort=ttft clicks that header)."""
+    dom = dump_dom(chromium, page, "#sort=ttft")
+    tables = dom.find("table", "calls")
+    expect(tables, f"{label}: no calls table")
+    for table in tables:
+        heads = [th for th in dom.elements if th["tag"] == "th"
+                 and any(p is table for p in th["parents"])]
+        col = [th["attrs"].get("data-key") for th in heads].index("ttft")
+        expect(heads[col]["attrs"].get("aria-sort") == "ascending",
+               f"{label}: the TTFT header was not sorted by the script")
+        values = []
+        for row in dom.find("tr", "call", table):
+            cells = [td for td in dom.elements if td["tag"] == "td"
+                     and any(p is row for p in td["parents"])]
+            values.append(float(cells[col]["attrs"]["data-v"]))
+        expect(values == sorted(values), f"{label}: TTFT column not ascending: {values}")
+
+
 def check_png(path, width):
     with open(path, "rb") as f:
         head = f.read(24)
@@ -227,6 +247,7 @@ def check_run(args, chromium, name, paths, want_exit):
     histograms = check_histograms(dom, report, name)
     tokens = check_timelines(dom, read_samples(out), name)
     expect(histograms > 0 and tokens > 0, f"{name}: nothing drawn ({histograms}, {tokens})")
+    check_sorted_by_ttft(chromium, os.path.join(out, "report.html"), name)
     screenshots(chromium, os.path.join(out, "report.html"), out)
     check_rerender(args, out)
     print(f"{name}: {len(dom.find('tr', 'check'))} check rows, {histograms} histograms, "
