@@ -5,9 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <CLI/CLI.hpp>
 
-#include "cli/options.hpp"
+#include "cli/parsed_line.hpp"
 #include "reports/json.hpp"
 #include "support/processes.hpp"
 
@@ -16,23 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-Resolved resolved(const std::string& line) {
-    CLI::App app;
-    CliOptions o;
-    setup_cli(app, o);
-    app.parse(line, false);
-    return resolve(app, o, nullptr);
-}
-
-std::string refusal(const std::string& line) {
-    try {
-        resolved(line);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // A folder holding a report.json of one scenario, and a bare report.json file.
 class GateOptions : public ::testing::Test {
@@ -51,7 +33,7 @@ class GateOptions : public ::testing::Test {
 };
 
 TEST_F(GateOptions, CompareDefaults) {
-    const auto r = resolved("compare " + old_dir() + " " + new_file());
+    const auto r = parsed("compare " + old_dir() + " " + new_file());
     ASSERT_EQ(r.command, Command::compare);
     EXPECT_EQ(r.compare.gate.old_run.label, old_dir() + "/report.json");
     EXPECT_EQ(r.compare.new_run.label, new_file());
@@ -62,9 +44,9 @@ TEST_F(GateOptions, CompareDefaults) {
 }
 
 TEST_F(GateOptions, EveryGateOption) {
-    const auto r = resolved("compare " + old_dir() + " " + new_file() +
-                            " --out cmp --max-regression ttft.p50=5% --min-change 2ms "
-                            "--min-count 3");
+    const auto r = parsed("compare " + old_dir() + " " + new_file() +
+                          " --out cmp --max-regression ttft.p50=5% --min-change 2ms "
+                          "--min-count 3");
     EXPECT_EQ(r.compare.gate.out, "cmp");
     EXPECT_EQ(r.compare.gate.options.thresholds, reports::parse_thresholds("ttft.p50=5%"));
     EXPECT_EQ(r.compare.gate.options.min_change.at("ms"), 2.0);
@@ -72,46 +54,46 @@ TEST_F(GateOptions, EveryGateOption) {
     const auto file = dir_.path() / "t.json";
     std::ofstream(file) << R"({"max_regression": {"e2e.max": "1ms"}, "min_count": 4})";
     const auto f =
-        resolved("compare " + old_dir() + " " + new_file() + " --thresholds " + file.string());
+        parsed("compare " + old_dir() + " " + new_file() + " --thresholds " + file.string());
     EXPECT_EQ(f.compare.gate.options.thresholds, reports::parse_thresholds("e2e.max=1ms"));
     EXPECT_EQ(f.compare.gate.options.min_count, 4u);
 }
 
 TEST_F(GateOptions, RunCompareTo) {
-    const auto r = resolved("run --compare-to " + old_dir() + " --max-regression itl.p99=1ms");
+    const auto r = parsed("run --compare-to " + old_dir() + " --max-regression itl.p99=1ms");
     ASSERT_TRUE(r.run.gate.has_value());
     EXPECT_EQ(r.run.gate->old_run.label, old_dir() + "/report.json");
     EXPECT_EQ(r.run.gate->out, "harness-report");  // beside the run's own reports
     EXPECT_EQ(r.run.gate->options.thresholds, reports::parse_thresholds("itl.p99=1ms"));
-    EXPECT_FALSE(resolved("run").run.gate.has_value());
+    EXPECT_FALSE(parsed("run").run.gate.has_value());
 }
 
 TEST_F(GateOptions, MalformedValuesNameTheOption) {
     const std::string both = "compare " + old_dir() + " " + new_file();
-    EXPECT_THAT(refusal(both + " --max-regression ttft.p99=10"),
+    EXPECT_THAT(rejected(both + " --max-regression ttft.p99=10"),
                 HasSubstr("--max-regression: 'ttft.p99=10': missing unit"));
-    EXPECT_THAT(refusal(both + " --max-regression bogus.p99=1%"),
+    EXPECT_THAT(rejected(both + " --max-regression bogus.p99=1%"),
                 HasSubstr("--max-regression: 'bogus.p99=1%': unknown metric 'bogus'"));
-    EXPECT_THAT(refusal(both + " --min-change 2"), HasSubstr("--min-change: '2': missing unit"));
-    EXPECT_THAT(refusal(both + " --thresholds /nonexistent.json"),
+    EXPECT_THAT(rejected(both + " --min-change 2"), HasSubstr("--min-change: '2': missing unit"));
+    EXPECT_THAT(rejected(both + " --thresholds /nonexistent.json"),
                 HasSubstr("--thresholds: cannot open /nonexistent.json"));
     const auto bad = dir_.path() / "bad.json";
     std::ofstream(bad) << "{";
-    EXPECT_THAT(refusal(both + " --thresholds " + bad.string()),
+    EXPECT_THAT(rejected(both + " --thresholds " + bad.string()),
                 HasSubstr("--thresholds: thresholds file: not JSON"));
-    EXPECT_THAT(refusal(both + " --thresholds " + bad.string() + " --max-regression ttft.p99=1%"),
+    EXPECT_THAT(rejected(both + " --thresholds " + bad.string() + " --max-regression ttft.p99=1%"),
                 HasSubstr("give one"));
-    EXPECT_THAT(refusal("compare " + old_dir() + " /nowhere"),
+    EXPECT_THAT(rejected("compare " + old_dir() + " /nowhere"),
                 HasSubstr("/nowhere: no report.json there"));
-    EXPECT_THAT(refusal("compare " + old_dir() + " " + bad.string()),
+    EXPECT_THAT(rejected("compare " + old_dir() + " " + bad.string()),
                 HasSubstr(bad.string() + ": not a readable report.json"));
-    EXPECT_THAT(refusal("run --max-regression ttft.p99=1%"), HasSubstr("go with --compare-to"));
-    EXPECT_THAT(refusal("run --compare-to /nowhere"), HasSubstr("/nowhere: no report.json"));
+    EXPECT_THAT(rejected("run --max-regression ttft.p99=1%"), HasSubstr("go with --compare-to"));
+    EXPECT_THAT(rejected("run --compare-to /nowhere"), HasSubstr("/nowhere: no report.json"));
 }
 
 TEST_F(GateOptions, CompareNeedsBothReports) {
-    EXPECT_THROW(resolved("compare " + old_dir()), CLI::ParseError);
-    EXPECT_THROW(resolved("compare " + old_dir() + " " + new_file() + " --min-count x"),
+    EXPECT_THROW(parsed("compare " + old_dir()), CLI::ParseError);
+    EXPECT_THROW(parsed("compare " + old_dir() + " " + new_file() + " --min-count x"),
                  CLI::ParseError);
 }
 

@@ -8,31 +8,13 @@
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/parsed_line.hpp"
 #include "support/processes.hpp"
 
 namespace harness::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Parses `line` (without the program name) and resolves it.
-Resolved parsed(const std::string& line, const char* step_summary = nullptr) {
-    CLI::App app;
-    CliOptions o;
-    setup_cli(app, o);
-    app.parse(line, false);
-    return resolve(app, o, step_summary);
-}
-
-// The message resolve() throws for `line`, or "" when it does not throw.
-std::string rejected(const std::string& line) {
-    try {
-        parsed(line);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
-}
 
 std::string write(const fs::path& file, const std::string& text) {
     std::ofstream(file) << text;
