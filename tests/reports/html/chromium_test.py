@@ -12,7 +12,8 @@ and asserts on that DOM against the run's own report.json and samples.jsonl:
     samples.jsonl (the first calls that streamed), and in all, the svg's data-tokens;
 the calls tables sort by TTFT in the browser (the page's script, by #sort=ttft);
 `mcp-harness report --from` renders the same report.html again from report.json and
-samples.jsonl; then takes screenshots at 1400 px and 390 px (phone) width and checks they are real PNGs.
+samples.jsonl; a schema-1 report.json of the same run (no histograms, no samples.jsonl) renders every check,
+no chart, and a note per scenario; then takes screenshots at 1400 px and 390 px (phone) width and checks they are real PNGs.
 Exit 77 (CTest: skipped) only when chromium is not installed."""
 import argparse
 import json
@@ -236,6 +237,32 @@ def check_rerender(args, out):
             expect(b.read() == first, f"report --from: {rendered} differs from the run's")
 
 
+def check_schema_1(args, chromium, out, report):
+    """The same run as a schema-1 report.json (no histograms) without samples.jsonl: the page
+    has every check, no chart, and says per scenario why."""
+    old = out + "-schema1"
+    shutil.rmtree(old, ignore_errors=True)
+    os.makedirs(old)
+    report = json.loads(json.dumps(report))
+    report["schema_version"] = 1
+    for sc in report["scenarios"]:
+        for m in sc.get("metrics", []):
+            m.pop("histogram", None)
+    with open(os.path.join(old, "report.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f)
+    res = subprocess.run([args.harness, "report", "--from", os.path.join(old, "report.json"),
+                          "--out", os.path.join(old, "again")], capture_output=True, timeout=120)
+    expect(res.returncode == 0, f"report --from a schema-1 report.json: exit {res.returncode}")
+    dom = dump_dom(chromium, os.path.join(old, "again", "report.html"))
+    check_checklist(dom, report, "schema 1")
+    expect(not dom.find("svg", "histogram") and not dom.find("svg", "timeline"),
+           "schema 1: charts drawn without data")
+    for section in dom.find("section", "scenario"):
+        for note in ("no-histograms", "no-samples"):
+            expect(len(dom.find("p", note, section)) == 1,
+                   f"schema 1: {section['attrs']['data-scenario']}: no {note} note")
+
+
 def check_run(args, chromium, name, paths, want_exit):
     out = os.path.join(args.work, name)
     shutil.rmtree(out, ignore_errors=True)
@@ -250,6 +277,8 @@ def check_run(args, chromium, name, paths, want_exit):
     check_sorted_by_ttft(chromium, os.path.join(out, "report.html"), name)
     screenshots(chromium, os.path.join(out, "report.html"), out)
     check_rerender(args, out)
+    if name == "passing":
+        check_schema_1(args, chromium, out, report)
     print(f"{name}: {len(dom.find('tr', 'check'))} check rows, {histograms} histograms, "
           f"{tokens} arrival points")
     return report
