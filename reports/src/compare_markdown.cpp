@@ -99,8 +99,12 @@ std::string render_compare_markdown(const Comparison& c, std::string_view old_la
         md << "\n\n";
     }
     md << "Limits:";
-    for (const auto& t : c.options.thresholds) md << ' ' << describe(t) << ';';
-    md << "\n\n";
+    const char* sep = " ";
+    for (const auto& t : c.options.thresholds) {
+        md << sep << describe(t);
+        sep = "; ";
+    }
+    md << (c.options.thresholds.empty() ? " none" : "") << "\n\n";
     noise_line(md, c.options);
     for (const auto& s : c.scenarios) {
         md << "## " << text::md_text(s.name) << "\n\n";
