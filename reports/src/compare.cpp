@@ -35,7 +35,11 @@ bool beyond(double worse, double old_value, const Threshold& t, double floor) {
 Verdict judge(const MetricRow& r, const CompareOptions& o) {
     if (!r.threshold) return Verdict::unchecked;
     const std::size_t need = one_per_run(r.metric) ? 1 : std::max<std::size_t>(o.min_count, 1);
-    if (r.old_count < need || r.new_count < need) return Verdict::not_enough_data;
+    // A non-finite figure (written as null in report.json) is no measurement either.
+    if (r.old_count < need || r.new_count < need || !std::isfinite(r.old_value) ||
+        !std::isfinite(r.new_value)) {
+        return Verdict::not_enough_data;
+    }
     const auto floor_it = o.min_change.find(r.unit);
     const double floor = floor_it == o.min_change.end() ? 0 : floor_it->second;
     const double worse =

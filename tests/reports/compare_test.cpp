@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "sample_report.hpp"
@@ -101,6 +102,15 @@ TEST(Compare, FewValuesAreNotEnoughDataNeverAVerdict) {
     EXPECT_EQ(c.exit_code(), 0);
     const auto xml = render_compare_junit(c);
     EXPECT_THAT(xml, HasSubstr("<skipped message=\"not enough data: ttft.p99"));
+}
+
+TEST(Compare, ANonFiniteFigureIsNotEnoughData) {
+    auto broken = measured(300);
+    broken.scenarios[0].metrics[0].p99 = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_EQ(row_of(compare(measured(300), broken, {}), "ttft", reports::Statistic::p99).verdict,
+              Verdict::not_enough_data);
+    EXPECT_EQ(row_of(compare(broken, measured(300), {}), "ttft", reports::Statistic::p99).verdict,
+              Verdict::not_enough_data);
 }
 
 TEST(Compare, TotalThroughputIsOneValuePerRunAndBetterHigher) {
