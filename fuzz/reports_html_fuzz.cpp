@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (occurrences(page, "<script") != 1 || occurrences(page, "</script>") != 1) {
         finding("a <script> tag besides the page's own");
     }
-    xmlDocPtr doc = xmlReadMemory(page.data(), static_cast<int>(page.size()), "report.html",
-                                  nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                               XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+    xmlDocPtr doc =
+        xmlReadMemory(page.data(), static_cast<int>(page.size()), "report.html", nullptr,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
     if (doc == nullptr) finding("report.html is not well-formed");
     xmlFreeDoc(doc);
     return 0;
