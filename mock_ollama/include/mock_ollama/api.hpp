@@ -5,10 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,6 +60,9 @@ struct Generation {
     std::string completion_id;
     bool keep_alive = true;
     std::shared_ptr<RequestRecord> record;
+    // `progress` only: what the endpoint changes once its last line has gone out (a pulled
+    // model joins the list when the pull succeeds, as in Ollama, not when it starts).
+    std::function<void()> on_success;
 };
 
 using Outcome = std::variant<Reply, Generation>;
@@ -84,6 +89,30 @@ class Api {
     Reply ps() const;
     Reply embed(const HttpRequest& request, bool legacy);
     Reply openai_models() const;
+
+    // /v1/models/{id} and /v1/embeddings (api.cpp, embed_handlers.cpp).
+    Reply openai_model(std::string_view id) const;
+    Reply openai_embeddings(const HttpRequest& request);
+    // /api/embed's vectors, one per input, from the model named `name` (marked loaded for
+    // /api/ps); nullopt when there is no such model.
+    std::optional<std::vector<std::vector<float>>> embed_all(const std::string& name,
+                                                             const std::vector<std::string>& inputs,
+                                                             std::size_t dims);
+
+    // The model list as clients change it (model_admin.cpp): pull, push and create answer
+    // with paced status lines, copy and delete at once, blobs by digest.
+    Outcome pull(const HttpRequest& request, std::int64_t received_wall_us);
+    Outcome push(const HttpRequest& request, std::int64_t received_wall_us);
+    Outcome create(const HttpRequest& request, std::int64_t received_wall_us);
+    Reply copy(const HttpRequest& request);
+    Reply remove(const HttpRequest& request);
+    Reply blob(const HttpRequest& request);
+    Generation progress(const HttpRequest& request, std::string model,
+                        std::vector<std::string> lines, bool stream, std::int64_t received_wall_us,
+                        std::function<void()> on_success) const;
+    // Adds `model`, or replaces the one of that name; false when the list is full. Under
+    // mutex_ (taken here).
+    bool add_model(const ModelInfo& model);
     Reply mock_requests(const HttpRequest& request) const;
     Reply mock_config(const HttpRequest& request);
     Reply mock_reset();
@@ -97,8 +126,9 @@ class Api {
     RequestLog& log_;
     common::Logger logger_;
 
-    mutable std::mutex mutex_;                    // guards config_.runtime and loaded_
+    mutable std::mutex mutex_;                    // guards config_.runtime, loaded_ and blobs_
     std::map<std::string, std::int64_t> loaded_;  // model -> last use (wall us), for /api/ps
+    std::set<std::string> blobs_;                 // "sha256:<hex>" pushed to /api/blobs
     std::atomic<std::uint64_t> internal_errors_{0};
 };
 

@@ -73,6 +73,9 @@ struct RuntimeConfig {
     std::vector<ModelInfo> models = default_models();
     std::vector<Rule> rules;
     std::shared_ptr<const ScriptBook> scripts;
+    // Names /api/pull fails for, with Ollama's "pull model manifest: file does not exist"
+    // (every other name pulls).
+    std::vector<std::string> pull_fail;
 };
 
 struct MockConfig {
@@ -102,7 +105,7 @@ bool parse_host_port(std::string_view value, std::string& host, unsigned short& 
 // Applies a config document (file or POST /_mock/config) onto `runtime` (and `config` for the
 // start-only keys when non-null). Throws std::invalid_argument naming the offending key; on
 // error nothing is changed. Keys: seed, ttft_ms, tps, jitter, tokens, profile, hostile_rate,
-// models, rules, scripts (path or inline), fault (+ fault_count).
+// models, rules, scripts (path or inline), fault (+ fault_count), pull_fail.
 // A scripts path in a config file (`config` non-null) is the file's author's choice and read
 // as given; at run time (`config` null) it must lie under `scripts_dir` (relative paths are
 // taken from there), and without a scripts_dir it is refused.

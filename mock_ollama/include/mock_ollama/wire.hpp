@@ -14,7 +14,13 @@
 
 namespace mock_ollama {
 
-enum class ApiKind { generate, chat, openai };
+// What a response is made of. `progress`: the NDJSON status lines of /api/pull, /api/push and
+// /api/create, played on the same clock as tokens (each line is one "token").
+enum class ApiKind { generate, chat, openai, openai_completion, progress };
+// /v1/chat/completions and /v1/completions: SSE when streaming, OpenAI's error shape.
+constexpr bool is_openai(ApiKind kind) {
+    return kind == ApiKind::openai || kind == ApiKind::openai_completion;
+}
 
 // ---- HTTP/1.1 ----
 std::string_view reason_phrase(int status);
@@ -55,17 +61,26 @@ std::string ndjson_error(std::string_view message);
 // A line that is not JSON, for the `malformed` fault.
 std::string malformed_line(ApiKind kind, std::string_view model);
 
-// ---- OpenAI SSE (/v1/chat/completions) ----
+// ---- OpenAI SSE (/v1/chat/completions; `kind` openai_completion: /v1/completions) ----
 std::string sse_token(std::string_view id, std::int64_t created, std::string_view model,
                       std::string_view token, bool first);
+// A text_completion chunk: {"text": token, "index": 0, "finish_reason": null}.
+std::string sse_text_token(std::string_view id, std::int64_t created, std::string_view model,
+                           std::string_view token);
 std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
-                       std::string_view finish_reason);
+                       std::string_view finish_reason, ApiKind kind = ApiKind::openai);
 std::string sse_usage(std::string_view id, std::int64_t created, std::string_view model,
-                      std::int64_t prompt_tokens, std::int64_t completion_tokens);
+                      std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                      ApiKind kind = ApiKind::openai);
 std::string sse_error(std::string_view message);
 inline constexpr std::string_view kSseDone = "data: [DONE]\n\n";
 nlohmann::json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
                                  std::string_view text, std::string_view finish_reason,
                                  std::int64_t prompt_tokens, std::int64_t completion_tokens);
+// /v1/completions without streaming: object "text_completion", choices[0].text.
+nlohmann::json openai_text_completion(std::string_view id, std::int64_t created,
+                                      std::string_view model, std::string_view text,
+                                      std::string_view finish_reason, std::int64_t prompt_tokens,
+                                      std::int64_t completion_tokens);
 
 }  // namespace mock_ollama

@@ -305,6 +305,12 @@ bool runtime_key(const std::string& key, const json& value, RuntimeEdit& edit, b
         for (std::size_t i = 0; i < value.size(); ++i) {
             rt.rules.push_back(rule_from(value[i], "rules[" + std::to_string(i) + "]"));
         }
+    } else if (key == "pull_fail") {
+        bounded_array(value, key, kMaxModels, "names");
+        rt.pull_fail.clear();
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            rt.pull_fail.push_back(string(value[i], key + "[" + std::to_string(i) + "]"));
+        }
     } else if (key == "fault") {
         edit.fault = fault_from(value, key);
     } else if (key == "fault_count") {
@@ -389,7 +395,7 @@ void apply_config_json(const json& doc, RuntimeConfig& runtime_out, MockConfig* 
         if (at_start && startup_key(key, value, cfg)) continue;
         fail(key,
              "unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, "
-             "hostile_rate, models, rules, fault, fault_count, scripts" +
+             "hostile_rate, models, rules, fault, fault_count, scripts, pull_fail" +
                  std::string(at_start ? ", host, port, threads, time_scale, "
                                         "body_limit, header_timeout_ms, "
                                         "request_log_limit, log_level, admin_token, "
@@ -450,6 +456,7 @@ json runtime_to_json(const RuntimeConfig& rt) {
         j["rules"].push_back(rj);
     }
     j["scripts"] = rt.scripts ? rt.scripts->size() : 0;
+    j["pull_fail"] = rt.pull_fail;
     return j;
 }
 

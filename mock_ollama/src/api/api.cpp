@@ -5,12 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/progress.hpp"
+#include "api/replies.hpp"
 #include "api/request_json.hpp"
 #include "api/safe_text.hpp"
 #include "common/clock.hpp"
 #include "common/rng.hpp"
 #include "mock_ollama/admin_guard.hpp"
-#include "mock_ollama/embedding.hpp"
 #include "mock_ollama/handler_guard.hpp"
 #include "mock_ollama/model_name.hpp"
 
@@ -27,22 +28,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-Reply json_reply(const json& body, int status = 200) {
-    return {http_response(status, "application/json; charset=utf-8", dump_json(body)), false};
-}
-
-std::string digest_of(std::string_view name) {
-    char buf[17];
-    std::uint64_t h = common::fnv1a64(name);
-    std::string hex;
-    for (int round = 0; round < 4; ++round) {
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-        hex += buf;
-        h = common::fnv1a64(hex, h);
-    }
-    return hex;
-}
-
 json details_of(const ModelInfo& m) {
     return {{"parent_model", ""},
             {"format", "gguf"},
@@ -50,6 +35,28 @@ json details_of(const ModelInfo& m) {
             {"families", json::array({m.family})},
             {"parameter_size", m.parameter_size},
             {"quantization_level", m.quantization_level}};
+}
+
+// One entry of /v1/models, and the answer of /v1/models/{id}.
+json openai_model_json(std::string_view id) {
+    return {{"id", id}, {"object", "model"}, {"created", 1717243200}, {"owned_by", "library"}};
+}
+
+// A path segment as clients send it: SDKs percent-encode the model id ("phi%3Alatest").
+// Only well-formed %XX escapes are decoded; anything else is kept as sent.
+std::string percent_decoded(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        unsigned v = 0;
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16).ptr == s.data() + i + 3) {
+            out += static_cast<char>(v);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
 }
 
 constexpr std::string_view kModifiedAt = "2024-06-01T12:00:00.000000000Z";
@@ -134,11 +141,13 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
         if (auto r = only(get, "GET")) return *r;
         return Reply{http_response(200, "text/plain; charset=utf-8", "Ollama is running"), false};
     }
-    if (path == "/api/generate" || path == "/api/chat" || path == "/v1/chat/completions") {
+    if (path == "/api/generate" || path == "/api/chat" || path == "/v1/chat/completions" ||
+        path == "/v1/completions") {
         if (auto r = only(post, "POST")) return *r;
-        const ApiKind kind = path == "/api/generate" ? ApiKind::generate
-                             : path == "/api/chat"   ? ApiKind::chat
-                                                     : ApiKind::openai;
+        const ApiKind kind = path == "/api/generate"          ? ApiKind::generate
+                             : path == "/api/chat"            ? ApiKind::chat
+                             : path == "/v1/chat/completions" ? ApiKind::openai
+                                                              : ApiKind::openai_completion;
         return generation(req, kind, received_wall_us);
     }
     if (path == "/api/version") {
@@ -164,6 +173,31 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
     if (path == "/v1/models") {
         if (auto r = only(get, "GET")) return *r;
         return openai_models();
+    }
+    if (path.starts_with("/v1/models/")) {
+        if (auto r = only(get, "GET")) return *r;
+        return openai_model(path.substr(std::string_view("/v1/models/").size()));
+    }
+    if (path == "/v1/embeddings") {
+        if (auto r = only(post, "POST")) return *r;
+        return openai_embeddings(req);
+    }
+    if (path == "/api/pull" || path == "/api/push" || path == "/api/create") {
+        if (auto r = only(post, "POST")) return *r;
+        if (path == "/api/pull") return pull(req, received_wall_us);
+        return path == "/api/push" ? push(req, received_wall_us) : create(req, received_wall_us);
+    }
+    if (path == "/api/copy") {
+        if (auto r = only(post, "POST")) return *r;
+        return copy(req);
+    }
+    if (path == "/api/delete") {
+        if (auto r = only(req.method == "DELETE", "DELETE")) return *r;
+        return remove(req);
+    }
+    if (path.starts_with("/api/blobs/")) {
+        if (auto r = only(req.method == "HEAD" || post, "HEAD, POST")) return *r;
+        return blob(req);
     }
     if (path.starts_with("/_mock/")) {
         // Before the method check and the 404: a web page learns nothing about the admin API.
@@ -210,7 +244,7 @@ Reply Api::tags() const {
                           {"model", m.name},
                           {"modified_at", kModifiedAt},
                           {"size", m.size},
-                          {"digest", digest_of(m.name)},
+                          {"digest", model_digest(m.name)},
                           {"details", details_of(m)}});
     }
     return json_reply({{"models", models}});
@@ -250,7 +284,7 @@ Reply Api::ps() const {
         models.push_back({{"name", m->name},
                           {"model", m->name},
                           {"size", m->size},
-                          {"digest", digest_of(m->name)},
+                          {"digest", model_digest(m->name)},
                           {"details", details_of(*m)},
                           {"expires_at", common::rfc3339_micros(last_us + 300'000'000)},
                           {"size_vram", m->size}});
@@ -258,76 +292,22 @@ Reply Api::ps() const {
     return json_reply({{"models", models}});
 }
 
-Reply Api::embed(const HttpRequest& req, bool legacy) {
-    const auto t0 = common::SteadyClock::now();
-    json body;
-    if (auto err = parse_body(req.body, body)) return Reply{http_error(400, *err), false};
-    const char* go_type = legacy ? "EmbeddingRequest" : "EmbedRequest";
-    std::string name;
-    if (auto err = require_model(body, go_type, name)) return Reply{http_error(400, *err), false};
-    {
-        std::lock_guard lock(mutex_);
-        if (find_model(name) == nullptr) {
-            return Reply{http_error(404, "model '" + name + "' not found"), false};
-        }
-    }
-    std::size_t dims = 384;
-    if (body.contains("dimensions")) {
-        const auto& d = body["dimensions"];
-        if (!d.is_number_unsigned() || d.get<std::uint64_t>() == 0 ||
-            d.get<std::uint64_t>() > 8192) {
-            return Reply{http_error(400, "dimensions must be an integer between 1 and 8192"),
-                         false};
-        }
-        dims = d.get<std::size_t>();
-    }
-    std::vector<std::string> inputs;
-    const char* field = legacy ? "prompt" : "input";
-    if (body.contains(field) && !body[field].is_null()) {
-        const auto& in = body[field];
-        if (in.is_string()) {
-            inputs.push_back(in.get<std::string>());
-        } else if (!legacy && in.is_array() &&
-                   std::all_of(in.begin(), in.end(), [](const json& x) { return x.is_string(); })) {
-            for (const auto& x : in) inputs.push_back(x.get<std::string>());
-        } else {
-            return Reply{http_error(400, legacy ? type_error(go_type, field, in, "string")
-                                                : "invalid input type"),
-                         false};
-        }
-    }
-    std::int64_t prompt_tokens = 0;
-    for (const auto& s : inputs) prompt_tokens += count_prompt_tokens(s);
-    {
-        std::lock_guard lock(mutex_);
-        loaded_[find_model(name)->name] = common::wall_micros();
-    }
-    if (legacy) {
-        const auto v = inputs.empty() ? std::vector<float>{} : embed_text(inputs[0], dims);
-        return json_reply({{"embedding", v}});
-    }
-    json vectors = json::array();
-    for (const auto& s : inputs) vectors.push_back(embed_text(s, dims));
-    const auto ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(common::SteadyClock::now() - t0)
-            .count();
-    return json_reply({{"model", name},
-                       {"embeddings", vectors},
-                       {"total_duration", std::max<std::int64_t>(ns, 1)},
-                       {"load_duration", std::max<std::int64_t>(ns / 10, 1)},
-                       {"prompt_eval_count", prompt_tokens}});
-}
-
 Reply Api::openai_models() const {
     std::lock_guard lock(mutex_);
     json data = json::array();
     for (const auto& m : config_.runtime.models) {
-        data.push_back({{"id", m.name},
-                        {"object", "model"},
-                        {"created", 1717243200},
-                        {"owned_by", "library"}});
+        data.push_back(openai_model_json(m.name));
     }
     return json_reply({{"object", "list"}, {"data", data}});
+}
+
+Reply Api::openai_model(std::string_view id) const {
+    const std::string name = percent_decoded(id);
+    std::lock_guard lock(mutex_);
+    if (find_model(name) == nullptr) {
+        return Reply{http_openai_error(404, "model '" + name + "' not found"), false};
+    }
+    return json_reply(openai_model_json(name));  // the id as asked, as Ollama answers
 }
 
 Reply Api::mock_requests(const HttpRequest& req) const {
@@ -362,6 +342,7 @@ Reply Api::mock_reset() {
     {
         std::lock_guard lock(mutex_);
         loaded_.clear();
+        blobs_.clear();
         config_.runtime = initial_runtime_;
     }
     logger_.info("reset: stats, request log and run-time config");

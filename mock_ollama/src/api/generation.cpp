@@ -29,14 +29,17 @@ std::string_view go_struct_of(ApiKind kind) {
             return "ChatRequest";
         case ApiKind::openai:
             return "ChatCompletionRequest";
+        case ApiKind::openai_completion:
+            return "CompletionRequest";
+        case ApiKind::progress:
+            break;
     }
     return "Request";
 }
 
 Reply error_reply(ApiKind kind, int status, std::string_view message) {
-    return {
-        kind == ApiKind::openai ? http_openai_error(status, message) : http_error(status, message),
-        false};
+    return {is_openai(kind) ? http_openai_error(status, message) : http_error(status, message),
+            false};
 }
 
 // What one request says about itself, read from its body, options and X-Mock-* headers.
@@ -156,6 +159,15 @@ std::optional<std::string> read_generate_prompt(const json& body, std::string_vi
     return std::nullopt;
 }
 
+// /v1/completions: `prompt`, a string (Ollama's CompletionRequest takes no token arrays).
+std::optional<std::string> read_completion_prompt(const json& body, std::string_view go,
+                                                  Parsed& p) {
+    if (!body.contains("prompt") || body["prompt"].is_null()) return std::nullopt;
+    if (!body["prompt"].is_string()) return type_error(go, "prompt", body["prompt"], "string");
+    p.prompt = body["prompt"].get<std::string>();
+    return std::nullopt;
+}
+
 // /api/chat and /v1/chat/completions: the messages' contents, one per line.
 std::optional<std::string> read_messages(ApiKind kind, const json& body, std::string_view go,
                                          Parsed& p) {
@@ -236,16 +248,17 @@ std::optional<std::string> read_options(const json& o, std::string_view go, Pars
 // Parses the body of a generation request into `p`; returns the error text on failure.
 std::optional<std::string> read_body(ApiKind kind, const json& body, Parsed& p) {
     const auto go = go_struct_of(kind);
-    auto err = kind == ApiKind::generate ? read_generate_prompt(body, go, p)
-                                         : read_messages(kind, body, go, p);
+    auto err = kind == ApiKind::generate            ? read_generate_prompt(body, go, p)
+               : kind == ApiKind::openai_completion ? read_completion_prompt(body, go, p)
+                                                    : read_messages(kind, body, go, p);
     if (err) return err;
     if (body.contains("stream") && !body["stream"].is_null()) {
         if (!body["stream"].is_boolean()) return type_error(go, "stream", body["stream"], "bool");
         p.stream = body["stream"].get<bool>();
     } else {
-        p.stream = kind != ApiKind::openai;  // OpenAI's default is a single response
+        p.stream = !is_openai(kind);  // OpenAI's default is a single response
     }
-    if (kind == ApiKind::openai) {
+    if (is_openai(kind)) {
         if (auto e = read_openai(body, p)) return e;
     }
     if (body.contains("options") && !body["options"].is_null()) {
@@ -322,7 +335,8 @@ std::shared_ptr<RequestRecord> new_record(const HttpRequest& req, ApiKind kind, 
     record->path = std::string(req.path());
     record->endpoint = kind == ApiKind::generate ? "generate"
                        : kind == ApiKind::chat   ? "chat"
-                                                 : "openai_chat";
+                       : kind == ApiKind::openai ? "openai_chat"
+                                                 : "openai_completion";
     record->model = g.model;
     record->prompt = p.prompt;
     record->stream = p.stream;
@@ -335,7 +349,7 @@ std::shared_ptr<RequestRecord> new_record(const HttpRequest& req, ApiKind kind, 
 Reply http_status_reply(ApiKind kind, const Fault& fault) {
     std::vector<Header> extra;
     if (fault.status == 429) extra.push_back({"Retry-After", std::to_string(fault.retry_after_s)});
-    if (kind == ApiKind::openai) {
+    if (is_openai(kind)) {
         return Reply{http_openai_error(fault.status, fault.message, false, extra), false};
     }
     return Reply{http_error(fault.status, fault.message, false, extra), false};
@@ -436,7 +450,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     }
     if (auto err = apply_request(p, s)) return error_reply(kind, 400, *err);
     if (s.fault) g.fault = *s.fault;
-    if (p.prompt.empty() && kind != ApiKind::openai) return load_reply(kind, g.model);
+    if (p.prompt.empty() && !is_openai(kind)) return load_reply(kind, g.model);
 
     // The record goes into the log before any fault, so that faults are visible there too.
     g.record = new_record(req, kind, p, g, received_wall_us);
@@ -453,7 +467,10 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
 
     plan_tokens(g, p, s, config_.time_scale);
     if (kind == ApiKind::generate) g.context = context_ids(p.prompt, g.tokens.all());
-    if (kind == ApiKind::openai) g.completion_id = "chatcmpl-" + std::to_string(g.record->id);
+    if (is_openai(kind)) {
+        g.completion_id =
+            (kind == ApiKind::openai ? "chatcmpl-" : "cmpl-") + std::to_string(g.record->id);
+    }
     MSH_DEBUG(logger_, "request " + std::to_string(g.record->id) + ": " + g.record->endpoint + " " +
                            g.model + ", " + std::to_string(g.tokens.size()) + " tokens" +
                            (g.stream ? ", streaming" : ""));

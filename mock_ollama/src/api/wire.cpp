@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/json_text.hpp"
 #include "api/safe_text.hpp"
+#include "common/json_text.hpp"
 
 namespace mock_ollama {
 
@@ -17,6 +17,8 @@ std::string_view reason_phrase(int status) {
     switch (status) {
         case 200:
             return "OK";
+        case 201:
+            return "Created";
         case 400:
             return "Bad Request";
         case 401:
@@ -106,11 +108,20 @@ std::string http_error(int status, std::string_view message, bool close,
                          dump_json(json{{"error", escape_invalid_utf8(message)}}), extra, close);
 }
 
+namespace {
+// Ollama's openai.NewError: 404 is "not_found_error", other client errors
+// "invalid_request_error".
+std::string_view openai_error_type(int status) {
+    if (status == 404) return "not_found_error";
+    return status >= 500 ? "api_error" : "invalid_request_error";
+}
+}  // namespace
+
 std::string http_openai_error(int status, std::string_view message, bool close,
                               const std::vector<Header>& extra) {
     const json body = {{"error",
                         {{"message", escape_invalid_utf8(message)},
-                         {"type", status >= 500 ? "api_error" : "invalid_request_error"},
+                         {"type", openai_error_type(status)},
                          {"param", nullptr},
                          {"code", nullptr}}}};
     return http_response(status, "application/json", dump_json(body), extra, close);
@@ -208,10 +219,12 @@ std::string malformed_line(ApiKind kind, std::string_view model) {
 }
 
 namespace {
-std::string sse_head(std::string_view id, std::int64_t created, std::string_view model) {
+std::string sse_head(std::string_view id, std::int64_t created, std::string_view model,
+                     ApiKind kind = ApiKind::openai) {
     std::string s = "data: {\"id\":";
     append_json_string(s, id);
-    s += ",\"object\":\"chat.completion.chunk\",\"created\":";
+    s += kind == ApiKind::openai_completion ? ",\"object\":\"text_completion\",\"created\":"
+                                            : ",\"object\":\"chat.completion.chunk\",\"created\":";
     s += std::to_string(created);
     s += ",\"model\":";
     append_json_string(s, model);
@@ -230,18 +243,28 @@ std::string sse_token(std::string_view id, std::int64_t created, std::string_vie
     return s;
 }
 
+std::string sse_text_token(std::string_view id, std::int64_t created, std::string_view model,
+                           std::string_view token) {
+    std::string s = sse_head(id, created, model, ApiKind::openai_completion);
+    s += "{\"text\":";
+    append_json_string(s, token);
+    s += ",\"index\":0,\"finish_reason\":null}]}\n\n";
+    return s;
+}
+
 std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
-                       std::string_view finish_reason) {
-    std::string s = sse_head(id, created, model);
-    s += "{\"index\":0,\"delta\":{},\"finish_reason\":";
+                       std::string_view finish_reason, ApiKind kind) {
+    std::string s = sse_head(id, created, model, kind);
+    s += kind == ApiKind::openai_completion ? "{\"text\":\"\",\"index\":0,\"finish_reason\":"
+                                            : "{\"index\":0,\"delta\":{},\"finish_reason\":";
     append_json_string(s, finish_reason);
     s += "}]}\n\n";
     return s;
 }
 
 std::string sse_usage(std::string_view id, std::int64_t created, std::string_view model,
-                      std::int64_t prompt_tokens, std::int64_t completion_tokens) {
-    std::string s = sse_head(id, created, model);
+                      std::int64_t prompt_tokens, std::int64_t completion_tokens, ApiKind kind) {
+    std::string s = sse_head(id, created, model, kind);
     s += "],\"usage\":{\"prompt_tokens\":" + std::to_string(prompt_tokens) +
          ",\"completion_tokens\":" + std::to_string(completion_tokens) +
          ",\"total_tokens\":" + std::to_string(prompt_tokens + completion_tokens) + "}}\n\n";
@@ -257,6 +280,14 @@ std::string sse_error(std::string_view message) {
     return "data: " + dump_json(body) + "\n\n";
 }
 
+namespace {
+json usage_json(std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+    return {{"prompt_tokens", prompt_tokens},
+            {"completion_tokens", completion_tokens},
+            {"total_tokens", prompt_tokens + completion_tokens}};
+}
+}  // namespace
+
 json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
                        std::string_view text, std::string_view finish_reason,
                        std::int64_t prompt_tokens, std::int64_t completion_tokens) {
@@ -268,10 +299,20 @@ json openai_completion(std::string_view id, std::int64_t created, std::string_vi
             {"choices", json::array({{{"index", 0},
                                       {"message", {{"role", "assistant"}, {"content", text}}},
                                       {"finish_reason", finish_reason}}})},
-            {"usage",
-             {{"prompt_tokens", prompt_tokens},
-              {"completion_tokens", completion_tokens},
-              {"total_tokens", prompt_tokens + completion_tokens}}}};
+            {"usage", usage_json(prompt_tokens, completion_tokens)}};
+}
+
+json openai_text_completion(std::string_view id, std::int64_t created, std::string_view model,
+                            std::string_view text, std::string_view finish_reason,
+                            std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+    return {{"id", id},
+            {"object", "text_completion"},
+            {"created", created},
+            {"model", model},
+            {"system_fingerprint", "fp_ollama"},
+            {"choices",
+             json::array({{{"text", text}, {"index", 0}, {"finish_reason", finish_reason}}})},
+            {"usage", usage_json(prompt_tokens, completion_tokens)}};
 }
 
 }  // namespace mock_ollama

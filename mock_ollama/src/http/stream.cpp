@@ -20,7 +20,7 @@ std::int64_t ns_between(common::SteadyClock::time_point a, common::SteadyClock::
     return std::chrono::duration_cast<nanoseconds>(b - a).count();
 }
 std::string_view content_type_of(ApiKind kind) {
-    return kind == ApiKind::openai ? "text/event-stream" : "application/x-ndjson";
+    return is_openai(kind) ? "text/event-stream" : "application/x-ndjson";
 }
 }  // namespace
 
@@ -132,7 +132,7 @@ bool GenerationRun::apply_fault() {
             end("fault", After::close);
             return false;
         case FaultKind::malformed_line:
-            if (gen_.kind == ApiKind::openai) {
+            if (is_openai(gen_.kind)) {
                 send_body("data: {\"id\":\"chatcmpl\",\"choices\":[{\"delta\":{\"content\n\n");
             } else {
                 send_body(malformed_line(gen_.kind, gen_.model));
@@ -140,8 +140,8 @@ bool GenerationRun::apply_fault() {
             return true;
         case FaultKind::error_line:
             settle("fault");
-            send_body(gen_.kind == ApiKind::openai ? sse_error(gen_.fault.message)
-                                                   : ndjson_error(gen_.fault.message));
+            send_body(is_openai(gen_.kind) ? sse_error(gen_.fault.message)
+                                           : ndjson_error(gen_.fault.message));
             session_->send(kLastChunk);
             end("fault", After::keep_alive);
             return false;
@@ -189,16 +189,23 @@ void GenerationRun::tick() {
 void GenerationRun::emit_token() {
     const auto now = Clock::now();
     const nanoseconds due = offset_of(next_) + shift_;
-    ctx_.stats.lateness(ns_between(received_ + due, now));
-    ctx_.stats.token();
+    if (gen_.kind != ApiKind::progress) {  // status lines are not tokens in the stats
+        ctx_.stats.lateness(ns_between(received_ + due, now));
+        ctx_.stats.token();
+    }
     if (next_ == 0) first_token_at_ = now;
     last_token_at_ = now;
     const std::string& token = gen_.tokens[next_];
     gen_.record->add_token(common::wall_micros(), received_wall_us_ + due.count() / 1000);
     line_.clear();  // keeps its capacity: no allocation per token
+    const std::int64_t created_s = received_wall_us_ / 1'000'000;
     if (gen_.kind == ApiKind::openai) {
-        line_ = sse_token(gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, token,
-                          next_ == 0);
+        line_ = sse_token(gen_.completion_id, created_s, gen_.model, token, next_ == 0);
+    } else if (gen_.kind == ApiKind::openai_completion) {
+        line_ = sse_text_token(gen_.completion_id, created_s, gen_.model, token);
+    } else if (gen_.kind == ApiKind::progress) {
+        line_ = token;  // a status line, already JSON
+        line_ += '\n';
     } else {
         append_ndjson_token(line_, gen_.kind, gen_.model, common::SystemClock::now(), token);
     }
@@ -226,13 +233,15 @@ Metrics GenerationRun::metrics() const {
 void GenerationRun::finish_stream() {
     settle("completed");
     const std::string created = common::rfc3339_nanos(common::SystemClock::now());
-    if (gen_.kind == ApiKind::openai) {
+    if (gen_.kind == ApiKind::progress) {
+        if (gen_.on_success) gen_.on_success();  // the last status line said "success"
+    } else if (is_openai(gen_.kind)) {
         const std::int64_t created_s = received_wall_us_ / 1'000'000;
         std::string tail = sse_finish(gen_.completion_id, created_s, gen_.model,
-                                      gen_.done_reason == "length" ? "length" : "stop");
+                                      gen_.done_reason == "length" ? "length" : "stop", gen_.kind);
         if (gen_.include_usage) {
             tail += sse_usage(gen_.completion_id, created_s, gen_.model, gen_.prompt_eval_count,
-                              static_cast<std::int64_t>(gen_.tokens.size()));
+                              static_cast<std::int64_t>(gen_.tokens.size()), gen_.kind);
         }
         tail += kSseDone;
         send_body(tail);
@@ -268,7 +277,7 @@ void GenerationRun::respond_whole() {
             offset_of(i) + shift_ - (i < gen_.fault.after ? stall : nanoseconds::zero());
         gen_.record->add_token(received_wall_us_ + due.count() / 1000,
                                received_wall_us_ + due.count() / 1000);
-        ctx_.stats.token();
+        if (gen_.kind != ApiKind::progress) ctx_.stats.token();
     }
     std::string text;
     for (const auto& t : gen_.tokens) text += t;
@@ -282,9 +291,8 @@ void GenerationRun::respond_whole() {
         case FaultKind::close:
             return end("fault", After::close);
         case FaultKind::error_line:
-            session_->send(gen_.kind == ApiKind::openai
-                               ? http_openai_error(500, gen_.fault.message, close)
-                               : http_error(500, gen_.fault.message, close));
+            session_->send(is_openai(gen_.kind) ? http_openai_error(500, gen_.fault.message, close)
+                                                : http_error(500, gen_.fault.message, close));
             return end("fault", close ? After::close : After::keep_alive);
         case FaultKind::empty:
             session_->send(http_response(200, "application/json; charset=utf-8", "", {}, close));
@@ -293,11 +301,19 @@ void GenerationRun::respond_whole() {
             break;
     }
     std::string body;
+    const auto finish = gen_.done_reason == "length" ? "length" : "stop";
+    const auto completion_tokens = static_cast<std::int64_t>(gen_.tokens.size());
     if (gen_.kind == ApiKind::openai) {
-        body = dump_json(openai_completion(
-            gen_.completion_id, received_wall_us_ / 1'000'000, gen_.model, text,
-            gen_.done_reason == "length" ? "length" : "stop", gen_.prompt_eval_count,
-            static_cast<std::int64_t>(gen_.tokens.size())));
+        body = dump_json(openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000,
+                                           gen_.model, text, finish, gen_.prompt_eval_count,
+                                           completion_tokens));
+    } else if (gen_.kind == ApiKind::openai_completion) {
+        body = dump_json(openai_text_completion(gen_.completion_id, received_wall_us_ / 1'000'000,
+                                                gen_.model, text, finish, gen_.prompt_eval_count,
+                                                completion_tokens));
+    } else if (gen_.kind == ApiKind::progress) {
+        if (gen_.on_success) gen_.on_success();
+        body = R"({"status":"success"})";
     } else {
         body = dump_json(final_object(
             gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()), text,
