@@ -41,6 +41,7 @@ class HttpLink;
 
 // The Outgoing::method of the DELETE that ends a session (not a JSON-RPC method).
 constexpr std::string_view kDeleteSession = "DELETE";
+constexpr std::string_view kInitializedNotification = "notifications/initialized";
 
 // One keep-alive connection: one exchange at a time.
 class HttpConn : public std::enable_shared_from_this<HttpConn> {
@@ -55,6 +56,7 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
     bool busy() const { return busy_; }
     bool connected() const { return connected_; }
     const std::string& call_id() const { return message_.call_id; }
+    const std::string& method() const { return message_.method; }
     std::int64_t last_heard_us() const { return last_heard_us_; }
     // Ends the exchange in flight (and the connection) with `why`.
     void fail(const std::string& why);
@@ -127,6 +129,9 @@ class HttpLink : public McpClient::Link, public std::enable_shared_from_this<Htt
   private:
     http::request<http::string_body> build(const Outgoing& message, http::verb verb) const;
     void dispatch(Outgoing message);
+    void start_on(HttpConn& conn, Outgoing message);
+    HttpConn* free_conn();
+    void drain();
     HttpConn& new_conn();
     void drop(HttpConn& conn);
     void arm_watchdog();
@@ -148,6 +153,10 @@ class HttpLink : public McpClient::Link, public std::enable_shared_from_this<Htt
     std::vector<CloseHandler> on_closed_;
     bool stopped_ = false;
     bool stateless_ = false;
+    // notifications/initialized is on its way: what follows waits for its 202, since on
+    // another pooled connection it could reach the server first (the session's first
+    // request would then come before the client said it was initialized).
+    bool ordered_ = false;
 };
 
 // --- the connection --------------------------------------------------------------------------
@@ -479,6 +488,17 @@ bool HttpLink::cancel_stream(const Outgoing& message) {
 }
 
 void HttpLink::dispatch(Outgoing message) {
+    HttpConn* conn = ordered_ || !waiting_.empty() ? nullptr : free_conn();
+    if (!conn) {
+        waiting_bytes_ += message.data.size();
+        waiting_.push_back(std::move(message));
+        return;
+    }
+    start_on(*conn, std::move(message));
+}
+
+// An idle connection (a connected one first), a new one while the pool has room, or none.
+HttpConn* HttpLink::free_conn() {
     HttpConn* free = nullptr;
     for (const auto& conn : conns_) {
         if (!conn->busy() && (conn->connected() || !free)) free = conn.get();
@@ -487,13 +507,25 @@ void HttpLink::dispatch(Outgoing message) {
     if (!free && conns_.size() < std::max<std::size_t>(options_.max_connections, 1)) {
         free = &new_conn();
     }
-    if (!free) {
-        waiting_bytes_ += message.data.size();
-        waiting_.push_back(std::move(message));
-        return;
-    }
+    return free;
+}
+
+void HttpLink::start_on(HttpConn& conn, Outgoing message) {
+    if (message.method == kInitializedNotification) ordered_ = true;
     auto req = build(message, http::verb::post);
-    free->start(shared_from_this(), std::move(req), std::move(message));
+    conn.start(shared_from_this(), std::move(req), std::move(message));
+}
+
+// Messages that waited go out in their order, as far as connections allow.
+void HttpLink::drain() {
+    while (!stopped_ && !ordered_ && !waiting_.empty()) {
+        HttpConn* conn = free_conn();
+        if (!conn) return;
+        Outgoing next = std::move(waiting_.front());
+        waiting_.pop_front();
+        waiting_bytes_ -= next.data.size();
+        start_on(*conn, std::move(next));
+    }
 }
 
 HttpConn& HttpLink::new_conn() {
@@ -507,15 +539,11 @@ void HttpLink::session_header(std::string_view value) {
 
 void HttpLink::idle(HttpConn& conn, bool keep_alive) {
     if (stopped_) return;
+    if (conn.method() == kInitializedNotification) ordered_ = false;
     if (!keep_alive) drop(conn);
     if (waiting_.empty()) return;
-    Outgoing next = std::move(waiting_.front());
-    waiting_.pop_front();
-    waiting_bytes_ -= next.data.size();
     // Posted: this runs inside the finished exchange's handler.
-    net::post(strand_, [self = shared_from_this(), next = std::move(next)]() mutable {
-        if (!self->stopped_) self->dispatch(std::move(next));
-    });
+    net::post(strand_, [self = shared_from_this()] { self->drain(); });
 }
 
 void HttpLink::retry(HttpConn& conn, Outgoing message) {
