@@ -2,7 +2,7 @@
 # Builds what is missing, then runs every test: unit, integration over real loopback
 # sockets and processes, and the official JavaScript clients against our programs; then the
 # sanitizer stage (scripts/sanitize.sh): the same tests built with ASan+UBSan, and each fuzz
-# target for 60 s.
+# target for 30 s.
 #
 #   scripts/test.sh              everything (what CI runs)
 #   scripts/test.sh --quick      the first stage only
