@@ -134,7 +134,7 @@ TEST_F(OpenAi, ErrorsUseOpenAisErrorObject) {
     EXPECT_EQ(r.status, 404) << r.describe();
     const auto j = r.json();
     EXPECT_EQ(j["error"]["message"], "model 'nope' not found");
-    EXPECT_EQ(j["error"]["type"], "invalid_request_error");
+    EXPECT_EQ(j["error"]["type"], "not_found_error");  // Ollama's openai.NewError for a 404
 
     const auto missing = http_.post("/v1/chat/completions", json{{"model", "phi"}});
     EXPECT_EQ(missing.status, 400) << missing.describe();

@@ -83,6 +83,7 @@ class Api {
 
   private:
     Outcome route(const HttpRequest& request, std::int64_t received_wall_us);
+    std::optional<Outcome> route_models(const HttpRequest& request, std::int64_t received_wall_us);
     Outcome generation(const HttpRequest& request, ApiKind kind, std::int64_t received_wall_us);
     Reply tags() const;
     Reply show(const HttpRequest& request) const;

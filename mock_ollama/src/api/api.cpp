@@ -61,6 +61,15 @@ std::string percent_decoded(std::string_view s) {
 
 constexpr std::string_view kModifiedAt = "2024-06-01T12:00:00.000000000Z";
 
+std::optional<Reply> refuse_method(const HttpRequest& req, bool ok, const char* allow) {
+    if (ok) return std::nullopt;
+    return Reply{http_error(405,
+                            "method " + req.method + " not allowed on " + std::string(req.path()) +
+                                "; use " + allow,
+                            false, {{"Allow", allow}}),
+                 false};
+}
+
 std::optional<std::uint64_t> query_uint(std::string_view query, std::string_view key) {
     while (!query.empty()) {
         const auto amp = query.find('&');
@@ -129,14 +138,7 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
     const auto path = req.path();
     const bool get = req.method == "GET" || req.method == "HEAD";
     const bool post = req.method == "POST";
-    auto only = [&](bool ok, const char* allow) -> std::optional<Reply> {
-        if (ok) return std::nullopt;
-        return Reply{http_error(405,
-                                "method " + req.method + " not allowed on " + std::string(path) +
-                                    "; use " + allow,
-                                false, {{"Allow", allow}}),
-                     false};
-    };
+    auto only = [&](bool ok, const char* allow) { return refuse_method(req, ok, allow); };
     if (path == "/") {
         if (auto r = only(get, "GET")) return *r;
         return Reply{http_response(200, "text/plain; charset=utf-8", "Ollama is running"), false};
@@ -154,6 +156,42 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
         if (auto r = only(get, "GET")) return *r;
         return json_reply({{"version", "0.9.0"}});
     }
+    if (auto out = route_models(req, received_wall_us)) return std::move(*out);
+    if (path.starts_with("/_mock/")) {
+        // Before the method check and the 404: a web page learns nothing about the admin API.
+        if (auto refused = check_admin_request(req, config_.admin_token)) return *refused;
+    }
+    if (path == "/_mock/stats") {
+        if (auto r = only(get, "GET")) return *r;
+        return json_reply(stats_.to_json());
+    }
+    if (path == "/_mock/requests") {
+        if (auto r = only(get, "GET")) return *r;
+        return mock_requests(req);
+    }
+    if (path == "/_mock/config") {
+        if (auto r = only(get || post, "GET, POST")) return *r;
+        return mock_config(req);
+    }
+    if (path == "/_mock/reset") {
+        if (auto r = only(post, "POST")) return *r;
+        return mock_reset();
+    }
+    if (path == "/metrics") {
+        if (auto r = only(get, "GET")) return *r;
+        return Reply{http_response(200, "text/plain; version=0.0.4", stats_.to_prometheus()),
+                     false};
+    }
+    // What Ollama's router (gin) answers for an unknown path.
+    return Reply{http_response(404, "text/plain", "404 page not found"), false};
+}
+
+// The model list and what reads or changes it, /api and /v1; nullopt for any other path.
+std::optional<Outcome> Api::route_models(const HttpRequest& req, std::int64_t received_wall_us) {
+    const auto path = req.path();
+    const bool get = req.method == "GET" || req.method == "HEAD";
+    const bool post = req.method == "POST";
+    auto only = [&](bool ok, const char* allow) { return refuse_method(req, ok, allow); };
     if (path == "/api/tags") {
         if (auto r = only(get, "GET")) return *r;
         return tags();
@@ -199,33 +237,7 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
         if (auto r = only(req.method == "HEAD" || post, "HEAD, POST")) return *r;
         return blob(req);
     }
-    if (path.starts_with("/_mock/")) {
-        // Before the method check and the 404: a web page learns nothing about the admin API.
-        if (auto refused = check_admin_request(req, config_.admin_token)) return *refused;
-    }
-    if (path == "/_mock/stats") {
-        if (auto r = only(get, "GET")) return *r;
-        return json_reply(stats_.to_json());
-    }
-    if (path == "/_mock/requests") {
-        if (auto r = only(get, "GET")) return *r;
-        return mock_requests(req);
-    }
-    if (path == "/_mock/config") {
-        if (auto r = only(get || post, "GET, POST")) return *r;
-        return mock_config(req);
-    }
-    if (path == "/_mock/reset") {
-        if (auto r = only(post, "POST")) return *r;
-        return mock_reset();
-    }
-    if (path == "/metrics") {
-        if (auto r = only(get, "GET")) return *r;
-        return Reply{http_response(200, "text/plain; version=0.0.4", stats_.to_prometheus()),
-                     false};
-    }
-    // What Ollama's router (gin) answers for an unknown path.
-    return Reply{http_response(404, "text/plain", "404 page not found"), false};
+    return std::nullopt;
 }
 
 const ModelInfo* Api::find_model(std::string_view name) const {
