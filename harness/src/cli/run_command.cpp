@@ -179,8 +179,12 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
         return kHarnessError;
     }
     if (!c.given.quiet) {
-        std::cout << "\nreports in " << fs::absolute(c.given.out).string() << "/ ("
-                  << c.given.formats << ")\n";
+        const fs::path out = fs::absolute(c.given.out);
+        std::cout << "\nreports in " << out.string() << "/ (" << c.given.formats << ")\n";
+        // The page with the plots is what a person opens first: its path, ready to click.
+        if (c.formats.count("html") != 0) {
+            std::cout << "open " << (out / "report.html").string() << " for the plots\n";
+        }
     }
     const int verdict = reports::exit_code(report);
     if (!c.gate) return verdict;
