@@ -75,6 +75,37 @@ TEST(ChecksMetrics, OnlySuccessfulGenerateCallsCount) {
     EXPECT_TRUE(scenario_metrics(b.run()).empty());
 }
 
+// The histograms of report.json merge exactly: the calls of a run split in two half-runs (by
+// client, as shards would split them) give histograms whose merge is the whole run's, bucket
+// for bucket, for every latency metric.
+TEST(ChecksMetrics, HistogramsOfTwoHalfRunsMergeIntoTheWholeRunsExactly) {
+    RunBuilder whole, first, second;
+    for (std::size_t i = 0; i < 40; ++i) {
+        Generate g;
+        g.client = i;
+        g.call_id = std::to_string(i + 1);
+        g.sent_ms = 37.0 * static_cast<double>(i);
+        g.mock_ttft_ms = 20 + static_cast<double>((i * 7919) % 97);
+        g.gap_ms = 1 + static_cast<double>((i * 104729) % 23) / 3;
+        g.relay_ms = 0.05 + static_cast<double>((i * 31) % 17) / 7;
+        whole.generate(g);
+        (i < 20 ? first : second).generate(g);
+    }
+    const auto all = scenario_metrics(whole.run());
+    const auto a = scenario_metrics(first.run());
+    const auto b = scenario_metrics(second.run());
+    for (const char* name : {"ttft", "itl", "relay_lag", "e2e", "tokens_per_s_stream"}) {
+        const auto& h = metric(all, name).histogram;
+        ASSERT_GT(h.count, 1u) << name;
+        EXPECT_GT(h.buckets.size(), 1u) << name;  // not one bucket that merges trivially
+        reports::Histogram merged = metric(a, name).histogram;
+        ASSERT_NE(merged, h) << name;
+        merged.merge(metric(b, name).histogram);
+        EXPECT_EQ(merged, h) << name;
+        EXPECT_EQ(merged.quantile(0.99), h.quantile(0.99)) << name;
+    }
+}
+
 TEST(ChecksDispatch, EveryCatalogCheckSkipsARunWithNothingToJudge) {
     // No call at all; only the CSV (unchanged) is there to judge, by csv.integrity.
     RunBuilder b;
