@@ -225,6 +225,19 @@ TEST(Config, SizesAreCapped) {
     EXPECT_EQ(rt.pacing.tokens, 1'000'000u);
 }
 
+TEST(Config, PullFailListsNamesAndRefusesAnythingElse) {
+    RuntimeConfig rt;
+    apply_config_json(json{{"pull_fail", {"ghost", "x:7b"}}}, rt, nullptr);
+    EXPECT_EQ(rt.pull_fail, (std::vector<std::string>{"ghost", "x:7b"}));
+    EXPECT_EQ(runtime_to_json(rt)["pull_fail"], json({"ghost", "x:7b"}));
+    EXPECT_THAT(apply_error(json{{"pull_fail", "ghost"}}),
+                HasSubstr("pull_fail: expected an array of names"));
+    EXPECT_THAT(apply_error(json{{"pull_fail", {1}}}),
+                HasSubstr("pull_fail[0]: expected a string, got number"));
+    EXPECT_THAT(apply_error(json{{"pull_fail", json::array()}, {"bogus", 1}}),
+                HasSubstr("scripts, pull_fail"));
+}
+
 TEST(Config, HostPortParsingFollowsOllamaHost) {
     std::string host = "127.0.0.1";
     unsigned short port = 11434;
