@@ -24,6 +24,13 @@ struct LiveScenario {
     std::atomic<std::uint64_t> calls_done{0}, tokens{0};
     // When the wait step a client is in ends (steady µs); 0: no client is waiting.
     std::atomic<std::int64_t> wait_until_steady_us{0};
+    // Calls sent, and when the clients last heard of any call (sent, token, end; steady µs):
+    // a call in flight that hears nothing is shown as silent, against the timeout below.
+    std::atomic<std::uint64_t> calls_started{0};
+    std::atomic<std::int64_t> last_heard_steady_us{0};
+    // Our own server's upstream inactivity timeout (scaled, µs); 0: not known (a server of
+    // the user's own).
+    std::int64_t upstream_timeout_us = 0;
 };
 
 // steady_clock::now() in the µs of LiveScenario.

@@ -17,6 +17,9 @@ std::string seconds_text(double s) {
 
 }  // namespace
 
+// Shorter silences are normal pacing (a slow model's token gap).
+constexpr std::int64_t kSilentAfterUs = 2'000'000;
+
 std::string live_line(const LiveScenario& s, std::int64_t now_us) {
     const auto relaxed = std::memory_order_relaxed;
     std::string out = s.name + ": " + std::to_string(s.calls_done.load(relaxed)) + " calls, " +
@@ -28,6 +31,16 @@ std::string live_line(const LiveScenario& s, std::int64_t now_us) {
         // Whole seconds, rounded up: "0 s left" only once the wait is over.
         const std::int64_t left_us = std::max<std::int64_t>(0, until - now_us);
         out += ", waiting: " + std::to_string((left_us + 999'999) / 1'000'000) + " s left";
+    }
+    // A stall (the 120 s upstream timeout) must not look like a hung harness.
+    const std::int64_t heard = s.last_heard_steady_us.load(relaxed);
+    const bool in_flight = s.calls_started.load(relaxed) > s.calls_done.load(relaxed);
+    if (in_flight && heard != 0 && now_us - heard >= kSilentAfterUs) {
+        out += ", no token for " + seconds_text(static_cast<double>(now_us - heard) / 1e6);
+        if (s.upstream_timeout_us > 0) {
+            out += " (the server's upstream timeout: " +
+                   seconds_text(static_cast<double>(s.upstream_timeout_us) / 1e6) + ")";
+        }
     }
     return out;
 }

@@ -203,7 +203,10 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
         auto self = weak.lock();
         if (!self) return;
         if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
-        if (self->ctx_.live) self->ctx_.live->tokens.fetch_add(1, std::memory_order_relaxed);
+        if (auto* live = self->ctx_.live) {
+            live->tokens.fetch_add(1, std::memory_order_relaxed);
+            live->last_heard_steady_us.store(live_now_us(), std::memory_order_relaxed);
+        }
         if (label.empty()) return;
         net::post(self->strand_, [self, label] {
             const auto n = ++self->tokens_seen_[label];
@@ -219,12 +222,19 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
         auto self = weak.lock();
         if (!self) return;
         if (self->ctx_.calls_done) self->ctx_.calls_done->fetch_add(1, std::memory_order_relaxed);
-        if (self->ctx_.live) self->ctx_.live->calls_done.fetch_add(1, std::memory_order_relaxed);
+        if (auto* live = self->ctx_.live) {
+            live->calls_done.fetch_add(1, std::memory_order_relaxed);
+            live->last_heard_steady_us.store(live_now_us(), std::memory_order_relaxed);
+        }
         net::post(self->strand_, [self, r, background, next, c = std::move(c)]() mutable {
             r->call = std::move(c);
             if (!background) next();
         });
     };
+    if (auto* live = ctx_.live) {
+        live->calls_started.fetch_add(1, std::memory_order_relaxed);
+        live->last_heard_steady_us.store(live_now_us(), std::memory_order_relaxed);
+    }
     const std::string id =
         client_->request(std::move(method), std::move(params), on_token, on_done, opts);
     rec.call.id = id;

@@ -256,9 +256,13 @@ namespace {
 // Lists the scenario with the progress display for as long as it runs.
 class LiveGuard {
   public:
-    LiveGuard(const Scenario& sc, RunOptions& o) : o_(o) {
+    LiveGuard(const Scenario& sc, RunOptions& o, double upstream_timeout_ms) : o_(o) {
         live_.name = sc.name;
         live_.started_steady_us = live_now_us();
+        // Only our own server's timeout is known; a server of the user's own has its own.
+        if (o.server_url.empty() && o.server_cmd.empty()) {
+            live_.upstream_timeout_us = static_cast<std::int64_t>(upstream_timeout_ms * 1000);
+        }
         o_.live = &live_;
         if (o_.on_live_start) o_.on_live_start(live_);
     }
@@ -280,12 +284,13 @@ class LiveGuard {
 // request that fed it. The checks read the ScenarioRun; nothing here judges it.
 ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& given) {
     RunOptions o = given;  // this scenario's own live counters
-    const LiveGuard live(sc, o);
+    const double upstream_timeout_ms = sc.server.ollama_timeout.value_or(120) * 1000 * o.time_scale;
+    const LiveGuard live(sc, o, upstream_timeout_ms);
     ScenarioOutput out;
     ScenarioRun& run = out.run;
     run.scenario = &sc;
     run.time_scale = o.time_scale;
-    run.ollama_timeout_ms = sc.server.ollama_timeout.value_or(120) * 1000 * o.time_scale;
+    run.ollama_timeout_ms = upstream_timeout_ms;
     const auto t0 = std::chrono::steady_clock::now();
     const auto say = [&o, &sc](const std::string& line) {
         if (o.on_progress) o.on_progress(sc.name + ": " + line);

@@ -37,6 +37,25 @@ TEST(ProgressLine, AWaitCountsDownInWholeSecondsRoundedUp) {
               "upstream_stall: 1 calls, 7 tokens, 120.5 s elapsed, waiting: 0 s left");
 }
 
+TEST(ProgressLine, ASilentCallInFlightShowsHowLongAgainstTheUpstreamTimeout) {
+    LiveScenario s;
+    fill(s, 0, 5);
+    s.calls_started = 1;
+    s.last_heard_steady_us = kStart + 1'000'000;
+    s.upstream_timeout_us = 120'000'000;
+    EXPECT_EQ(live_line(s, kStart + 1'500'000),  // a token gap, not a stall
+              "upstream_stall: 0 calls, 5 tokens, 1.5 s elapsed");
+    EXPECT_EQ(live_line(s, kStart + 46'000'000),
+              "upstream_stall: 0 calls, 5 tokens, 46.0 s elapsed, no token for 45.0 s (the "
+              "server's upstream timeout: 120.0 s)");
+    s.upstream_timeout_us = 0;  // a server of the user's own: its timeout is not known
+    EXPECT_EQ(live_line(s, kStart + 46'000'000),
+              "upstream_stall: 0 calls, 5 tokens, 46.0 s elapsed, no token for 45.0 s");
+    s.calls_done = 1;  // the call ended: nothing in flight is silent
+    EXPECT_EQ(live_line(s, kStart + 46'000'000),
+              "upstream_stall: 1 calls, 5 tokens, 46.0 s elapsed");
+}
+
 TEST(ProgressLine, NoWaitNoCountdown) {
     LiveScenario s;
     fill(s, 0, 0);
