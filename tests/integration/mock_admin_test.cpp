@@ -159,7 +159,7 @@ TEST_F(Admin, ConfigRejectsBadInputNamingTheKeyAndChangesNothing) {
     const Case cases[] = {
         {{{"tokens", 3}, {"speed", 2}},
          "speed: unknown key; valid: seed, ttft_ms, tps, jitter, tokens, profile, hostile_rate, "
-         "models, rules, fault, fault_count, scripts"},
+         "models, rules, fault, fault_count, scripts, pull_fail"},
         {{{"tps", "fast"}}, "tps: expected a number, got string"},
         {{{"jitter", 2}}, "jitter: must be between 0 and 1, got 2"},
         {{{"time_scale", 1}}, "time_scale: can only be set at start (command line or config file)"},

@@ -40,6 +40,20 @@ std::optional<std::string> read_string(const json& body, const char* field, std:
     return std::nullopt;
 }
 
+// What pull, push and create share: a JSON object body, `model` and `stream`.
+struct TransferRequest {
+    json body;
+    std::string name;
+    bool stream = true;
+};
+
+std::optional<std::string> read_transfer(const HttpRequest& req, std::string_view go,
+                                         TransferRequest& out) {
+    if (auto err = parse_body(req.body, out.body)) return err;
+    if (auto err = require_model(out.body, go, out.name)) return err;
+    return read_stream(out.body, go, out.stream);
+}
+
 std::string model_not_found(std::string_view name) {
     return "model '" + std::string(name) + "' not found";
 }
@@ -99,12 +113,10 @@ Generation Api::progress(const HttpRequest& req, std::string model, std::vector<
 }
 
 Outcome Api::pull(const HttpRequest& req, std::int64_t received_wall_us) {
-    json body;
-    if (auto err = parse_body(req.body, body)) return ollama_error(400, *err);
-    std::string name;
-    bool stream = true;
-    if (auto err = require_model(body, "PullRequest", name)) return ollama_error(400, *err);
-    if (auto err = read_stream(body, "PullRequest", stream)) return ollama_error(400, *err);
+    TransferRequest t;
+    if (auto err = read_transfer(req, "PullRequest", t)) return ollama_error(400, *err);
+    const std::string& name = t.name;
+    const bool stream = t.stream;
     ModelInfo model;
     bool fails = false;
     {
@@ -119,38 +131,33 @@ Outcome Api::pull(const HttpRequest& req, std::int64_t received_wall_us) {
             fails = fails || canonical_model_name(f) == model.name;
         }
     }
-    if (fails && !stream) return ollama_error(500, kNoManifest);
-    if (fails)
+    if (fails) {
+        if (!stream) return ollama_error(500, kNoManifest);
         return progress(req, name, failed_pull_lines(kNoManifest), true, received_wall_us, {});
+    }
     return progress(req, name, pull_lines(model), stream, received_wall_us,
                     [this, model] { add_model(model); });
 }
 
 Outcome Api::push(const HttpRequest& req, std::int64_t received_wall_us) {
-    json body;
-    if (auto err = parse_body(req.body, body)) return ollama_error(400, *err);
-    std::string name;
-    bool stream = true;
-    if (auto err = require_model(body, "PushRequest", name)) return ollama_error(400, *err);
-    if (auto err = read_stream(body, "PushRequest", stream)) return ollama_error(400, *err);
+    TransferRequest t;
+    if (auto err = read_transfer(req, "PushRequest", t)) return ollama_error(400, *err);
     ModelInfo model;
     {
         std::lock_guard lock(mutex_);
-        const ModelInfo* known = find_model(name);
-        if (known == nullptr) return ollama_error(404, model_not_found(name));
+        const ModelInfo* known = find_model(t.name);
+        if (known == nullptr) return ollama_error(404, model_not_found(t.name));
         model = *known;
     }
-    return progress(req, name, push_lines(model), stream, received_wall_us, {});
+    return progress(req, t.name, push_lines(model), t.stream, received_wall_us, {});
 }
 
 Outcome Api::create(const HttpRequest& req, std::int64_t received_wall_us) {
     constexpr std::string_view go = "CreateRequest";
-    json body;
-    if (auto err = parse_body(req.body, body)) return ollama_error(400, *err);
-    std::string name, from, system;
-    bool stream = true;
-    if (auto err = require_model(body, go, name)) return ollama_error(400, *err);
-    if (auto err = read_stream(body, go, stream)) return ollama_error(400, *err);
+    TransferRequest t;
+    if (auto err = read_transfer(req, go, t)) return ollama_error(400, *err);
+    const json& body = t.body;
+    std::string from, system;
     if (auto err = read_string(body, "from", go, from)) return ollama_error(400, *err);
     if (auto err = read_string(body, "system", go, system)) return ollama_error(400, *err);
     const json files = body.value("files", json());
@@ -177,9 +184,9 @@ Outcome Api::create(const HttpRequest& req, std::int64_t received_wall_us) {
             model = *base;
         }
     }
-    model.name = canonical_model_name(name);
+    model.name = canonical_model_name(t.name);
     auto lines = create_lines(model, from.empty(), !system.empty());
-    return progress(req, name, std::move(lines), stream, received_wall_us,
+    return progress(req, t.name, std::move(lines), t.stream, received_wall_us,
                     [this, model] { add_model(model); });
 }
 
