@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   g++ cmake ninja-build pkg-config
-  libboost-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev
+  libboost-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev
   libxml2-dev libxml2-utils
