@@ -199,13 +199,14 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
     if (opts.timeout.count() < 0) opts.timeout = ctx_.call_timeout;
     StepRecord* r = &rec;
     const std::string label = rec.label;
-    auto on_token = [weak, label](const CallRecord&, const TokenArrival&) {
+    auto on_token = [weak, label](const CallRecord&, const TokenArrival& token) {
         auto self = weak.lock();
         if (!self) return;
         if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
         if (auto* live = self->ctx_.live) {
             live->tokens.fetch_add(1, std::memory_order_relaxed);
-            live->last_heard_steady_us.store(live_now_us(), std::memory_order_relaxed);
+            // The arrival's own stamp (the same steady clock): no second clock read per token.
+            live->last_heard_steady_us.store(token.steady_us, std::memory_order_relaxed);
         }
         if (label.empty()) return;
         net::post(self->strand_, [self, label] {
