@@ -5,6 +5,7 @@
 // processes' clocks, such as the mock's per-token emission stamps.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,9 @@ struct TokenArrival {
     double progress = -1;        // progress notifications: "progress" (-1: not sent)
     StreamForm form = StreamForm::none;
 };
+
+// The start of CallRecord::error when the call's own deadline passed without a response.
+inline constexpr std::string_view kNoResponseWithin = "no response within ";
 
 struct CallRecord {
     std::string id;                     // the request id as JSON text

@@ -137,9 +137,9 @@ void McpClient::start_call(Outgoing message, CallRecord record, TokenHandler on_
             auto self = weak.lock();
             if (ec || !self) return;
             self->deadlines_.erase(id);
-            if (self->router_.fail(id,
-                                   "no response within " + std::to_string(timeout.count()) + " ms",
-                                   Arrival::now())) {
+            if (self->router_.fail(
+                    id, std::string(kNoResponseWithin) + std::to_string(timeout.count()) + " ms",
+                    Arrival::now())) {
                 // The server may still be working on it: tell it to stop.
                 self->notify("notifications/cancelled",
                              {{"requestId", json::parse(id)}, {"reason", "client timeout"}});

@@ -58,11 +58,11 @@ nlohmann::json call_rows(const ScenarioRun& run) {
 }
 
 // How a call ended, as samples.jsonl spells it. A call's own deadline is the only transport
-// failure that is a timeout (mcp_client.cpp: "no response within N ms").
+// failure that is a timeout.
 std::string outcome_of(const StepRecord& st) {
     if (st.call.ok()) return "ok";
     if (st.cancelled) return "cancelled";
-    if (!st.call.responded() && st.call.error.starts_with("no response within")) return "timeout";
+    if (!st.call.responded() && st.call.error.starts_with(kNoResponseWithin)) return "timeout";
     return "error";
 }
 
