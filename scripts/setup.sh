@@ -18,6 +18,7 @@ PACKAGES=(
   clang libfuzzer-14-dev libclang-rt-14-dev
   curl python3 ca-certificates
   chromium fonts-dejavu-core
+  tmux  # the interactive chat client is tested in a real terminal pane
 )
 
 missing=()
