@@ -75,7 +75,7 @@ class TempDir {
     bool keep_ = false;
 };
 
-std::string patient_id(std::size_t number);  // 1-based, as the server names them
+std::string patient_id(std::size_t number);  // 1-based, as the server generates them: "1", "2", ...
 std::string fmt(double v, int decimals = 1);
 double mib(std::optional<std::int64_t> kib);  // -1 when unknown
 

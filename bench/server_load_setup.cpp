@@ -35,9 +35,7 @@ TempDir::~TempDir() {
 }
 
 std::string patient_id(std::size_t number) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "P%03zu", number);
-    return buf;
+    return std::to_string(number);
 }
 
 std::string fmt(double v, int decimals) {

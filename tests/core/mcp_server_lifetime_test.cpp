@@ -42,7 +42,7 @@ TEST(McpServerLifetime, DestroyedWhileAClientIsConnectedAndMidCall) {
     boost::beast::flat_buffer reply;
     ws.read(reply);  // the session is live: it answered
     ws.write(net::buffer(std::string(
-        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"generate_summary","arguments":{"patient_id":"P001"}}})")));
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"generate_summary","arguments":{"patient_id":"1"}}})")));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
     EXPECT_EQ(server->stats().connections.load(), 1);

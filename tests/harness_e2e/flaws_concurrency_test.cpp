@@ -22,9 +22,9 @@ TEST(ConcurrencyFlaws, TokenSentToAnotherClientFailsIsolation) {
     ASSERT_NE(e, nullptr) << run.report();
     const bool to_client_1 = e->call.rfind("client 1 ", 0) == 0;
     const std::string receiver =
-        to_client_1 ? "client 1 steps[1] generate P002" : "client 0 steps[1] generate P001";
+        to_client_1 ? "client 1 steps[1] generate 2" : "client 0 steps[1] generate 1";
     const std::string owner =
-        to_client_1 ? "client 0 steps[1] generate P001" : "client 1 steps[1] generate P002";
+        to_client_1 ? "client 0 steps[1] generate 1" : "client 1 steps[1] generate 2";
     EXPECT_THAT(e->call, ::testing::StartsWith(receiver)) << run.report();
     EXPECT_THAT(e->detail, HasSubstr(", " + owner)) << run.report();
     const auto& sender = run.step("steps[1]", to_client_1 ? 0 : 1);

@@ -15,7 +15,7 @@ namespace {
 using harness::checks::quote;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kSaveCall = "client 0 steps[1] generate P001 (id 2)";
+constexpr std::string_view kSaveCall = "client 0 steps[1] generate 1 (id 2)";
 
 // The summary the save step was answered with.
 std::string final_summary(const E2eRun& run) {
@@ -60,11 +60,11 @@ TEST(CsvFlaws, AnotherPatientsRowChangedFailsIntegrity) {
 
     const E2eRun run = run_against(Flaw::corrupt_other_row, scenarios::kSave);
     const auto& r = expect_failed(run, "csv.integrity");
-    const auto* e = find_evidence(r, "column summary changed", "row 2 (P002)");
+    const auto* e = find_evidence(r, "column summary changed", "row 2 (2)");
     ASSERT_NE(e, nullptr) << run.report();
-    EXPECT_EQ(e->call, "row 2 (P002)");
+    EXPECT_EQ(e->call, "row 2 (2)");
     EXPECT_EQ(e->expected, quote(""));
-    EXPECT_EQ(e->got, quote("overwritten while saving P001"));
+    EXPECT_EQ(e->got, quote("overwritten while saving 1"));
     EXPECT_EQ(e->detail, "column summary changed although no save in this run touched the row");
 }
 

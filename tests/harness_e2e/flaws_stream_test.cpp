@@ -15,8 +15,8 @@ using harness::checks::quote;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr std::string_view kLegacyCall = "client 0 steps[1] generate P001 (id 2)";
-constexpr std::string_view kProgressCall = "client 0 steps[2] generate P002 (id 3)";
+constexpr std::string_view kLegacyCall = "client 0 steps[1] generate 1 (id 2)";
+constexpr std::string_view kProgressCall = "client 0 steps[2] generate 2 (id 3)";
 
 TEST(StreamFlaws, SwappedTokensFailStreamOrder) {
     expect_all_passed(run_against(Flaw::none, scenarios::kStream));

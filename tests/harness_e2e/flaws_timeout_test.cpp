@@ -14,7 +14,7 @@ namespace {
 using harness::checks::quote;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kStalledCall = "client 0 steps[1] generate P001 (id 2)";
+constexpr std::string_view kStalledCall = "client 0 steps[1] generate 1 (id 2)";
 
 TEST(TimeoutFlaws, ErrorLongAfterTheTimeoutFailsUpstreamStall) {
     expect_all_passed(run_against(Flaw::none, scenarios::kStall));
@@ -40,7 +40,7 @@ TEST(TimeoutFlaws, PartialTextSavedOnStallFailsUpstreamStallAndErrorsClear) {
     const std::string partial = harness::trim_ascii(step.call.streamed_text());
     ASSERT_FALSE(partial.empty()) << run.report();
     const std::string detail =
-        "the call failed but patient P001's row changed: the partial "
+        "the call failed but patient 1's row changed: the partial "
         "stream was saved (" +
         std::to_string(common::utf8::code_points(partial)) + " chars)";
     for (const char* id : {"timeout.upstream_stall", "errors.clear"}) {

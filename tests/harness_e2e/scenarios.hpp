@@ -5,7 +5,7 @@
 
 namespace harness_e2e::scenarios {
 
-// One legacy call (P001), then one progress call (P002). The mock emits 30 tokens over
+// One legacy call (1), then one progress call (2). The mock emits 30 tokens over
 // 29 s real (290 ms at the test's scale), so that a stream batched at the end is told from a
 // relayed one by its span; the TTFT and lag tolerances are generous (100 ms scaled) because
 // the machine may be busy. The span rule allows 10 % of the span: over 58 ms that was 10 ms,
@@ -64,7 +64,7 @@ inline constexpr std::string_view kStall = R"({
   ]
 })";
 
-// Two clients generating at once (P001 and P002), each saving.
+// Two clients generating at once (1 and 2), each saving.
 inline constexpr std::string_view kConcurrency = R"({
   "name": "e2e_concurrency",
   "checks": ["concurrency.isolation", "csv.complete_saved"],

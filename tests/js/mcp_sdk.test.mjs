@@ -343,9 +343,9 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
   });
 
   test('3. generate_summary streams one progress notification per token; text matches result and mock', async () => {
-    const { name } = patient('P001');
+    const { name } = patient('1');
     const progress = [];
-    const res = await callTool('generate_summary', { patient_id: 'P001' }, {
+    const res = await callTool('generate_summary', { patient_id: '1' }, {
       onprogress: (p) => progress.push(p),
       resetTimeoutOnProgress: true,
       timeout: 30_000,
@@ -353,9 +353,9 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     assert.notEqual(res.isError, true, `generate_summary failed: ${JSON.stringify(res)}`);
     const text = resultText(res, 'generate_summary');
     const m = GENERATED_RE.exec(text);
-    assert.ok(m, `result text does not have the shape 'Generated Summary for <name> (ID: P001):\\n\\n<summary>': ${JSON.stringify(text)}`);
+    assert.ok(m, `result text does not have the shape 'Generated Summary for <name> (ID: 1):\\n\\n<summary>': ${JSON.stringify(text)}`);
     assert.equal(m[1], name);
-    assert.equal(m[2], 'P001');
+    assert.equal(m[2], '1');
     const summary = m[3];
     assert.ok(summary.length > 0, 'empty summary');
 
@@ -375,7 +375,7 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     assert.ok(streamed.startsWith(progress.map((p) => p.message).join('')), 'onprogress messages are the start of the stream');
 
     // Not saved without save: true.
-    assert.equal(summaryRow('P001')?.summary, '', 'generate_summary without save must not save');
+    assert.equal(summaryRow('1')?.summary, '', 'generate_summary without save must not save');
     assertNoClientErrors((e) => lateProgress(e)?.progressToken === id);
   });
 
@@ -426,31 +426,31 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
   });
 
   test('5. update_patient_summary with quotes, commas, a newline and emoji; get_patient_summary returns it exactly', async () => {
-    const { name } = patient('P005');
+    const { name } = patient('5');
     const summary = 'She said "no more, thanks", then left,\nfeeling better 🩺👍 — café, "ok"';
-    const res = await callTool('update_patient_summary', { patient_id: 'P005', summary });
+    const res = await callTool('update_patient_summary', { patient_id: '5', summary });
     assert.notEqual(res.isError, true, JSON.stringify(res));
     assert.equal(
       resultText(res, 'update_patient_summary'),
-      `✓ Summary for Patient ID P005 (${name}) has been saved.\n\nSummary (${codePoints(summary).length} characters):\n${summary}`,
+      `✓ Summary for Patient ID 5 (${name}) has been saved.\n\nSummary (${codePoints(summary).length} characters):\n${summary}`,
     );
 
-    const got = await callTool('get_patient_summary', { patient_id: 'P005' });
+    const got = await callTool('get_patient_summary', { patient_id: '5' });
     assert.notEqual(got.isError, true, JSON.stringify(got));
-    assert.equal(resultText(got, 'get_patient_summary'), `Patient ID: P005\nName: ${name}\n\nSummary:\n${summary}`);
+    assert.equal(resultText(got, 'get_patient_summary'), `Patient ID: 5\nName: ${name}\n\nSummary:\n${summary}`);
 
-    const row = summaryRow('P005');
-    assert.ok(row, 'P005 has no row in patient_summaries.csv');
+    const row = summaryRow('5');
+    assert.ok(row, '5 has no row in patient_summaries.csv');
     assert.equal(row.name, name);
     assert.equal(row.summary, summary, 'patient_summaries.csv holds the summary exactly');
     assertNoClientErrors();
   });
 
   test('6. generate_summary with save: true writes the summary to patient_summaries.csv', async () => {
-    const { name } = patient('P002');
-    assert.equal(summaryRow('P002')?.summary, '', 'P002 starts without a summary');
+    const { name } = patient('2');
+    assert.equal(summaryRow('2')?.summary, '', '2 starts without a summary');
     const progress = [];
-    const res = await callTool('generate_summary', { patient_id: 'P002', save: true }, {
+    const res = await callTool('generate_summary', { patient_id: '2', save: true }, {
       onprogress: (p) => progress.push(p),
       timeout: 30_000,
     });
@@ -458,7 +458,7 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     const m = GENERATED_RE.exec(resultText(res, 'generate_summary'));
     assert.ok(m, 'result text shape');
     assert.equal(m[1], name);
-    assert.equal(m[2], 'P002');
+    assert.equal(m[2], '2');
     const summary = m[3];
     assert.ok(summary.length > 0);
     const [r] = await settledRequests();
@@ -466,19 +466,19 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     assert.equal(wire.length, 30, 'one progress notification per token (--tokens 30)');
     assert.equal(wire.map((p) => p.message).join('').trim(), summary);
 
-    const row = summaryRow('P002');
-    assert.ok(row, 'P002 has no row in patient_summaries.csv');
+    const row = summaryRow('2');
+    assert.ok(row, '2 has no row in patient_summaries.csv');
     assert.equal(row.name, name);
     assert.equal(row.summary, summary, 'the saved summary is the one returned');
 
-    const got = await callTool('get_patient_summary', { patient_id: 'P002' });
-    assert.equal(resultText(got, 'get_patient_summary'), `Patient ID: P002\nName: ${name}\n\nSummary:\n${summary}`);
+    const got = await callTool('get_patient_summary', { patient_id: '2' });
+    assert.equal(resultText(got, 'get_patient_summary'), `Patient ID: 2\nName: ${name}\n\nSummary:\n${summary}`);
     assertNoClientErrors((e) => lateProgress(e)?.progressToken === id);
   });
 
   test('7. AbortSignal mid-stream: the call rejects, the upstream request is closed, nothing is saved', async () => {
-    const { name } = patient('P003');
-    assert.equal(summaryRow('P003')?.summary, '', 'P003 starts without a summary');
+    const { name } = patient('3');
+    assert.equal(summaryRow('3')?.summary, '', '3 starts without a summary');
     // Slow this one generation down so the abort surely lands mid-stream: 1 token/s scaled by
     // --time-scale 0.05 = 50 ms per token; 400 tokens = ~20 s if nothing stopped it.
     await admin('POST', '/_mock/config', { rules: [{ match: `Name: ${name}`, tps: 1, tokens: 400, count: 1 }] });
@@ -486,7 +486,7 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     const controller = new AbortController();
     const seen = [];
     const t0 = Date.now();
-    const call = callTool('generate_summary', { patient_id: 'P003', save: true }, {
+    const call = callTool('generate_summary', { patient_id: '3', save: true }, {
       signal: controller.signal,
       onprogress: (p) => {
         seen.push(p);
@@ -523,11 +523,11 @@ describe('MCP TypeScript SDK (WebSocketClientTransport) against mcp-server', () 
     assert.deepEqual(frames.filter((f) => f.id === id), [], `the server answered the cancelled request ${id}: ${frameTrace()}`);
     assertNoClientErrors((e) => lateProgress(e)?.progressToken === id);
 
-    assert.equal(summaryRow('P003')?.summary, '', 'nothing may be saved for a cancelled call');
-    const got = await callTool('get_patient_summary', { patient_id: 'P003' });
+    assert.equal(summaryRow('3')?.summary, '', 'nothing may be saved for a cancelled call');
+    const got = await callTool('get_patient_summary', { patient_id: '3' });
     assert.equal(
       resultText(got, 'get_patient_summary'),
-      `Patient ID: P003\nName: ${name}\n\nStatus: No summary yet. Use generate_summary to create one.`,
+      `Patient ID: 3\nName: ${name}\n\nStatus: No summary yet. Use generate_summary to create one.`,
     );
     // The connection stays usable.
     assert.deepEqual(await client.ping(), {});

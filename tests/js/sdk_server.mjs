@@ -98,7 +98,7 @@ function saveSummary(id, summary) {
 
 // ---- the four tools (names, schemas and texts as core/src/mcp/tools.cpp) --------------------
 
-const patientId = { type: 'string', description: "Patient ID, e.g. 'P001'." };
+const patientId = { type: 'string', description: "Patient ID, e.g. '25'." };
 const TOOLS = [
   {
     name: 'search_patients_by_disease',
@@ -115,7 +115,7 @@ const TOOLS = [
   {
     name: 'get_patient_summary',
     title: 'Get patient summary',
-    description: "Get the saved clinical summary of one patient by ID (for example 'P001'), or say that none has been generated yet.",
+    description: "Get the saved clinical summary of one patient by ID (for example '25'), or say that none has been generated yet.",
     inputSchema: { type: 'object', properties: { patient_id: patientId }, required: ['patient_id'] },
   },
   {

@@ -39,7 +39,7 @@ TEST_F(ServerCancellation, CancelledMidStreamStopsTokensSavesNothingAndAbortsUps
     const json id = 7;
     ASSERT_TRUE(c->start_call(
         id, "tools/call",
-        McpClient::tool_params("generate_summary", {{"patient_id", "P040"}, {"save", true}})));
+        McpClient::tool_params("generate_summary", {{"patient_id", "40"}, {"save", true}})));
     ASSERT_TRUE(await_tokens(*c, id, 3));
     ASSERT_TRUE(c->notify("notifications/cancelled", {{"requestId", id}, {"reason", "test"}}));
     // The server handles a connection's messages in order: once the ping is answered, the
@@ -48,7 +48,7 @@ TEST_F(ServerCancellation, CancelledMidStreamStopsTokensSavesNothingAndAbortsUps
     ASSERT_TRUE(ping.has_result()) << ping.describe();
     for (const auto& f : ping.frames) EXPECT_FALSE(f.is_response_to(id)) << f.text;
 
-    const json record = settled_record("P040", 5s);
+    const json record = settled_record("40", 5s);
     EXPECT_EQ(record.value("outcome", ""), "client_closed")
         << "upstream not aborted; mock record: " << record.dump().substr(0, 400);
     EXPECT_LT(record.value("token_count", 0), 100);
@@ -63,17 +63,16 @@ TEST_F(ServerCancellation, CancelledMidStreamStopsTokensSavesNothingAndAbortsUps
     for (const auto& f : c->drain(300ms)) {
         EXPECT_FALSE(f.is_response_to(id) || f.is_token()) << "after cancel: " << f.describe();
     }
-    EXPECT_EQ(saved_summary("P040"), "") << "a cancelled call saved something";
-    const auto got = c->tool("get_patient_summary", {{"patient_id", "P040"}});
+    EXPECT_EQ(saved_summary("40"), "") << "a cancelled call saved something";
+    const auto got = c->tool("get_patient_summary", {{"patient_id", "40"}});
     EXPECT_THAT(got.text(), ::testing::HasSubstr("No summary yet")) << got.describe();
 
     // The same id can be used again and completes normally.
     mock().configure({{"tokens", 10}, {"tps", 500}});
-    const auto again =
-        c->call_with_id(id, "tools/call",
-                        McpClient::tool_params("generate_summary", {{"patient_id", "P040"}}), 10s);
+    const auto again = c->call_with_id(
+        id, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "40"}}), 10s);
     ASSERT_TRUE(again.has_result()) << again.describe();
-    EXPECT_EQ(again.text(), expected_generated_text("P040", settled_record("P040")));
+    EXPECT_EQ(again.text(), expected_generated_text("40", settled_record("40")));
 }
 
 TEST_F(ServerCancellation, ClosingTheConnectionMidStreamAbortsUpstream) {
@@ -81,7 +80,7 @@ TEST_F(ServerCancellation, ClosingTheConnectionMidStreamAbortsUpstream) {
         auto c = connect();
         ASSERT_TRUE(c->start_call(
             3, "tools/call",
-            McpClient::tool_params("generate_summary", {{"patient_id", "P041"}, {"save", true}})));
+            McpClient::tool_params("generate_summary", {{"patient_id", "41"}, {"save", true}})));
         ASSERT_TRUE(await_tokens(*c, 3, 2));
         c->close();
     }
@@ -89,19 +88,19 @@ TEST_F(ServerCancellation, ClosingTheConnectionMidStreamAbortsUpstream) {
         auto c = connect();
         ASSERT_TRUE(c->start_call(
             4, "tools/call",
-            McpClient::tool_params("generate_summary", {{"patient_id", "P042"}, {"save", true}})));
+            McpClient::tool_params("generate_summary", {{"patient_id", "42"}, {"save", true}})));
         ASSERT_TRUE(await_tokens(*c, 4, 2));
         c->abort();  // no close frame: the TCP connection just goes
     }
-    for (const std::string id : {"P041", "P042"}) {
+    for (const std::string id : {"41", "42"}) {
         const json record = settled_record(id, 5s);
         EXPECT_EQ(record.value("outcome", ""), "client_closed")
             << id << ": upstream not aborted; " << record.dump().substr(0, 400);
         EXPECT_LT(record.value("token_count", 0), 100) << id;
     }
     const auto stats = mock().stats();
-    EXPECT_EQ(saved_summary("P041"), "");
-    EXPECT_EQ(saved_summary("P042"), "");
+    EXPECT_EQ(saved_summary("41"), "");
+    EXPECT_EQ(saved_summary("42"), "");
     auto c = connect();
     EXPECT_TRUE(c->call("ping").has_result()) << "server stopped serving; mock stats " << stats;
 }

@@ -87,9 +87,9 @@ TEST_F(ServerConcurrency, SeveralCallsInFlightOnOneConnection) {
         std::optional<json> progress;
     };
     const std::vector<Pending> calls = {
-        {json("a"), "P020", std::nullopt},
-        {json(2), "P021", std::nullopt},
-        {json("c-3"), "P022", json("progress-c")},
+        {json("a"), "20", std::nullopt},
+        {json(2), "21", std::nullopt},
+        {json("c-3"), "22", json("progress-c")},
     };
     for (const auto& p : calls) {
         ASSERT_TRUE(c->start_call(
@@ -136,8 +136,8 @@ TEST_F(ServerConcurrency, SeveralCallsInFlightOnOneConnection) {
 TEST_F(ServerConcurrency, ConcurrentSavesAllLand) {
     start({"--ttft", "10", "--tps", "500", "--tokens", "15"});
     constexpr std::size_t kThreads = 9;
-    constexpr std::size_t kPerThread = 10;  // updates P001..P090
-    constexpr std::size_t kGenerated = 10;  // generate + save P091..P100
+    constexpr std::size_t kPerThread = 10;  // updates 1..90
+    constexpr std::size_t kGenerated = 10;  // generate + save 91..100
     const auto summary_for = [](std::size_t n) {
         return "Summary " + std::to_string(n) + ": \"stable\", BP 120/80,\nreview in 2 weeks 🩺";
     };

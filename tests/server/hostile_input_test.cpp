@@ -68,10 +68,10 @@ TEST_F(ServerHostileInput, BinaryFrameIsRefusedWithAClearErrorAndTheConnectionSt
 TEST_F(ServerHostileInput, ReusedIdInFlightGetsAnErrorWithANullIdAndTheLiveCallFinishes) {
     start(kSlowMock);
     auto c = connect();
+    ASSERT_TRUE(c->start_call(7, "tools/call",
+                              McpClient::tool_params("generate_summary", {{"patient_id", "1"}})));
     ASSERT_TRUE(c->start_call(
-        7, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "P001"}})));
-    ASSERT_TRUE(c->start_call(
-        7, "tools/call", McpClient::tool_params("get_patient_summary", {{"patient_id", "P002"}})));
+        7, "tools/call", McpClient::tool_params("get_patient_summary", {{"patient_id", "2"}})));
     // The first frame answering anything is the refusal, with id null: a client must not
     // take it for the answer of the generation that owns id 7.
     std::optional<Frame> refusal;
@@ -99,9 +99,9 @@ TEST_F(ServerHostileInput, CallsPerConnectionAreCappedAndTheConnectionStays) {
     const auto gen = [](const char* id) {
         return McpClient::tool_params("generate_summary", {{"patient_id", id}});
     };
-    ASSERT_TRUE(c->start_call(1, "tools/call", gen("P001")));
-    ASSERT_TRUE(c->start_call(2, "tools/call", gen("P002")));
-    const auto third = c->call_with_id(3, "tools/call", gen("P003"), 5s);
+    ASSERT_TRUE(c->start_call(1, "tools/call", gen("1")));
+    ASSERT_TRUE(c->start_call(2, "tools/call", gen("2")));
+    const auto third = c->call_with_id(3, "tools/call", gen("3"), 5s);
     ASSERT_TRUE(third.ok) << third.describe();
     EXPECT_EQ(third.error().value("code", 0), -32000) << third.describe();
     EXPECT_THAT(third.error().value("message", ""), HasSubstr("limit 2")) << third.describe();
@@ -109,7 +109,7 @@ TEST_F(ServerHostileInput, CallsPerConnectionAreCappedAndTheConnectionStays) {
     const auto both = c->await_responses({1, 2}, 10s);
     ASSERT_TRUE(both.ok) << both.failure;
     // With the two done, a third call is accepted again.
-    const auto again = c->tool("get_patient_summary", {{"patient_id", "P003"}});
+    const auto again = c->tool("get_patient_summary", {{"patient_id", "3"}});
     EXPECT_TRUE(again.has_result()) << again.describe();
     // The mock saw two generations, not three.
     EXPECT_EQ(mock().requests(false).size(), 2u) << mock().requests(false).dump();
@@ -157,24 +157,23 @@ TEST_F(ServerHostileInput, BlankSummaryIsRefusedAndNothingIsSaved) {
     start();
     auto c = connect();
     for (const std::string blank : {"", "   ", " \n\t\r "}) {
-        const auto r =
-            c->tool("update_patient_summary", {{"patient_id", "P001"}, {"summary", blank}});
+        const auto r = c->tool("update_patient_summary", {{"patient_id", "1"}, {"summary", blank}});
         ASSERT_TRUE(r.ok) << r.describe();
         EXPECT_EQ(r.error().value("code", 0), -32602) << r.describe();
         EXPECT_THAT(r.error().value("message", ""), HasSubstr("white space")) << r.describe();
     }
-    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>(""));
+    EXPECT_EQ(saved_summary("1"), std::optional<std::string>(""));
 }
 
 TEST_F(ServerHostileInput, GenerationOverTheTokenBudgetIsStoppedAndNotSaved) {
     start(kFastMock, {"--max-tokens-per-call", "5"});
     auto c = connect();
-    const auto r = c->tool("generate_summary", {{"patient_id", "P001"}, {"save", true}});
+    const auto r = c->tool("generate_summary", {{"patient_id", "1"}, {"save", true}});
     ASSERT_TRUE(r.ok) << r.describe();
     EXPECT_TRUE(r.is_tool_error()) << r.describe();
     EXPECT_THAT(r.text(), HasSubstr("per-call budget")) << r.describe();
     EXPECT_LE(token_texts(r.frames, StreamForm::legacy).size(), 5u) << r.describe();
-    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>(""));
+    EXPECT_EQ(saved_summary("1"), std::optional<std::string>(""));
     EXPECT_TRUE(c->call("ping").has_result());
 }
 
@@ -182,27 +181,26 @@ TEST_F(ServerHostileInput, FormulaSummariesFollowTheDocumentedPolicy) {
     start(kFastMock);  // keep: stored exactly
     {
         auto c = connect();
-        EXPECT_FALSE(
-            c->tool("update_patient_summary", {{"patient_id", "P001"}, {"summary", "=1+1"}})
-                .is_tool_error());
+        EXPECT_FALSE(c->tool("update_patient_summary", {{"patient_id", "1"}, {"summary", "=1+1"}})
+                         .is_tool_error());
     }
-    EXPECT_EQ(saved_summary("P001"), std::optional<std::string>("=1+1"));
+    EXPECT_EQ(saved_summary("1"), std::optional<std::string>("=1+1"));
     restart_server({"--csv-formulas", "escape"});
     {
         auto c = connect();
         EXPECT_FALSE(
-            c->tool("update_patient_summary", {{"patient_id", "P002"}, {"summary", "@SUM(A1)"}})
+            c->tool("update_patient_summary", {{"patient_id", "2"}, {"summary", "@SUM(A1)"}})
                 .is_tool_error());
     }
-    EXPECT_EQ(saved_summary("P002"), std::optional<std::string>("'@SUM(A1)"));
+    EXPECT_EQ(saved_summary("2"), std::optional<std::string>("'@SUM(A1)"));
     restart_server({"--csv-formulas", "refuse"});
     auto c = connect();
-    const auto r = c->tool("update_patient_summary",
-                           {{"patient_id", "P003"}, {"summary", "+cmd|' /C calc'!A0"}});
+    const auto r =
+        c->tool("update_patient_summary", {{"patient_id", "3"}, {"summary", "+cmd|' /C calc'!A0"}});
     EXPECT_EQ(r.error().value("code", 0), -32602) << r.describe();
     EXPECT_THAT(r.error().value("message", ""), HasSubstr("formula")) << r.describe();
-    EXPECT_EQ(saved_summary("P003"), std::optional<std::string>(""));
-    EXPECT_FALSE(c->tool("update_patient_summary", {{"patient_id", "P003"}, {"summary", "fine"}})
+    EXPECT_EQ(saved_summary("3"), std::optional<std::string>(""));
+    EXPECT_FALSE(c->tool("update_patient_summary", {{"patient_id", "3"}, {"summary", "fine"}})
                      .is_tool_error());
 }
 

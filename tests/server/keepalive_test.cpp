@@ -44,17 +44,17 @@ TEST_F(ServerKeepAlive, SilentIdleClientIsDropped) {
 
 TEST_F(ServerKeepAlive, LongGenerationIsNotDroppedWhileTheClientDoesNotRead) {
     auto c = connect();
-    ASSERT_TRUE(c->start_call(
-        5, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "P065"}})));
+    ASSERT_TRUE(c->start_call(5, "tools/call",
+                              McpClient::tool_params("generate_summary", {{"patient_id", "65"}})));
     // The client neither reads nor answers pings while the mock streams (1.4 s, longer than
     // the pong timeout); the mock's log tells when the stream is over.
-    const json record = settled_record("P065", 10s);
+    const json record = settled_record("65", 10s);
     ASSERT_EQ(record.value("outcome", ""), "completed") << record;
     const auto r = c->await_response(5, 5s);
     ASSERT_TRUE(r.has_result()) << "dropped while busy streaming: " << r.describe();
     EXPECT_TRUE(stream_matches(token_frames(r.frames, StreamForm::legacy, 5), StreamForm::legacy, 5,
                                record));
-    EXPECT_EQ(r.text(), expected_generated_text("P065", record));
+    EXPECT_EQ(r.text(), expected_generated_text("65", record));
 }
 
 }  // namespace

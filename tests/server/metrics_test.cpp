@@ -28,13 +28,13 @@ std::map<std::string, double> samples(const std::string& body) {
 TEST_F(ServerMetrics, FiguresFollowRealTraffic) {
     start();
     auto c = connect();
-    auto r = c->tool("generate_summary", {{"patient_id", "P001"}, {"save", true}}, 10s);
+    auto r = c->tool("generate_summary", {{"patient_id", "1"}, {"save", true}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     ASSERT_FALSE(r.is_tool_error()) << r.describe();
-    const double tokens = static_cast<double>(mock_tokens(settled_record("P001")).size());
+    const double tokens = static_cast<double>(mock_tokens(settled_record("1")).size());
     ASSERT_GT(tokens, 0);
-    fault_once("P002", "http_500");
-    r = c->tool("generate_summary", {{"patient_id", "P002"}}, 10s);
+    fault_once("2", "http_500");
+    r = c->tool("generate_summary", {{"patient_id", "2"}}, 10s);
     ASSERT_TRUE(r.is_tool_error()) << r.describe();
 
     const auto m = test_support::http_get(server().http_url("/metrics"));

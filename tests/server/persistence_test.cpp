@@ -16,26 +16,26 @@ TEST_F(ServerPersistence, SaveTruePersistsTheFinalSummaryAndSurvivesARestart) {
     std::string summary;
     {
         auto c = connect();
-        const auto r = c->tool("generate_summary", {{"patient_id", "P010"}, {"save", true}}, 10s);
+        const auto r = c->tool("generate_summary", {{"patient_id", "10"}, {"save", true}}, 10s);
         ASSERT_TRUE(r.has_result()) << r.describe();
         ASSERT_FALSE(r.is_tool_error()) << r.describe();
-        const json record = settled_record("P010");
+        const json record = settled_record("10");
         summary = core::trim_summary(record.value("text", ""));
         ASSERT_FALSE(summary.empty());
-        EXPECT_EQ(r.text(), core::generated_summary_text(patient("P010"), summary));
-        EXPECT_EQ(saved_summary("P010"), summary) << "the CSV row is not the final summary";
-        const auto got = c->tool("get_patient_summary", {{"patient_id", "P010"}});
+        EXPECT_EQ(r.text(), core::generated_summary_text(patient("10"), summary));
+        EXPECT_EQ(saved_summary("10"), summary) << "the CSV row is not the final summary";
+        const auto got = c->tool("get_patient_summary", {{"patient_id", "10"}});
         EXPECT_EQ(got.text(),
-                  "Patient ID: P010\nName: " + patient("P010").name + "\n\nSummary:\n" + summary);
+                  "Patient ID: 10\nName: " + patient("10").name + "\n\nSummary:\n" + summary);
     }
     const auto rows_before = summaries_csv();
     ASSERT_NO_FATAL_FAILURE(restart_server());
     EXPECT_EQ(summaries_csv(), rows_before) << "the restart changed patient_summaries.csv";
     auto c = connect();
-    const auto got = c->tool("get_patient_summary", {{"patient_id", "P010"}});
+    const auto got = c->tool("get_patient_summary", {{"patient_id", "10"}});
     ASSERT_TRUE(got.has_result()) << got.describe();
     EXPECT_EQ(got.text(),
-              "Patient ID: P010\nName: " + patient("P010").name + "\n\nSummary:\n" + summary);
+              "Patient ID: 10\nName: " + patient("10").name + "\n\nSummary:\n" + summary);
 }
 
 TEST_F(ServerPersistence, NonStreamingUpstreamGivesTheSameSummaryWithoutTokenFrames) {
@@ -43,24 +43,24 @@ TEST_F(ServerPersistence, NonStreamingUpstreamGivesTheSameSummaryWithoutTokenFra
     std::string streamed_text;
     {
         auto c = connect();
-        const auto r = c->tool("generate_summary", {{"patient_id", "P011"}}, 10s);
+        const auto r = c->tool("generate_summary", {{"patient_id", "11"}}, 10s);
         ASSERT_TRUE(r.has_result()) << r.describe();
         ASSERT_FALSE(r.is_tool_error()) << r.describe();
         EXPECT_FALSE(r.frames.empty()) << "no token frames on the streaming path";
-        EXPECT_EQ(settled_record("P011").value("stream", false), true);
+        EXPECT_EQ(settled_record("11").value("stream", false), true);
         streamed_text = r.text();
     }
     ASSERT_NO_FATAL_FAILURE(restart_server({"--no-stream-upstream"}));
     auto c = connect();
-    const auto r = c->tool("generate_summary", {{"patient_id", "P011"}, {"save", true}}, 10s);
+    const auto r = c->tool("generate_summary", {{"patient_id", "11"}, {"save", true}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     ASSERT_FALSE(r.is_tool_error()) << r.describe();
     EXPECT_TRUE(r.frames.empty()) << r.frames.size() << " frames, first: " << r.frames[0].text;
     EXPECT_EQ(r.text(), streamed_text);
-    const json record = settled_record("P011");
+    const json record = settled_record("11");
     EXPECT_EQ(record.value("stream", true), false) << "the mock saw a streaming request";
-    EXPECT_EQ(r.text(), expected_generated_text("P011", record));
-    EXPECT_EQ(saved_summary("P011"), core::trim_summary(record.value("text", "")));
+    EXPECT_EQ(r.text(), expected_generated_text("11", record));
+    EXPECT_EQ(saved_summary("11"), core::trim_summary(record.value("text", "")));
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ std::string summary_text(const std::string& who, std::size_t n, const std::strin
            std::string(rng.below(600), static_cast<char>('a' + rng.below(26)));
 }
 
-// The saved part of generate_summary's reply: "Generated Summary for ... (ID: P001):\n\n<text>".
+// The saved part of generate_summary's reply: "Generated Summary for ... (ID: 1):\n\n<text>".
 std::string generated_part(const std::string& reply) {
     const auto at = reply.find("):\n\n");
     return at == std::string::npos ? std::string() : reply.substr(at + 4);
@@ -137,7 +137,7 @@ class StdioServer {
 TEST_F(SharedFolder, TwoServersSavingAtOnceLoseNothing) {
     constexpr std::size_t kClients = 4;  // 0, 2 on the first server; 1, 3 on the second
     constexpr std::size_t kSaves = 60;   // per client
-    const std::vector<std::string> shared = {"P021", "P022"};
+    const std::vector<std::string> shared = {"21", "22"};
     std::vector<std::unique_ptr<McpClient>> clients;
     for (std::size_t c = 0; c < kClients; ++c) {
         clients.push_back(c % 2 == 0 ? connect() : connect_to(*second_));
@@ -208,14 +208,14 @@ TEST_F(SharedFolder, TwoServersSavingAtOnceLoseNothing) {
     auto a = connect();
     auto b = connect_to(*second_);
     ASSERT_FALSE(
-        a->tool("update_patient_summary", {{"patient_id", "P021"}, {"summary", "from A"}}, 5s)
+        a->tool("update_patient_summary", {{"patient_id", "21"}, {"summary", "from A"}}, 5s)
             .is_tool_error());
-    EXPECT_TRUE(served_eventually(*b, "P021", "from A"));
+    EXPECT_TRUE(served_eventually(*b, "21", "from A"));
     ASSERT_FALSE(
-        b->tool("update_patient_summary", {{"patient_id", "P021"}, {"summary", "then B"}}, 5s)
+        b->tool("update_patient_summary", {{"patient_id", "21"}, {"summary", "then B"}}, 5s)
             .is_tool_error());
-    EXPECT_TRUE(served_eventually(*a, "P021", "then B"));
-    EXPECT_EQ(file_rows().at("P021"), "then B");
+    EXPECT_TRUE(served_eventually(*a, "21", "then B"));
+    EXPECT_EQ(file_rows().at("21"), "then B");
 }
 
 TEST_F(SharedFolder, KillNineOfOneServerMidBurstTheOtherKeepsSavingNothingLost) {
@@ -308,8 +308,8 @@ TEST(SharedFolderStdio, ThreeStdioServersOnOneFolderLoseNoSave) {
             common::Rng rng(77 + k);
             for (std::size_t n = 0; n < kSaves; ++n) {
                 const bool to_shared = n % 4 == 3;
-                const auto id = to_shared ? std::string("P030")
-                                          : core::patient_id_for(k * 5 + 1 + rng.below(5));
+                const auto id =
+                    to_shared ? std::string("30") : core::patient_id_for(k * 5 + 1 + rng.below(5));
                 const auto value = summary_text("s" + std::to_string(k), n, id, rng);
                 if (!servers[k]->tool("update_patient_summary",
                                       {{"patient_id", id}, {"summary", value}})) {
@@ -354,7 +354,7 @@ TEST(SharedFolderStdio, ThreeStdioServersOnOneFolderLoseNoSave) {
             EXPECT_EQ(rows[id], value) << id << ": an acknowledged save was lost";
         }
     }
-    EXPECT_EQ(rows["P030"].rfind("s", 0), 0u) << "the shared patient holds no save";
+    EXPECT_EQ(rows["30"].rfind("s", 0), 0u) << "the shared patient holds no save";
 }
 
 }  // namespace server_test

@@ -54,7 +54,7 @@ TEST_F(ServerShutdown, SigtermLetsTheCallInFlightFinishThenExitsZero) {
     auto c = connect();
     ASSERT_TRUE(c->start_call(
         1, "tools/call",
-        McpClient::tool_params("generate_summary", {{"patient_id", "P080"}, {"save", true}})));
+        McpClient::tool_params("generate_summary", {{"patient_id", "80"}, {"save", true}})));
     std::vector<Frame> frames;
     await_tokens(*c, 2, frames);
     const auto signalled = Clock::now();
@@ -88,13 +88,13 @@ TEST_F(ServerShutdown, SigtermLetsTheCallInFlightFinishThenExitsZero) {
     EXPECT_EQ(status, 0) << "exit status after SIGTERM (-1: still running)";
     EXPECT_LT(Clock::now() - signalled, 2s + 3s);
 
-    const json record = settled_record("P080");
+    const json record = settled_record("80");
     EXPECT_EQ(record.value("outcome", ""), "completed");
     const std::string summary = core::trim_summary(record.value("text", ""));
     if (responded) {
-        EXPECT_EQ(response_text, expected_generated_text("P080", record));
+        EXPECT_EQ(response_text, expected_generated_text("80", record));
     }
-    expect_csv_intact("P080", summary);
+    expect_csv_intact("80", summary);
 }
 
 TEST_F(ServerShutdown, SigtermCancelsACallStillRunningAfterTheGracePeriod) {
@@ -103,7 +103,7 @@ TEST_F(ServerShutdown, SigtermCancelsACallStillRunningAfterTheGracePeriod) {
     auto c = connect();
     ASSERT_TRUE(c->start_call(
         1, "tools/call",
-        McpClient::tool_params("generate_summary", {{"patient_id", "P081"}, {"save", true}})));
+        McpClient::tool_params("generate_summary", {{"patient_id", "81"}, {"save", true}})));
     std::vector<Frame> frames;
     await_tokens(*c, 1, frames);
     const auto signalled = Clock::now();
@@ -120,9 +120,9 @@ TEST_F(ServerShutdown, SigtermCancelsACallStillRunningAfterTheGracePeriod) {
     const int status = server().wait_exit(3500ms);
     EXPECT_EQ(status, 0) << "exit status after SIGTERM (-1: still running)";
     EXPECT_LT(Clock::now() - signalled, 0.5s + 3s);
-    const json record = settled_record("P081");
+    const json record = settled_record("81");
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << "upstream not cancelled";
-    expect_csv_intact("P081", "");
+    expect_csv_intact("81", "");
 }
 
 }  // namespace

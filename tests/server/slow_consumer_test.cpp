@@ -38,10 +38,10 @@ class ServerSlowConsumer : public ServerTest {
 };
 
 TEST_F(ServerSlowConsumer, NonReadingClientIsClosedWith1008AndOthersAreUnaffected) {
-    mock().set_rules(json::array({flood_rule(name_match("P070")), flood_rule(name_match("P069"))}));
+    mock().set_rules(json::array({flood_rule(name_match("70")), flood_rule(name_match("69"))}));
     {
         auto warm = connect();
-        ASSERT_TRUE(warm->tool("generate_summary", {{"patient_id", "P071"}}, 10s).has_result());
+        ASSERT_TRUE(warm->tool("generate_summary", {{"patient_id", "71"}}, 10s).has_result());
     }
     const auto rss_before = server().rss_kib();
     ASSERT_TRUE(rss_before.has_value());
@@ -51,9 +51,9 @@ TEST_F(ServerSlowConsumer, NonReadingClientIsClosedWith1008AndOthersAreUnaffecte
     auto slow = connect({.receive_buffer = 4096});
     auto stuck = connect({.receive_buffer = 4096});
     ASSERT_TRUE(slow->start_call(
-        1, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "P070"}})));
+        1, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "70"}})));
     ASSERT_TRUE(stuck->start_call(
-        1, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "P069"}})));
+        1, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "69"}})));
 
     // Meanwhile, other clients generate normally.
     std::vector<CallResult> others(3);
@@ -107,7 +107,7 @@ TEST_F(ServerSlowConsumer, NonReadingClientIsClosedWith1008AndOthersAreUnaffecte
 
     // Both upstream calls were cancelled long before their flood ended (the log is read
     // without tokens: with them it would be megabytes).
-    for (const std::string id : {"P070", "P069"}) {
+    for (const std::string id : {"70", "69"}) {
         const json record = settled_record(id, 10s, /*with_tokens=*/false);
         EXPECT_EQ(record.value("outcome", ""), "client_closed") << id;
         EXPECT_LT(record.value("token_count", 0), kFloodTokens) << id;

@@ -152,18 +152,18 @@ TEST_F(ServerStdio, InitializeListAndStreamedGenerationOneMessagePerLine) {
     EXPECT_TRUE(before.empty()) << "notifications/initialized was answered: " << before[0].text;
     EXPECT_EQ(list->json["result"]["tools"].size(), 4u) << list->text;
 
-    send(generate_request(3, "P007", "tok-7"));
+    send(generate_request(3, "7", "tok-7"));
     std::vector<Frame> progress;
     const auto done = response_to(3, &progress);
     ASSERT_TRUE(done);
-    const json record = settled("P007");
+    const json record = settled("7");
     EXPECT_TRUE(stream_matches(progress, StreamForm::progress, "tok-7", record));
     const auto tokens = token_texts(progress, StreamForm::progress);
     bool had_newline = false;
     for (const auto& t : tokens) had_newline |= t.find('\n') != std::string::npos;
     EXPECT_TRUE(had_newline) << "the mock sent no token with a line break; the check is moot";
     EXPECT_EQ(done->json["result"]["content"][0].value("text", ""),
-              core::generated_summary_text(patient("P007"), core::trim_summary(concat(tokens))));
+              core::generated_summary_text(patient("7"), core::trim_summary(concat(tokens))));
 
     child().close_stdin();
     expect_exit(0);
@@ -243,7 +243,7 @@ TEST_F(ServerStdio, MalformedAndOversizedLinesAreRefusedAndServingGoesOn) {
 // written, then stdout ends and the process exits 0. A last line without its '\n' is served.
 TEST_F(ServerStdio, EndOfInputFinishesTheCallInFlightThenExitsZero) {
     start({"--ttft", "300", "--tps", "100", "--tokens", "10"});
-    send(generate_request(1, "P003", 31));
+    send(generate_request(1, "3", 31));
     ASSERT_TRUE(child().write(ping_request(2).dump()));  // no '\n': the end of input ends it
     child().close_stdin();
     const auto pong = next();
@@ -252,7 +252,7 @@ TEST_F(ServerStdio, EndOfInputFinishesTheCallInFlightThenExitsZero) {
     std::vector<Frame> progress;
     const auto done = response_to(1, &progress);
     ASSERT_TRUE(done);
-    EXPECT_TRUE(stream_matches(progress, StreamForm::progress, 31, settled("P003")));
+    EXPECT_TRUE(stream_matches(progress, StreamForm::progress, 31, settled("3")));
     EXPECT_FALSE(done->json["result"].value("isError", true)) << done->text;
     expect_exit(0);
 }
@@ -261,14 +261,14 @@ TEST_F(ServerStdio, EndOfInputFinishesTheCallInFlightThenExitsZero) {
 // not MCP messages, so stdio leaves them out and sends the response alone.
 TEST_F(ServerStdio, NoNonJsonRpcFramesWithoutProgressToken) {
     start();
-    send(generate_request(1, "P002", nullptr));
+    send(generate_request(1, "2", nullptr));
     std::vector<Frame> before;
     const auto done = response_to(1, &before);
     ASSERT_TRUE(done);
     EXPECT_TRUE(before.empty()) << "sent before the response: " << before.front().text;
     EXPECT_EQ(done->json["result"]["content"][0].value("text", ""),
-              core::generated_summary_text(
-                  patient("P002"), core::trim_summary(concat(mock_tokens(settled("P002"))))));
+              core::generated_summary_text(patient("2"),
+                                           core::trim_summary(concat(mock_tokens(settled("2"))))));
     child().close_stdin();
     expect_exit(0);
 }
@@ -276,7 +276,7 @@ TEST_F(ServerStdio, NoNonJsonRpcFramesWithoutProgressToken) {
 // SIGTERM with a generation in flight: the call finishes and is answered, then exit 0.
 TEST_F(ServerStdio, SigtermLetsTheCallInFlightFinish) {
     start({"--ttft", "300", "--tps", "100", "--tokens", "10"});
-    send(generate_request(1, "P004", "s"));
+    send(generate_request(1, "4", "s"));
     // The signal must come after the call started (before, the line would never be read).
     ASSERT_TRUE(log_has("tools/call generate_summary", 5s)) << child().stderr_text();
     child().signal(SIGTERM);
@@ -295,13 +295,13 @@ TEST_F(ServerStdio, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
     send(initialize_request(1));
     ASSERT_TRUE(response_to(1));
     child().close_stdout();
-    send(generate_request(2, "P005", "gone"));
+    send(generate_request(2, "5", "gone"));
     const int status = child().wait_exit(10s);
     EXPECT_EQ(status, 1) << "expected exit 1 (141 is death by SIGPIPE); stderr:\n"
                          << child().stderr_text();
     EXPECT_NE(child().stderr_text().find("writing stdout failed"), std::string::npos)
         << child().stderr_text();
-    const json record = settled("P005");
+    const json record = settled("5");
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << record.dump();
 }
 
@@ -310,11 +310,11 @@ TEST_F(ServerStdio, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
 // instead of queueing without bound.
 TEST_F(ServerStdio, HostThatStopsReadingIsDroppedAtTheQueueLimit) {
     start({"--ttft", "0", "--tps", "100000", "--tokens", "5000"}, {"--queue-limit", "16384"});
-    send(generate_request(1, "P006", "never-read"));
+    send(generate_request(1, "6", "never-read"));
     EXPECT_EQ(child().wait_exit(10s), 1) << child().stderr_text();
     EXPECT_NE(child().stderr_text().find("client not reading stdout"), std::string::npos)
         << child().stderr_text();
-    const json record = settled("P006");
+    const json record = settled("6");
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << record.dump();
 }
 

@@ -56,10 +56,10 @@ TEST_F(StreamableHttpCancel, ClosingAStatelessStreamStopsTheCall) {
     {
         HttpStream s(server().port());
         RawResponse head;
-        ASSERT_TRUE(started(s, head, modern(1, "tools/call", save_call(1, "P040")),
+        ASSERT_TRUE(started(s, head, modern(1, "tools/call", save_call(1, "40")),
                             modern_headers("tools/call", "generate_summary"), 3));
     }
-    expect_upstream_stopped("P040");
+    expect_upstream_stopped("40");
     expect_still_serving();
 }
 
@@ -70,9 +70,9 @@ TEST_F(StreamableHttpCancel, ClosingASessionStreamStopsTheCallAndTheSessionLives
         HttpStream s(server().port());
         RawResponse head;
         ASSERT_TRUE(
-            started(s, head, rpc(1, "tools/call", save_call(1, "P041")), session_headers(id), 3));
+            started(s, head, rpc(1, "tools/call", save_call(1, "41")), session_headers(id), 3));
     }
-    expect_upstream_stopped("P041");
+    expect_upstream_stopped("41");
     const auto list = post(rpc(2, "tools/list"), session_headers(id));
     EXPECT_EQ(list.status, 200) << list.describe();
     expect_still_serving();
@@ -83,12 +83,11 @@ TEST_F(StreamableHttpCancel, CancelledNotificationStopsTheCallAndEndsItsStream) 
     ASSERT_FALSE(id.empty());
     HttpStream s(server().port());
     RawResponse head;
-    ASSERT_TRUE(
-        started(s, head, rpc(7, "tools/call", save_call(7, "P042")), session_headers(id), 3));
+    ASSERT_TRUE(started(s, head, rpc(7, "tools/call", save_call(7, "42")), session_headers(id), 3));
     const auto note =
         post(rpc(nullptr, "notifications/cancelled", {{"requestId", 7}}), session_headers(id));
     EXPECT_EQ(note.status, 202) << note.describe();
-    expect_upstream_stopped("P042");
+    expect_upstream_stopped("42");
     // Nothing more is sent for call 7: at most tokens already on their way, never its response,
     // and the stream ends instead of staying open.
     const auto t0 = Clock::now();

@@ -56,25 +56,25 @@ TEST_F(StreamableHttpLimits, ReaderThatStopsReadingIsDroppedAndItsCallCancelled)
     start(kFastMock, {"--queue-limit", "65536"});
     // About 16 MB of events, as fast as the mock can: more than the kernel buffers hold.
     mock().set_rules(json::array(
-        {{{"match", name_match("P070")}, {"tokens", 200000}, {"tps", 1e7}, {"ttft_ms", 0}}}));
+        {{{"match", name_match("70")}, {"tokens", 200000}, {"tps", 1e7}, {"ttft_ms", 0}}}));
     HttpStream stuck(server().port(), 4096);
     ASSERT_TRUE(stuck.connected());
     ASSERT_TRUE(stuck.send(test_support::mcp_post(
         modern(1, "tools/call",
-               McpClient::tool_params("generate_summary", {{"patient_id", "P070"}}, 1))
+               McpClient::tool_params("generate_summary", {{"patient_id", "70"}}, 1))
             .dump(),
         modern_headers("tools/call", "generate_summary"))));
     // Meanwhile another client's generation is served in full.
     const auto other =
         stream(modern(2, "tools/call",
-                      McpClient::tool_params("generate_summary", {{"patient_id", "P071"}}, 2)),
+                      McpClient::tool_params("generate_summary", {{"patient_id", "71"}}, 2)),
                modern_headers("tools/call", "generate_summary"));
     ASSERT_EQ(other.head.status, 200) << other.head.describe();
     ASSERT_FALSE(other.events.empty());
     EXPECT_TRUE(frames_of(other.events).back().is_response_to(2));
 
     EXPECT_TRUE(wait_for_server_log("dropped as too slow", 10s)) << server().stderr_tail();
-    const json record = settled_record("P070", 10s, false);
+    const json record = settled_record("70", 10s, false);
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << record.dump().substr(0, 400);
     EXPECT_TRUE(stuck.closed_by_peer(10s)) << "the dropped reader's connection stayed open";
     expect_still_serving();

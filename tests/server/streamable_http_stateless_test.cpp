@@ -55,7 +55,7 @@ TEST_F(StreamableHttpStateless, DiscoverAndToolsListCarryCachingAndResultType) {
 
 TEST_F(StreamableHttpStateless, ToolsCallStreamsProgressThenTheResult) {
     const json token = 77;
-    json params = McpClient::tool_params("generate_summary", {{"patient_id", "P012"}}, token);
+    json params = McpClient::tool_params("generate_summary", {{"patient_id", "12"}}, token);
     const auto call =
         stream(modern(5, "tools/call", params), modern_headers("tools/call", "generate_summary"));
     ASSERT_EQ(call.head.status, 200) << call.head.describe();
@@ -66,8 +66,8 @@ TEST_F(StreamableHttpStateless, ToolsCallStreamsProgressThenTheResult) {
     ASSERT_TRUE(frames.back().is_response_to(5)) << frames.back().text;
     const json result = frames.back().json["result"];
     EXPECT_EQ(result["resultType"], "complete") << result;
-    const json record = settled_record("P012");
-    EXPECT_EQ(result["content"][0]["text"], expected_generated_text("P012", record));
+    const json record = settled_record("12");
+    EXPECT_EQ(result["content"][0]["text"], expected_generated_text("12", record));
     const auto progress = token_frames(frames, StreamForm::progress, token);
     EXPECT_EQ(progress.size() + 1, frames.size());
     EXPECT_TRUE(stream_matches(progress, StreamForm::progress, token, record));
@@ -87,8 +87,8 @@ TEST_F(StreamableHttpStateless, HeaderMismatchesAre400With32020) {
     expect_error(post(list, {header_line(mcp::kHeaderProtocolVersion, "2026-07-28")}), 400,
                  mcp::kHeaderMismatch, 1, "Mcp-Method header is required");
 
-    const json get = modern(
-        2, "tools/call", McpClient::tool_params("get_patient_summary", {{"patient_id", "P001"}}));
+    const json get = modern(2, "tools/call",
+                            McpClient::tool_params("get_patient_summary", {{"patient_id", "1"}}));
     expect_error(post(get, modern_headers("tools/call")), 400, mcp::kHeaderMismatch, 2,
                  "Mcp-Name header is required");
     expect_error(post(get, modern_headers("tools/call", "generate_summary")), 400,
@@ -102,7 +102,7 @@ TEST_F(StreamableHttpStateless, HeaderMismatchesAre400With32020) {
     const auto ok =
         post(get, modern_headers("tools/call", "=?base64?Z2V0X3BhdGllbnRfc3VtbWFyeQ==?="));
     EXPECT_EQ(ok.status, 200) << ok.describe();
-    EXPECT_THAT(ok.body, HasSubstr("P001"));
+    EXPECT_THAT(ok.body, HasSubstr("Patient ID: 1\\n"));
     expect_still_serving();
 }
 

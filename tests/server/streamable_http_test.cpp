@@ -45,7 +45,7 @@ TEST_F(StreamableHttp2025, WholeLifecycleWithAStreamedCallAndTwoSessions) {
     const json token = "tok-1";
     const auto call =
         stream(rpc(3, "tools/call",
-                   McpClient::tool_params("generate_summary", {{"patient_id", "P010"}}, token)),
+                   McpClient::tool_params("generate_summary", {{"patient_id", "10"}}, token)),
                session_headers(id));
     ASSERT_EQ(call.head.status, 200) << call.head.describe();
     EXPECT_EQ(call.head.header("Content-Type").value_or(""), "text/event-stream");
@@ -54,8 +54,8 @@ TEST_F(StreamableHttp2025, WholeLifecycleWithAStreamedCallAndTwoSessions) {
     const auto frames = frames_of(call.events);
     const auto& last = frames.back();
     EXPECT_TRUE(last.is_response_to(3)) << last.text;
-    const json record = settled_record("P010");
-    EXPECT_EQ(last.json["result"]["content"][0]["text"], expected_generated_text("P010", record));
+    const json record = settled_record("10");
+    EXPECT_EQ(last.json["result"]["content"][0]["text"], expected_generated_text("10", record));
     const auto progress = token_frames(frames, StreamForm::progress, token);
     EXPECT_EQ(progress.size() + 1, frames.size()) << "only progress, then the response";
     EXPECT_TRUE(stream_matches(progress, StreamForm::progress, token, record));
@@ -176,7 +176,7 @@ TEST_F(StreamableHttp2025, ManyRequestsOnOneKeptAliveConnection) {
     const auto call =
         s.exchange(test_support::mcp_post(
                        rpc(200, "tools/call",
-                           McpClient::tool_params("generate_summary", {{"patient_id", "P011"}}, 9))
+                           McpClient::tool_params("generate_summary", {{"patient_id", "11"}}, 9))
                            .dump(),
                        session_headers(id)),
                    10s);

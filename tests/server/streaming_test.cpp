@@ -15,12 +15,11 @@ TEST_F(ServerStreaming, LegacyTokenFramesMatchTheMockAndTheFinalText) {
     start({"--ttft", "20", "--tps", "300", "--tokens", "40", "--profile", "hostile"});
     auto c = connect();
     const json id = 41;
-    const auto r =
-        c->call_with_id(id, "tools/call",
-                        McpClient::tool_params("generate_summary", {{"patient_id", "P005"}}), 10s);
+    const auto r = c->call_with_id(
+        id, "tools/call", McpClient::tool_params("generate_summary", {{"patient_id", "5"}}), 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     ASSERT_FALSE(r.is_tool_error()) << r.describe();
-    const json record = settled_record("P005");
+    const json record = settled_record("5");
     EXPECT_EQ(record.value("stream", false), true) << "upstream not asked to stream";
     EXPECT_EQ(record.value("outcome", ""), "completed");
 
@@ -31,9 +30,8 @@ TEST_F(ServerStreaming, LegacyTokenFramesMatchTheMockAndTheFinalText) {
 
     const std::string streamed = concat(token_texts(tokens, StreamForm::legacy));
     EXPECT_EQ(streamed, record.value("text", "")) << "streamed text differs from the mock's";
-    EXPECT_EQ(r.text(),
-              core::generated_summary_text(patient("P005"), core::trim_summary(streamed)));
-    EXPECT_EQ(r.text(), expected_generated_text("P005", record));
+    EXPECT_EQ(r.text(), core::generated_summary_text(patient("5"), core::trim_summary(streamed)));
+    EXPECT_EQ(r.text(), expected_generated_text("5", record));
     EXPECT_GT(r.response.at, tokens.back().at - 1us) << "the response overtook a token";
 }
 
@@ -41,16 +39,16 @@ TEST_F(ServerStreaming, ProgressNotificationsCarryTheTokenAndCount) {
     start({"--ttft", "20", "--tps", "300", "--tokens", "30"});
     auto c = connect();
     for (const json& token : {json("prog-7"), json(99)}) {
-        const auto r = c->tool("generate_summary", {{"patient_id", "P006"}}, 10s, token);
+        const auto r = c->tool("generate_summary", {{"patient_id", "6"}}, 10s, token);
         ASSERT_TRUE(r.has_result()) << r.describe();
         ASSERT_FALSE(r.is_tool_error()) << r.describe();
-        const json record = settled_record("P006");
+        const json record = settled_record("6");
         const auto progress = token_frames(r.frames, StreamForm::progress, token);
         EXPECT_EQ(progress.size(), r.frames.size())
             << "frames other than progress notifications arrived, e.g. " << r.frames[0].text;
         EXPECT_TRUE(stream_matches(progress, StreamForm::progress, token, record));
         for (const auto& f : progress) EXPECT_EQ(f.json.value("jsonrpc", ""), "2.0") << f.text;
-        EXPECT_EQ(r.text(), expected_generated_text("P006", record));
+        EXPECT_EQ(r.text(), expected_generated_text("6", record));
     }
 }
 
@@ -59,9 +57,9 @@ TEST_F(ServerStreaming, TokensArriveAsProducedNotBatched) {
     start({"--ttft", "30", "--tps", "20", "--tokens", "12"});
     auto c = connect();
     const auto sent = Clock::now();
-    const auto r = c->tool("generate_summary", {{"patient_id", "P007"}}, 10s);
+    const auto r = c->tool("generate_summary", {{"patient_id", "7"}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
-    const json record = settled_record("P007");
+    const json record = settled_record("7");
     const auto tokens = token_frames(r.frames, StreamForm::legacy, r.json()["id"]);
     ASSERT_TRUE(stream_matches(tokens, StreamForm::legacy, r.json()["id"], record));
     const auto& mt = record["tokens"];

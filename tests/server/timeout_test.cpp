@@ -18,8 +18,8 @@ class ServerUpstreamTimeout : public ServerTest {
 
 TEST_F(ServerUpstreamTimeout, StallForeverFailsAfterTheTimeoutAndSavesNothing) {
     auto c = connect();
-    fault_once("P061", "stall:after=3");
-    const auto r = c->tool("generate_summary", {{"patient_id", "P061"}, {"save", true}}, 10s);
+    fault_once("61", "stall:after=3");
+    const auto r = c->tool("generate_summary", {{"patient_id", "61"}, {"save", true}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     EXPECT_TRUE(r.is_tool_error()) << r.describe();
     EXPECT_THAT(r.text(), HasSubstr("sent nothing for 1.2 s")) << r.text();
@@ -31,24 +31,24 @@ TEST_F(ServerUpstreamTimeout, StallForeverFailsAfterTheTimeoutAndSavesNothing) {
     // The server's clock starts when it read the last token, a little before the client did.
     EXPECT_GE(after_last.count(), 1200 - 50) << "timed out too early";
     EXPECT_LE(after_last.count(), 1200 + 1000) << "timed out too late";
-    EXPECT_EQ(saved_summary("P061"), "");
-    const json record = settled_record("P061");
+    EXPECT_EQ(saved_summary("61"), "");
+    const json record = settled_record("61");
     EXPECT_EQ(record.value("outcome", ""), "client_closed") << "upstream request not abandoned";
     EXPECT_TRUE(c->call("ping").has_result()) << "the connection no longer answers";
 }
 
 TEST_F(ServerUpstreamTimeout, StallShorterThanTheTimeoutCompletes) {
     auto c = connect();
-    fault_once("P062", "stall:after=3,ms=600");
-    const auto r = c->tool("generate_summary", {{"patient_id", "P062"}, {"save", true}}, 10s);
+    fault_once("62", "stall:after=3,ms=600");
+    const auto r = c->tool("generate_summary", {{"patient_id", "62"}, {"save", true}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     ASSERT_FALSE(r.is_tool_error()) << r.describe();
-    const json record = settled_record("P062");
+    const json record = settled_record("62");
     const json key = r.json()["id"];
     EXPECT_TRUE(stream_matches(token_frames(r.frames, StreamForm::legacy, key), StreamForm::legacy,
                                key, record));
-    EXPECT_EQ(r.text(), expected_generated_text("P062", record));
-    EXPECT_FALSE(saved_summary("P062").value_or("").empty());
+    EXPECT_EQ(r.text(), expected_generated_text("62", record));
+    EXPECT_FALSE(saved_summary("62").value_or("").empty());
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_F(ServerTools, SearchListsMatchingPatientsInTheOriginalShape) {
     auto c = connect();
     // A keyword from a patient's first symptom: at least that patient matches.
-    const std::string symptoms = patient("P001").current_symptoms;
+    const std::string symptoms = patient("1").current_symptoms;
     const std::string keyword = symptoms.substr(0, symptoms.find(','));
     const auto r = c->tool("search_patients_by_disease", {{"disease_keyword", keyword}});
     ASSERT_TRUE(r.has_result()) << r.describe();
@@ -49,8 +49,8 @@ TEST_F(ServerTools, SearchListsMatchingPatientsInTheOriginalShape) {
     EXPECT_EQ(lines[1], "") << text;
     ASSERT_EQ(lines.size(), n + 2) << "N says " << n << " lines; text:\n" << text;
     const std::regex row(
-        "([0-9]+)\\. ID: (P[0-9]+) \\| Name: (.+) \\| Age: ([0-9]+) \\| Symptoms: (.*)");
-    bool found_p001 = false;
+        "([0-9]+)\\. ID: ([1-9][0-9]*) \\| Name: (.+) \\| Age: ([0-9]+) \\| Symptoms: (.*)");
+    bool found_first = false;
     for (std::size_t i = 0; i < n; ++i) {
         const std::string& line = lines[i + 2];
         ASSERT_TRUE(std::regex_match(line, m, row)) << "line " << i + 1 << ": " << line;
@@ -61,10 +61,10 @@ TEST_F(ServerTools, SearchListsMatchingPatientsInTheOriginalShape) {
         // The first 40 code points of the symptoms.
         EXPECT_TRUE(p.current_symptoms.starts_with(m[5].str())) << line;
         EXPECT_LE(common::utf8::code_points(m[5].str()), 40u) << line;
-        found_p001 |= p.patient_id == "P001";
+        found_first |= p.patient_id == "1";
     }
-    EXPECT_TRUE(found_p001 || n == 5) << "P001 has '" << keyword << "' but is not listed:\n"
-                                      << text;
+    EXPECT_TRUE(found_first || n == 5) << "patient 1 has '" << keyword << "' but is not listed:\n"
+                                       << text;
     EXPECT_EQ(text.back() == '\n', false) << "trailing newline";
 }
 
@@ -78,38 +78,37 @@ TEST_F(ServerTools, SearchWithoutMatchSaysSo) {
 
 TEST_F(ServerTools, GetSummaryBeforeAndAfterASave) {
     auto c = connect();
-    const auto& p = patient("P003");
-    const auto before = c->tool("get_patient_summary", {{"patient_id", "P003"}});
+    const auto& p = patient("3");
+    const auto before = c->tool("get_patient_summary", {{"patient_id", "3"}});
     ASSERT_TRUE(before.has_result()) << before.describe();
     EXPECT_FALSE(before.is_tool_error()) << before.describe();
-    EXPECT_EQ(before.text(), "Patient ID: P003\nName: " + p.name +
+    EXPECT_EQ(before.text(), "Patient ID: 3\nName: " + p.name +
                                  "\n\nStatus: No summary yet. Use generate_summary to create one.");
 
     const std::string summary = "Stable; follow up in two weeks.";
     const auto saved =
-        c->tool("update_patient_summary", {{"patient_id", "P003"}, {"summary", summary}});
+        c->tool("update_patient_summary", {{"patient_id", "3"}, {"summary", summary}});
     ASSERT_TRUE(saved.has_result()) << saved.describe();
     EXPECT_FALSE(saved.is_tool_error()) << saved.describe();
 
-    const auto after = c->tool("get_patient_summary", {{"patient_id", "P003"}});
+    const auto after = c->tool("get_patient_summary", {{"patient_id", "3"}});
     ASSERT_TRUE(after.has_result()) << after.describe();
-    EXPECT_EQ(after.text(), "Patient ID: P003\nName: " + p.name + "\n\nSummary:\n" + summary);
+    EXPECT_EQ(after.text(), "Patient ID: 3\nName: " + p.name + "\n\nSummary:\n" + summary);
 }
 
 TEST_F(ServerTools, UpdateWithHostileSummaryIsSavedByteForByte) {
     auto c = connect();
-    const auto& p = patient("P004");
+    const auto& p = patient("4");
     const std::string hostile =
         "He said \"stop, now\", then left,\r\nreturned;\n\"quoted\" again, \"\" empty quotes, "
         "naïve café — ünïcode 😀🩺 and a trailing comma,\n  indented line with spaces  ";
     const auto before = summaries_csv();
-    const auto r =
-        c->tool("update_patient_summary", {{"patient_id", "P004"}, {"summary", hostile}});
+    const auto r = c->tool("update_patient_summary", {{"patient_id", "4"}, {"summary", hostile}});
     ASSERT_TRUE(r.has_result()) << r.describe();
     EXPECT_FALSE(r.is_tool_error()) << r.describe();
-    EXPECT_EQ(r.text(),
-              "✓ Summary for Patient ID P004 (" + p.name + ") has been saved.\n\nSummary (" +
-                  std::to_string(common::utf8::code_points(hostile)) + " characters):\n" + hostile);
+    EXPECT_EQ(r.text(), "✓ Summary for Patient ID 4 (" + p.name + ") has been saved.\n\nSummary (" +
+                            std::to_string(common::utf8::code_points(hostile)) + " characters):\n" +
+                            hostile);
 
     // The response comes after the save is durable: the file holds it now.
     const auto after = summaries_csv();
@@ -117,7 +116,7 @@ TEST_F(ServerTools, UpdateWithHostileSummaryIsSavedByteForByte) {
     ASSERT_FALSE(after.empty());
     EXPECT_EQ(after[0], (std::vector<std::string>{"patient_id", "name", "summary"}));
     for (std::size_t i = 0; i < after.size(); ++i) {
-        if (!after[i].empty() && after[i][0] == "P004") {
+        if (!after[i].empty() && after[i][0] == "4") {
             ASSERT_EQ(after[i].size(), 3u);
             EXPECT_EQ(after[i][1], p.name);
             EXPECT_EQ(after[i][2], hostile) << "row as parsed: " << json(after[i][2]).dump();
@@ -125,8 +124,8 @@ TEST_F(ServerTools, UpdateWithHostileSummaryIsSavedByteForByte) {
             EXPECT_EQ(after[i], before[i]) << "row " << i << " changed";
         }
     }
-    const auto got = c->tool("get_patient_summary", {{"patient_id", "P004"}});
-    EXPECT_EQ(got.text(), "Patient ID: P004\nName: " + p.name + "\n\nSummary:\n" + hostile);
+    const auto got = c->tool("get_patient_summary", {{"patient_id", "4"}});
+    EXPECT_EQ(got.text(), "Patient ID: 4\nName: " + p.name + "\n\nSummary:\n" + hostile);
 }
 
 TEST_F(ServerTools, UnknownPatientIsAToolErrorWithOneClearLine) {

@@ -23,15 +23,15 @@ class ServerUpstreamFaults : public ServerTest {
 
 TEST_F(ServerUpstreamFaults, EachFaultIsAClearToolErrorAndNothingIsSaved) {
     const std::vector<FaultCase> cases = {
-        {"http_500", "P050", "HTTP 500"},
-        {"http_429", "P051", "HTTP 429"},
-        {"error_line:after=3,message=GPU melted", "P052", "error after 3 tokens: GPU melted"},
-        {"malformed:after=3", "P053", "malformed line after 3 tokens"},
-        {"close:after=3", "P054", "closed the stream before it was done (after 3 tokens)"},
-        {"reset:after=3", "P055", "connection failed after 3 tokens"},
-        {"cut:bytes=700", "P056", "ended in the middle of a line"},
-        {"garbage", "P057", "not HTTP"},
-        {"empty", "P058", "sent an empty response"},
+        {"http_500", "50", "HTTP 500"},
+        {"http_429", "51", "HTTP 429"},
+        {"error_line:after=3,message=GPU melted", "52", "error after 3 tokens: GPU melted"},
+        {"malformed:after=3", "53", "malformed line after 3 tokens"},
+        {"close:after=3", "54", "closed the stream before it was done (after 3 tokens)"},
+        {"reset:after=3", "55", "connection failed after 3 tokens"},
+        {"cut:bytes=700", "56", "ended in the middle of a line"},
+        {"garbage", "57", "not HTTP"},
+        {"empty", "58", "sent an empty response"},
     };
     auto c = connect();
     const auto rows_before = summaries_csv();
@@ -61,13 +61,13 @@ TEST_F(ServerUpstreamFaults, EachFaultIsAClearToolErrorAndNothingIsSaved) {
 TEST_F(ServerUpstreamFaults, UnknownModelIsAClearToolError) {
     ASSERT_NO_FATAL_FAILURE(restart_server({"--model", "nope"}));
     auto c = connect();
-    const auto r = c->tool("generate_summary", {{"patient_id", "P059"}, {"save", true}}, 10s);
+    const auto r = c->tool("generate_summary", {{"patient_id", "59"}, {"save", true}}, 10s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     EXPECT_TRUE(r.is_tool_error()) << r.describe();
     EXPECT_THAT(r.text(), HasSubstr("HTTP 404")) << r.text();
     EXPECT_THAT(r.text(), HasSubstr("model 'nope' not found")) << r.text();
     EXPECT_EQ(r.text().find('\n'), std::string::npos) << r.text();
-    EXPECT_EQ(saved_summary("P059"), "");
+    EXPECT_EQ(saved_summary("59"), "");
     const auto search = c->tool("search_patients_by_disease", {{"disease_keyword", "pain"}});
     EXPECT_TRUE(search.has_result() && !search.is_tool_error()) << search.describe();
 }
@@ -78,14 +78,14 @@ TEST_F(ServerUpstreamFaults, UnreachableOllamaIsAClearToolError) {
         restart_server({"--ollama-url", "http://127.0.0.1:" + std::to_string(port)}));
     auto c = connect();
     const auto started = Clock::now();
-    const auto r = c->tool("generate_summary", {{"patient_id", "P060"}, {"save", true}}, 15s);
+    const auto r = c->tool("generate_summary", {{"patient_id", "60"}, {"save", true}}, 15s);
     ASSERT_TRUE(r.has_result()) << r.describe();
     EXPECT_TRUE(r.is_tool_error()) << r.describe();
     EXPECT_THAT(r.text(), HasSubstr("unreachable")) << r.text();
     EXPECT_THAT(r.text(), HasSubstr(std::to_string(port))) << r.text();
     EXPECT_EQ(r.text().find('\n'), std::string::npos) << r.text();
     EXPECT_LT(Clock::now() - started, 5s) << "a refused connection should fail fast";
-    EXPECT_EQ(saved_summary("P060"), "");
+    EXPECT_EQ(saved_summary("60"), "");
     EXPECT_TRUE(c->call("ping").has_result());
 }
 

@@ -37,7 +37,9 @@ inline constexpr std::array<std::string_view, 12> patient_columns = {
     "current_bp",          "current_sugar", "base_score", "risk_score", "medical_history",
     "current_medications", "visit_history"};
 
-// "P" + the 1-based number zero-padded to at least 3 digits: P001 ... P100 ... P1000.
+// The 1-based number in plain decimal: "1" ... "100" ... "1000", the ids of the original
+// tutorial's patients_data.csv, so its clients (which ask for patient "25") work on generated
+// data. Ids stay opaque strings everywhere else: a user's own CSV may use any.
 std::string patient_id_for(std::size_t number);
 
 // Deterministic: the same (count, seed) gives the same patients, byte for byte, on every

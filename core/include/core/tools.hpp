@@ -44,7 +44,7 @@ nlohmann::json text_result(std::string text, bool is_error = false);
 // 1 inside a word. Field weights are current_symptoms 8, medical_history 4,
 // current_medications 2, visit reasons/notes 1, so a field outranks all lighter fields at
 // the same quality combined. score = sum of weight x quality; higher first, ties by patient
-// id ascending (digit runs compared as numbers: P2 < P10).
+// id ascending (digit runs compared as numbers: 2 < 10, P2 < P10).
 
 struct SearchHit {
     const Patient* patient = nullptr;
@@ -57,7 +57,7 @@ inline constexpr std::size_t search_limit = 5;
 std::vector<SearchHit> rank_patients(const PatientIndex& patients, std::string_view keyword,
                                      std::size_t limit = search_limit);
 
-// "Found N patients matching 'KW':\n\n1. ID: P001 | Name: ... | Age: 54 | Symptoms: <first 40
+// "Found N patients matching 'KW':\n\n1. ID: 25 | Name: ... | Age: 54 | Symptoms: <first 40
 // code points of current_symptoms>" with one line per hit (at most 5, lines joined by "\n",
 // no trailing newline; N is the number listed, always "patients"), or
 // "No patients found matching 'KW'. Try another symptom or condition." KW is echoed as given.

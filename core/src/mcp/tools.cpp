@@ -44,15 +44,15 @@ const std::vector<ToolSpec>& tool_specs() {
            "Disease, symptom or condition to look for, e.g. 'hypertension'."}}},
         {tool_get_summary,
          "Get patient summary",
-         "Get the saved clinical summary of one patient by ID (for example 'P001'), or say "
+         "Get the saved clinical summary of one patient by ID (for example '25'), or say "
          "that none has been generated yet.",
-         {{"patient_id", ArgType::string, true, "Patient ID, e.g. 'P001'."}}},
+         {{"patient_id", ArgType::string, true, "Patient ID, e.g. '25'."}}},
         {tool_generate_summary,
          "Generate patient summary",
          "Write a concise clinical summary of one patient with the local LLM (Ollama), "
          "streamed while it is generated. With save: true the finished summary is stored as "
          "the patient's summary; a failed or cancelled generation is never stored.",
-         {{"patient_id", ArgType::string, true, "Patient ID, e.g. 'P001'."},
+         {{"patient_id", ArgType::string, true, "Patient ID, e.g. '25'."},
           {"save", ArgType::boolean, false,
            "Store the finished summary for the patient (default false)."},
           {"stream", ArgType::boolean, false,
@@ -64,7 +64,7 @@ const std::vector<ToolSpec>& tool_specs() {
         {tool_update_summary,
          "Update patient summary",
          "Store a summary text for one patient, replacing any previous summary.",
-         {{"patient_id", ArgType::string, true, "Patient ID, e.g. 'P001'."},
+         {{"patient_id", ArgType::string, true, "Patient ID, e.g. '25'."},
           {"summary", ArgType::string, true, "The summary text to store."}},
          false,
          false},

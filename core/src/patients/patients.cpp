@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <stdexcept>
@@ -17,9 +16,7 @@ namespace core {
 namespace csv = common::csv;
 
 std::string patient_id_for(std::size_t number) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "P%03zu", number);
-    return buf;
+    return std::to_string(number);
 }
 
 namespace {

@@ -52,7 +52,7 @@ inline constexpr double kStallEarlySlack = 0.01;  // the error may come 1 % earl
 inline constexpr double kLongGenerationS = 60;    // timeout.long_generation, real scale
 inline constexpr std::size_t kMaxEvidence = 10;   // per check, then "and N more"
 
-// "client 3 steps[2] generate P004 (id 7)": how evidence names a step.
+// "client 3 steps[2] generate 4 (id 7)": how evidence names a step.
 std::string describe(const StepRecord& step);
 // The step's patient name: the step's own, else the run's patient table, else "".
 std::string patient_name(const ScenarioRun& run, const StepRecord& step);

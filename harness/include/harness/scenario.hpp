@@ -59,7 +59,7 @@ enum class Expect { ok, tool_error, protocol_error, close };
 struct Step {
     StepKind kind = StepKind::ping;
     std::string label;    // "as": names a call for `cancel`
-    std::string patient;  // empty: the client's own patient (P001 for client 0, ...)
+    std::string patient;  // empty: the client's own patient (1 for client 0, ...)
     std::string keyword;  // search
     std::string summary;  // update
     bool save = false;    // generate

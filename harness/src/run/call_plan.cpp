@@ -1,8 +1,8 @@
 #include "run/call_plan.hpp"
 
-#include <cstdio>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 #include "scenario/mock_config.hpp"
 
@@ -33,9 +33,7 @@ void plan_calls(const std::vector<Step>& steps, std::size_t own_index,
 
 std::string own_patient(const std::vector<std::string>& ids, std::size_t client) {
     if (!ids.empty()) return ids[client % ids.size()];
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "P%03zu", client + 1);
-    return std::string(buf);
+    return std::to_string(client + 1);
 }
 
 std::size_t own_index(const std::vector<std::string>& ids, std::size_t client) {

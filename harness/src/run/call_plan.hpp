@@ -13,8 +13,8 @@
 
 namespace harness {
 
-// The patient client `client` works on: the client-th of `ids` (file order), or P001,
-// P002, ... when the patients are unknown.
+// The patient client `client` works on: the client-th of `ids` (file order), or "1", "2",
+// ... (the ids mcp-server generates, docs/mcp-server.md) when the patients are unknown.
 std::string own_patient(const std::vector<std::string>& ids, std::size_t client);
 // Its index in `ids` (the client's own number when the patients are unknown).
 std::size_t own_index(const std::vector<std::string>& ids, std::size_t client);

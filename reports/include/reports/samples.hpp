@@ -16,7 +16,7 @@ struct RunReport;
 
 struct CallSamples {
     std::string scenario;  // ScenarioResult::name
-    std::string call;      // as evidence names it: "client 0 steps[1] generate P001 (id 3)"
+    std::string call;      // as evidence names it: "client 0 steps[1] generate 1 (id 3)"
     std::size_t client = 0;
     std::string patient_id;
     std::string outcome;  // "ok", "error", "cancelled", "timeout" (the call's end)

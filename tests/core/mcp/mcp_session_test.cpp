@@ -168,26 +168,26 @@ TEST_F(McpSessionTest, UnknownPatientIsAToolErrorNotAProtocolError) {
 
 TEST_F(McpSessionTest, UpdateSavesDurablyThenGetShowsIt) {
     const std::string summary = "Line one, \"quoted\"\nline two 🩺";
-    auto r = tool("update_patient_summary", {{"patient_id", "P002"}, {"summary", summary}});
+    auto r = tool("update_patient_summary", {{"patient_id", "2"}, {"summary", summary}});
     ASSERT_FALSE(r["result"]["isError"].get<bool>()) << r.dump();
     EXPECT_THAT(text_of(r), HasSubstr("has been saved"));
-    EXPECT_EQ(store_.summary("P002"), summary) << "acknowledged means durable";
-    r = tool("get_patient_summary", {{"patient_id", "P002"}});
+    EXPECT_EQ(store_.summary("2"), summary) << "acknowledged means durable";
+    r = tool("get_patient_summary", {{"patient_id", "2"}});
     EXPECT_THAT(text_of(r), ::testing::EndsWith("Summary:\n" + summary));
 }
 
 TEST_F(McpSessionTest, UnreachableOllamaIsAToolErrorAndNothingIsSaved) {
-    const auto r = tool("generate_summary", {{"patient_id", "P003"}, {"save", true}});
+    const auto r = tool("generate_summary", {{"patient_id", "3"}, {"save", true}});
     ASSERT_TRUE(r.contains("result")) << r.dump();
     EXPECT_TRUE(r["result"]["isError"].get<bool>());
     EXPECT_THAT(text_of(r), HasSubstr("Ollama is unreachable at http://127.0.0.1:1"));
-    EXPECT_EQ(store_.summary("P003"), "");
+    EXPECT_EQ(store_.summary("3"), "");
     EXPECT_EQ(stats_.upstream_errors.load(), 1u);
 }
 
 TEST_F(McpSessionTest, NullOptionalArgumentsCountAsAbsent) {
     const auto r =
-        tool("generate_summary", {{"patient_id", "P004"}, {"save", nullptr}, {"stream", nullptr}});
+        tool("generate_summary", {{"patient_id", "4"}, {"save", nullptr}, {"stream", nullptr}});
     ASSERT_TRUE(r.contains("result")) << r.dump();
     EXPECT_THAT(text_of(r), HasSubstr("unreachable")) << "reached Ollama, did not throw";
 }
@@ -225,7 +225,7 @@ TEST_F(McpSessionTest, ProgressTokenOfTheWrongTypeIsInvalidParams) {
                   {"method", "tools/call"},
                   {"params",
                    {{"name", "generate_summary"},
-                    {"arguments", {{"patient_id", "P001"}}},
+                    {"arguments", {{"patient_id", "1"}}},
                     {"_meta", {{"progressToken", token}}}}}});
         const auto r = next();
         EXPECT_EQ(r["error"]["code"], -32602) << token.dump() << " " << r.dump();
@@ -241,7 +241,7 @@ TEST_F(McpSessionTest, CallLimitPerConnectionAnswersServerBusyAndKeepsServing) {
                          {"method", "tools/call"},
                          {"params",
                           {{"name", "update_patient_summary"},
-                           {"arguments", {{"patient_id", "P001"}, {"summary", "s"}}}}}};
+                           {"arguments", {{"patient_id", "1"}, {"summary", "s"}}}}}};
     json a = update, b = update;
     a["id"] = 1;
     b["id"] = 2;

@@ -33,11 +33,13 @@ std::pair<int, int> parse_bp(const std::string& bp) {
 
 }  // namespace
 
-TEST(PatientIds, ZeroPaddedToThreeDigits) {
-    EXPECT_EQ(core::patient_id_for(1), "P001");
-    EXPECT_EQ(core::patient_id_for(42), "P042");
-    EXPECT_EQ(core::patient_id_for(100), "P100");
-    EXPECT_EQ(core::patient_id_for(1000), "P1000");
+// The original tutorial's patients_data.csv numbers its patients 1...N, and its clients ask
+// for them so (its test_streaming.py asks for "25").
+TEST(PatientIds, PlainDecimalAsTheOriginalData) {
+    EXPECT_EQ(core::patient_id_for(1), "1");
+    EXPECT_EQ(core::patient_id_for(25), "25");
+    EXPECT_EQ(core::patient_id_for(100), "100");
+    EXPECT_EQ(core::patient_id_for(1000), "1000");
 }
 
 TEST(GeneratePatients, HundredByDefaultWithUniqueSequentialIds) {
@@ -59,7 +61,7 @@ TEST(GeneratePatients, SameSeedSameBytesOtherSeedDiffers) {
     EXPECT_NE(a, c);
     // Pinned so that a platform-dependent draw shows up as a failure here, not as a harness
     // scenario that passes on one machine only. Change deliberately with the generator.
-    EXPECT_EQ(common::fnv1a64(a), 0xbdcba3c587d86d68ULL) << std::hex << common::fnv1a64(a);
+    EXPECT_EQ(common::fnv1a64(a), 0x5a0199655cc69656ULL) << std::hex << common::fnv1a64(a);
 }
 
 TEST(GeneratePatients, FieldsAreRealistic) {
@@ -161,16 +163,17 @@ TEST(PatientsCsv, ScoresKeepADecimalPoint) {
 
 TEST(PatientIndex, FindsByIdAndKeepsOrder) {
     const core::PatientIndex index(core::generate_patients(10, 42));
-    ASSERT_NE(index.find("P007"), nullptr);
-    EXPECT_EQ(index.find("P007")->patient_id, "P007");
-    EXPECT_EQ(index.find("P011"), nullptr);
+    ASSERT_NE(index.find("7"), nullptr);
+    EXPECT_EQ(index.find("7")->patient_id, "7");
+    EXPECT_EQ(index.find("11"), nullptr);
+    EXPECT_EQ(index.find("07"), nullptr);  // ids are text: no numeric matching
     EXPECT_EQ(index.find(""), nullptr);
     EXPECT_EQ(index.size(), 10u);
-    EXPECT_EQ(index.all().front().patient_id, "P001");
+    EXPECT_EQ(index.all().front().patient_id, "1");
 }
 
 TEST(PatientIndex, RejectsDuplicateIds) {
     auto patients = core::generate_patients(3, 42);
-    patients[2].patient_id = "P001";
+    patients[2].patient_id = "1";
     EXPECT_THROW(core::PatientIndex{patients}, std::invalid_argument);
 }

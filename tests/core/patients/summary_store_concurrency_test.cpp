@@ -44,7 +44,7 @@ class SummaryStoreConcurrency : public ::testing::Test {
     std::shared_ptr<core_test::FaultyFileOps> ops = std::make_shared<core_test::FaultyFileOps>();
 };
 
-// Thread t owns ids P(10t+1)..P(10t+10) and saves "t<t>-s<i>" to id i % 10.
+// Thread t owns ids 10t+1..10t+10 and saves "t<t>-s<i>" to id i % 10.
 std::string id_of(int t, int i) {
     return core::patient_id_for(static_cast<std::size_t>(t * 10 + i % 10 + 1));
 }
@@ -89,7 +89,7 @@ TEST_F(SummaryStoreConcurrency, EightThreadsNothingLostLastWriterWins) {
 TEST_F(SummaryStoreConcurrency, SavesQueuedDuringAWriteShareTheNextOne) {
     core::SummaryStore store(file, patients, {ops});
     core_test::Gate gate;
-    core_test::park_writer(store, gate, "P001");
+    core_test::park_writer(store, gate, "1");
     const auto renames_before = ops->calls(core::FileOp::rename);
     std::atomic<int> ok{0};
     in_parallel([&](int t) {
@@ -113,7 +113,7 @@ TEST_F(SummaryStoreConcurrency, ContendedIdsEndWithTheLastReportedSave) {
     std::atomic<bool> stop{false};
     std::thread reader([&] {
         while (!stop.load()) {
-            const auto seen = store.summary("P001");
+            const auto seen = store.summary("1");
             ASSERT_TRUE(seen.has_value());
             ASSERT_TRUE(seen->empty() || seen->front() == 't') << *seen;
         }

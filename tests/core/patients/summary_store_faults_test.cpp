@@ -37,7 +37,7 @@ std::string name_of(const ::testing::TestParamInfo<std::optional<FileOp>>& info)
 TEST_P(SummaryStoreFaults, EveryFailureIsReportedAndHarmless) {
     const auto kind = GetParam();
     core::SummaryStore store(file, patients, {ops});
-    ASSERT_TRUE(save_and_wait(store, "P001", "durable before").ok());
+    ASSERT_TRUE(save_and_wait(store, "1", "durable before").ok());
 
     int failures = 0;
     for (std::size_t n = 0; n < 50; ++n) {
@@ -45,11 +45,11 @@ TEST_P(SummaryStoreFaults, EveryFailureIsReportedAndHarmless) {
         const auto before = read_file(file);
         ops->fail(kind, n, ENOSPC);
         const auto text = "attempt " + std::to_string(n) + ", with \"quotes\"\nand lines";
-        const auto result = save_and_wait(store, "P001", text);
+        const auto result = save_and_wait(store, "1", text);
         if (ops->take_fired() == 0) {
             ASSERT_TRUE(result.ok()) << result.message;
-            EXPECT_EQ(store.summary("P001"), text);
-            EXPECT_EQ(core_test::summary_on_disk(file, "P001"), text);
+            EXPECT_EQ(store.summary("1"), text);
+            EXPECT_EQ(core_test::summary_on_disk(file, "1"), text);
             break;
         }
         ++failures;
@@ -61,7 +61,7 @@ TEST_P(SummaryStoreFaults, EveryFailureIsReportedAndHarmless) {
         }
         EXPECT_EQ(read_file(file), before) << "file changed by a failed save";
         EXPECT_EQ(dir.temp_files(), "");
-        EXPECT_EQ(store.summary("P001"), "durable before");
+        EXPECT_EQ(store.summary("1"), "durable before");
     }
     // A save calls each operation once (unlink only on error paths): "any" fails each of
     // the six in turn, a single kind fails once, unlink never.
@@ -81,14 +81,14 @@ TEST(SummaryStoreFaultsBatch, EverySaveInAFailedBatchFails) {
     const auto file = dir / "patient_summaries.csv";
     auto ops = std::make_shared<core_test::FaultyFileOps>();
     core::SummaryStore store(file, core::generate_patients(4, 42), {ops});
-    ASSERT_TRUE(save_and_wait(store, "P002", "kept").ok());
+    ASSERT_TRUE(save_and_wait(store, "2", "kept").ok());
     const auto before = read_file(file);
 
     core_test::Gate gate;
-    core_test::park_writer(store, gate, "P003");  // itself a good save: P003 = "parking"
+    core_test::park_writer(store, gate, "3");  // itself a good save: 3 = "parking"
     const auto parked = read_file(file);
     std::vector<core::SaveResult> results;
-    for (const auto* id : {"P001", "P002", "P999", "P004"}) {
+    for (const auto* id : {"1", "2", "P999", "4"}) {
         store.save(id, "lost", [&results](core::SaveResult r) { results.push_back(std::move(r)); });
     }
     ops->fail(FileOp::fsync, 0, EIO);
@@ -102,12 +102,12 @@ TEST(SummaryStoreFaultsBatch, EverySaveInAFailedBatchFails) {
     EXPECT_EQ(results[3].status, core::SaveStatus::write_failed);
     EXPECT_NE(parked, before);
     EXPECT_EQ(read_file(file), parked);
-    EXPECT_EQ(store.summary("P002"), "kept");
-    EXPECT_EQ(store.summary("P001"), "");
+    EXPECT_EQ(store.summary("2"), "kept");
+    EXPECT_EQ(store.summary("1"), "");
     EXPECT_EQ(dir.temp_files(), "");
 
-    EXPECT_TRUE(save_and_wait(store, "P001", "later").ok());  // the store still works
-    EXPECT_EQ(store.summary("P001"), "later");
+    EXPECT_TRUE(save_and_wait(store, "1", "later").ok());  // the store still works
+    EXPECT_EQ(store.summary("1"), "later");
 }
 
 TEST(SummaryStoreFaultsBatch, FailedRestoreIsReportedAndRepairedByTheNextSave) {
@@ -119,17 +119,17 @@ TEST(SummaryStoreFaultsBatch, FailedRestoreIsReportedAndRepairedByTheNextSave) {
     // that restore (the second rename from now) fails as well.
     ops->fail(FileOp::fsync_dir, 0, EIO);
     ops->fail(FileOp::rename, 1, EIO);
-    const auto result = save_and_wait(store, "P001", "not durable");
+    const auto result = save_and_wait(store, "1", "not durable");
     EXPECT_EQ(ops->take_fired(), 2u);
     EXPECT_EQ(result.message,
               "fsync_dir failed: Input/output error; restoring the previous file also failed: "
               "rename failed: Input/output error");
-    EXPECT_EQ(store.summary("P001"), "");  // memory holds only what is known durable
+    EXPECT_EQ(store.summary("1"), "");  // memory holds only what is known durable
     EXPECT_EQ(dir.temp_files(), "");
 
-    ASSERT_TRUE(save_and_wait(store, "P002", "next").ok());
-    EXPECT_EQ(core_test::summary_on_disk(file, "P001"), "");
-    EXPECT_EQ(core_test::summary_on_disk(file, "P002"), "next");
+    ASSERT_TRUE(save_and_wait(store, "2", "next").ok());
+    EXPECT_EQ(core_test::summary_on_disk(file, "1"), "");
+    EXPECT_EQ(core_test::summary_on_disk(file, "2"), "next");
 }
 
 TEST(SummaryStoreFaultsCreate, FailedCreationThrowsAndLeavesNothing) {

@@ -59,18 +59,18 @@ class SummaryStoreShared : public ::testing::Test {
 TEST_F(SummaryStoreShared, TwoStoresKeepEachOthersSaves) {
     core::SummaryStore a(file, patients, commit_only());
     core::SummaryStore b(file, patients, commit_only());
-    ASSERT_TRUE(save_and_wait(a, "P001", "from a").ok());
+    ASSERT_TRUE(save_and_wait(a, "1", "from a").ok());
     // b's table predates a's save: without the re-read its write would drop it.
-    ASSERT_TRUE(save_and_wait(b, "P002", "from b").ok());
-    EXPECT_EQ(summary_on_disk(file, "P001"), "from a");
-    EXPECT_EQ(summary_on_disk(file, "P002"), "from b");
-    EXPECT_EQ(b.summary("P001"), "from a");
+    ASSERT_TRUE(save_and_wait(b, "2", "from b").ok());
+    EXPECT_EQ(summary_on_disk(file, "1"), "from a");
+    EXPECT_EQ(summary_on_disk(file, "2"), "from b");
+    EXPECT_EQ(b.summary("1"), "from a");
     EXPECT_EQ(b.stats().reloads, 1u);
 
-    ASSERT_TRUE(save_and_wait(a, "P001", "a again").ok());
-    ASSERT_TRUE(save_and_wait(b, "P001", "b last").ok());  // same id: the last commit wins
-    EXPECT_EQ(summary_on_disk(file, "P001"), "b last");
-    EXPECT_EQ(summary_on_disk(file, "P002"), "from b");
+    ASSERT_TRUE(save_and_wait(a, "1", "a again").ok());
+    ASSERT_TRUE(save_and_wait(b, "1", "b last").ok());  // same id: the last commit wins
+    EXPECT_EQ(summary_on_disk(file, "1"), "b last");
+    EXPECT_EQ(summary_on_disk(file, "2"), "from b");
     EXPECT_EQ(a.stats().reloads, 1u);
 }
 
@@ -109,13 +109,13 @@ TEST_F(SummaryStoreShared, AnIdleStoreSeesAnotherStoresSave) {
     watching.refresh_interval = 10ms;
     core::SummaryStore reader(file, patients, watching);
     core::SummaryStore writer(file, patients, commit_only());
-    ASSERT_TRUE(save_and_wait(writer, "P004", "saved elsewhere").ok());
+    ASSERT_TRUE(save_and_wait(writer, "4", "saved elsewhere").ok());
     const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (reader.summary("P004") != "saved elsewhere" &&
+    while (reader.summary("4") != "saved elsewhere" &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(5ms);
     }
-    EXPECT_EQ(reader.summary("P004"), "saved elsewhere");
+    EXPECT_EQ(reader.summary("4"), "saved elsewhere");
     EXPECT_EQ(reader.stats().commits, 0u) << "a refresh alone never writes";
 }
 
@@ -127,34 +127,34 @@ TEST_F(SummaryStoreShared, FetchReturnsAnotherStoresAcknowledgedSaveAtOnce) {
         reader.fetch(id, [&got](std::optional<std::string> s) { got.set_value(std::move(s)); });
         return got.get_future().get();
     };
-    ASSERT_TRUE(save_and_wait(writer, "P004", "saved elsewhere").ok());
-    EXPECT_EQ(fetch("P004"), "saved elsewhere");
-    EXPECT_EQ(reader.summary("P004"), "saved elsewhere");  // the table was refreshed too
+    ASSERT_TRUE(save_and_wait(writer, "4", "saved elsewhere").ok());
+    EXPECT_EQ(fetch("4"), "saved elsewhere");
+    EXPECT_EQ(reader.summary("4"), "saved elsewhere");  // the table was refreshed too
     EXPECT_EQ(fetch("P999"), std::nullopt);
     // Its own save queued just before is seen too.
-    reader.save("P005", "mine", nullptr);
-    EXPECT_EQ(fetch("P005"), "mine");
+    reader.save("5", "mine", nullptr);
+    EXPECT_EQ(fetch("5"), "mine");
 }
 
 TEST_F(SummaryStoreShared, AnEditInPlaceByAnotherProgramIsKept) {
     core::SummaryStore store(file, patients, commit_only());
-    ASSERT_TRUE(save_and_wait(store, "P001", "mine").ok());
+    ASSERT_TRUE(save_and_wait(store, "1", "mine").ok());
     // Same inode, no generation bump: only size and mtime tell.
     auto text = read_file(file);
-    text.replace(text.find("P003,") + 5 + patients[2].name.size() + 1, 0, "by hand");
+    text.replace(text.find("\n3,") + 3 + patients[2].name.size() + 1, 0, "by hand");
     write_file(file, text);
-    ASSERT_TRUE(save_and_wait(store, "P002", "mine too").ok());
-    EXPECT_EQ(summary_on_disk(file, "P001"), "mine");
-    EXPECT_EQ(summary_on_disk(file, "P002"), "mine too");
-    EXPECT_EQ(summary_on_disk(file, "P003"), "by hand");
+    ASSERT_TRUE(save_and_wait(store, "2", "mine too").ok());
+    EXPECT_EQ(summary_on_disk(file, "1"), "mine");
+    EXPECT_EQ(summary_on_disk(file, "2"), "mine too");
+    EXPECT_EQ(summary_on_disk(file, "3"), "by hand");
 }
 
 TEST_F(SummaryStoreShared, AChangeWithTheSameInodeSizeAndMtimeIsCaughtByTheGeneration) {
     core::SummaryStore a(file, patients, commit_only());
     core::SummaryStore b(file, patients, commit_only());
-    ASSERT_TRUE(save_and_wait(a, "P005", "xx").ok());
-    ASSERT_TRUE(save_and_wait(b, "P006", "b knows the file now").ok());
-    // Another writer changes P005 to a text of the same length in place and puts the mtime
+    ASSERT_TRUE(save_and_wait(a, "5", "xx").ok());
+    ASSERT_TRUE(save_and_wait(b, "6", "b knows the file now").ok());
+    // Another writer changes 5 to a text of the same length in place and puts the mtime
     // back (as a reused inode within one mtime tick would look), bumping the generation as
     // every writer does: the stat identity b remembers still matches.
     {
@@ -169,19 +169,19 @@ TEST_F(SummaryStoreShared, AChangeWithTheSameInodeSizeAndMtimeIsCaughtByTheGener
         ASSERT_EQ(::utimensat(AT_FDCWD, file.c_str(), times, 0), 0);
         ASSERT_EQ(other.set_generation(*other.generation() + 1), std::error_code{});
     }
-    ASSERT_TRUE(save_and_wait(b, "P004", "zz").ok());
-    EXPECT_EQ(summary_on_disk(file, "P005"), "yy");
-    EXPECT_EQ(summary_on_disk(file, "P004"), "zz");
+    ASSERT_TRUE(save_and_wait(b, "4", "zz").ok());
+    EXPECT_EQ(summary_on_disk(file, "5"), "yy");
+    EXPECT_EQ(summary_on_disk(file, "4"), "zz");
 }
 
 TEST_F(SummaryStoreShared, AnInvalidFileUnderneathIsSetAsideAndAcknowledgedSavesKept) {
     core::SummaryStore store(file, patients, commit_only());
-    ASSERT_TRUE(save_and_wait(store, "P001", "acknowledged").ok());
+    ASSERT_TRUE(save_and_wait(store, "1", "acknowledged").ok());
     write_file(file, "this is not,a summaries file\n\"unterminated");
-    const auto r = save_and_wait(store, "P002", "next");
+    const auto r = save_and_wait(store, "2", "next");
     ASSERT_TRUE(r.ok()) << r.message;
-    EXPECT_EQ(summary_on_disk(file, "P001"), "acknowledged");
-    EXPECT_EQ(summary_on_disk(file, "P002"), "next");
+    EXPECT_EQ(summary_on_disk(file, "1"), "acknowledged");
+    EXPECT_EQ(summary_on_disk(file, "2"), "next");
     const auto aside = rejected_files();
     ASSERT_EQ(aside.size(), 1u);
     EXPECT_EQ(read_file(aside[0]), "this is not,a summaries file\n\"unterminated");
@@ -191,27 +191,27 @@ TEST_F(SummaryStoreShared, AnInvalidFileUnderneathIsSetAsideAndAcknowledgedSaves
 TEST_F(SummaryStoreShared, AnInvalidFileThatCannotBeSetAsideIsNotOverwritten) {
     auto ops = std::make_shared<core_test::FaultyFileOps>();
     core::SummaryStore store(file, patients, commit_only(ops));
-    ASSERT_TRUE(save_and_wait(store, "P001", "acknowledged").ok());
+    ASSERT_TRUE(save_and_wait(store, "1", "acknowledged").ok());
     write_file(file, "garbage");
     ops->fail(core::FileOp::rename, 0, EACCES);
-    const auto r = save_and_wait(store, "P002", "refused");
+    const auto r = save_and_wait(store, "2", "refused");
     EXPECT_FALSE(r.ok());
     EXPECT_NE(r.message.find("changed underneath"), std::string::npos) << r.message;
     EXPECT_NE(r.message.find("not overwritten"), std::string::npos) << r.message;
     EXPECT_EQ(read_file(file), "garbage");
-    EXPECT_EQ(store.summary("P001"), "acknowledged");  // still served from memory
+    EXPECT_EQ(store.summary("1"), "acknowledged");  // still served from memory
 
-    const auto retried = save_and_wait(store, "P002", "now it can");
+    const auto retried = save_and_wait(store, "2", "now it can");
     ASSERT_TRUE(retried.ok()) << retried.message;
-    EXPECT_EQ(summary_on_disk(file, "P001"), "acknowledged");
-    EXPECT_EQ(summary_on_disk(file, "P002"), "now it can");
+    EXPECT_EQ(summary_on_disk(file, "1"), "acknowledged");
+    EXPECT_EQ(summary_on_disk(file, "2"), "now it can");
 }
 
 TEST_F(SummaryStoreShared, ARemovedFileIsWrittenAgainWithEveryAcknowledgedSave) {
     core::SummaryStoreOptions watching;
     watching.refresh_interval = 10ms;
     core::SummaryStore store(file, patients, watching);
-    ASSERT_TRUE(save_and_wait(store, "P003", "acknowledged").ok());
+    ASSERT_TRUE(save_and_wait(store, "3", "acknowledged").ok());
     fs::remove(file);
     // The idle refresh notices and writes it again, without waiting for a save.
     const auto deadline = std::chrono::steady_clock::now() + 5s;
@@ -220,7 +220,7 @@ TEST_F(SummaryStoreShared, ARemovedFileIsWrittenAgainWithEveryAcknowledgedSave) 
     }
     ASSERT_TRUE(fs::exists(file));
     store.flush();
-    EXPECT_EQ(summary_on_disk(file, "P003"), "acknowledged");
+    EXPECT_EQ(summary_on_disk(file, "3"), "acknowledged");
     EXPECT_EQ(core::load_summaries_csv(file).size(), patients.size());
 }
 
@@ -229,11 +229,11 @@ TEST_F(SummaryStoreShared, RowsOfIdsThisStoreNeverHadAreKept) {
     // Another writer's file has a patient this store has never seen: it survives, and is
     // served from then on.
     write_file(file, read_file(file) + "P900,Somebody Else,only the other writer knows\r\n");
-    ASSERT_TRUE(save_and_wait(store, "P001", "mine").ok());
+    ASSERT_TRUE(save_and_wait(store, "1", "mine").ok());
     EXPECT_EQ(summary_on_disk(file, "P900"), "only the other writer knows");
     EXPECT_EQ(store.summary("P900"), "only the other writer knows");
     EXPECT_EQ(store.name("P900"), "Somebody Else");
-    EXPECT_EQ(summary_on_disk(file, "P001"), "mine");
+    EXPECT_EQ(summary_on_disk(file, "1"), "mine");
     EXPECT_TRUE(save_and_wait(store, "P900", "and now mine").ok());
     EXPECT_EQ(summary_on_disk(file, "P900"), "and now mine");
 }
@@ -244,16 +244,16 @@ TEST_F(SummaryStoreShared, AnotherProcessHoldingTheLockDelaysTheCommitNotTheCall
     other.lock();
     std::atomic<bool> done{false};
     const auto t0 = std::chrono::steady_clock::now();
-    store.save("P001", "waits", [&](const core::SaveResult& r) {
+    store.save("1", "waits", [&](const core::SaveResult& r) {
         EXPECT_TRUE(r.ok()) << r.message;
         done.store(true);
     });
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 50ms) << "save() blocked its caller";
-    EXPECT_EQ(store.summary("P001"), "");  // reads are served meanwhile
+    EXPECT_EQ(store.summary("1"), "");  // reads are served meanwhile
     std::this_thread::sleep_for(100ms);
     EXPECT_FALSE(done.load()) << "committed without the lock";
     other.unlock();
     store.flush();
     EXPECT_TRUE(done.load());
-    EXPECT_EQ(summary_on_disk(file, "P001"), "waits");
+    EXPECT_EQ(summary_on_disk(file, "1"), "waits");
 }

@@ -32,7 +32,7 @@ class SummaryStoreTempFiles : public ::testing::Test {
     // A valid summaries file with one saved summary, written by a store that is gone.
     void make_file() {
         core::SummaryStore store(file, patients);
-        ASSERT_TRUE(save_and_wait(store, "P002", "kept, \"as is\"\n").ok());
+        ASSERT_TRUE(save_and_wait(store, "2", "kept, \"as is\"\n").ok());
     }
     fs::path temp(const std::string& suffix) const {
         auto p = file;
@@ -61,8 +61,8 @@ TEST_F(SummaryStoreTempFiles, RemovesEveryCrashedWritersTempFileAtOpening) {
     EXPECT_EQ(dir.temp_files(), "");
     EXPECT_EQ(store.stats().stale_temp_files_removed, 3u);
     EXPECT_EQ(read_file(file), before) << "opening must not rewrite the file";
-    EXPECT_EQ(store.summary("P002"), "kept, \"as is\"\n");
-    EXPECT_TRUE(save_and_wait(store, "P001", "after the cleanup").ok());
+    EXPECT_EQ(store.summary("2"), "kept, \"as is\"\n");
+    EXPECT_TRUE(save_and_wait(store, "1", "after the cleanup").ok());
     EXPECT_EQ(dir.temp_files(), "");
 }
 
@@ -117,10 +117,10 @@ TEST_F(SummaryStoreTempFiles, ASecondStoreWaitsWhileAWriteIsInProgressAndTouches
     fs::remove(temp("12345"));
     writing.unlock();
     const auto store = second.get();
-    EXPECT_TRUE(save_and_wait(*store, "P003", "the second store saves").ok());
-    EXPECT_TRUE(save_and_wait(first, "P001", "and so does the first").ok());
-    EXPECT_EQ(core_test::summary_on_disk(file, "P003"), "the second store saves");
-    EXPECT_EQ(core_test::summary_on_disk(file, "P001"), "and so does the first");
+    EXPECT_TRUE(save_and_wait(*store, "3", "the second store saves").ok());
+    EXPECT_TRUE(save_and_wait(first, "1", "and so does the first").ok());
+    EXPECT_EQ(core_test::summary_on_disk(file, "3"), "the second store saves");
+    EXPECT_EQ(core_test::summary_on_disk(file, "1"), "and so does the first");
 }
 
 TEST_F(SummaryStoreTempFiles, AWriterKilledWithSigkillReleasesTheFileToTheNext) {
@@ -144,7 +144,7 @@ TEST_F(SummaryStoreTempFiles, AWriterKilledWithSigkillReleasesTheFileToTheNext) 
     const auto store = opening.get();
     EXPECT_EQ(store->stats().stale_temp_files_removed, 1u);
     EXPECT_EQ(dir.temp_files(), "");
-    EXPECT_TRUE(save_and_wait(*store, "P001", "after the crash").ok());
+    EXPECT_TRUE(save_and_wait(*store, "1", "after the crash").ok());
 }
 
 TEST_F(SummaryStoreTempFiles, AFileThatCannotBeRemovedIsLeftAndTheStoreStillOpens) {
@@ -156,5 +156,5 @@ TEST_F(SummaryStoreTempFiles, AFileThatCannotBeRemovedIsLeftAndTheStoreStillOpen
     EXPECT_EQ(ops->take_fired(), 1u);
     EXPECT_EQ(store.stats().stale_temp_files_removed, 0u);
     EXPECT_TRUE(fs::exists(temp("555")));
-    EXPECT_TRUE(save_and_wait(store, "P001", "saves still work").ok());
+    EXPECT_TRUE(save_and_wait(store, "1", "saves still work").ok());
 }

@@ -32,8 +32,8 @@ TEST_F(SummaryStoreTest, CreatesTheFileWithOneEmptyRowPerPatient) {
     std::string expected = "patient_id,name,summary\r\n";
     for (const auto& p : patients) expected += p.patient_id + "," + p.name + ",\r\n";
     EXPECT_EQ(read_file(file), expected);
-    EXPECT_EQ(store.summary("P003"), "");
-    EXPECT_EQ(store.name("P003"), patients[2].name);
+    EXPECT_EQ(store.summary("3"), "");
+    EXPECT_EQ(store.name("3"), patients[2].name);
     EXPECT_EQ(store.summary("P999"), std::nullopt);
     EXPECT_EQ(dir.temp_files(), "");
 }
@@ -41,25 +41,25 @@ TEST_F(SummaryStoreTest, CreatesTheFileWithOneEmptyRowPerPatient) {
 TEST_F(SummaryStoreTest, SaveIsDurableAndSurvivesReopen) {
     {
         core::SummaryStore store(file, patients);
-        const auto result = save_and_wait(store, "P002", hostile);
+        const auto result = save_and_wait(store, "2", hostile);
         EXPECT_TRUE(result.ok()) << result.message;
         EXPECT_EQ(result.message, "");
-        EXPECT_EQ(store.summary("P002"), hostile);
+        EXPECT_EQ(store.summary("2"), hostile);
         // Already on disk when reported, before any flush or close.
         const auto rows = common::csv::parse(read_file(file));
         ASSERT_EQ(rows.size(), 6u);
-        EXPECT_EQ(rows[2], (common::csv::Row{"P002", patients[1].name, hostile}));
+        EXPECT_EQ(rows[2], (common::csv::Row{"2", patients[1].name, hostile}));
     }
     core::SummaryStore reopened(file, {});
-    EXPECT_EQ(reopened.summary("P002"), hostile);
-    EXPECT_EQ(reopened.summary("P001"), "");
+    EXPECT_EQ(reopened.summary("2"), hostile);
+    EXPECT_EQ(reopened.summary("1"), "");
 }
 
 TEST_F(SummaryStoreTest, LaterSaveReplacesEarlier) {
     core::SummaryStore store(file, patients);
-    EXPECT_TRUE(save_and_wait(store, "P001", "first").ok());
-    EXPECT_TRUE(save_and_wait(store, "P001", "second").ok());
-    EXPECT_EQ(store.summary("P001"), "second");
+    EXPECT_TRUE(save_and_wait(store, "1", "first").ok());
+    EXPECT_TRUE(save_and_wait(store, "1", "second").ok());
+    EXPECT_EQ(store.summary("1"), "second");
     EXPECT_EQ(store.stats().commits, 2u);
 }
 
@@ -78,17 +78,17 @@ TEST_F(SummaryStoreTest, UnknownIdIsReportedAndWritesNothing) {
 TEST_F(SummaryStoreTest, OpensAnExistingFileKeepingItsRowsAndOrder) {
     // Written by someone else: LF line ends, unneeded quotes, an order of its own.
     const std::string existing =
-        "patient_id,name,summary\nP010,\"Zoë Müller\",\"kept, as is\"\nP002,Bob,\n";
+        "patient_id,name,summary\n10,\"Zoë Müller\",\"kept, as is\"\n2,Bob,\n";
     core_test::write_file(file, existing);
     {
         core::SummaryStore store(file, patients);  // patients only matter for a new file
         EXPECT_EQ(read_file(file), existing);      // opening never rewrites
-        EXPECT_EQ(store.summary("P010"), "kept, as is");
-        EXPECT_EQ(store.summary("P001"), std::nullopt);
-        EXPECT_TRUE(save_and_wait(store, "P002", "new").ok());
+        EXPECT_EQ(store.summary("10"), "kept, as is");
+        EXPECT_EQ(store.summary("1"), std::nullopt);
+        EXPECT_TRUE(save_and_wait(store, "2", "new").ok());
     }
     EXPECT_EQ(read_file(file),
-              "patient_id,name,summary\r\nP010,Zoë Müller,\"kept, as is\"\r\nP002,Bob,new\r\n");
+              "patient_id,name,summary\r\n10,Zoë Müller,\"kept, as is\"\r\n2,Bob,new\r\n");
 }
 
 TEST_F(SummaryStoreTest, DestructorFinishesQueuedSaves) {
@@ -105,25 +105,25 @@ TEST_F(SummaryStoreTest, DestructorFinishesQueuedSaves) {
     }
     EXPECT_EQ(reported, 20);
     core::SummaryStore reopened(file, {});
-    EXPECT_EQ(reopened.summary("P001"), "v15");
-    EXPECT_EQ(reopened.summary("P005"), "v19");
+    EXPECT_EQ(reopened.summary("1"), "v15");
+    EXPECT_EQ(reopened.summary("5"), "v19");
 }
 
 TEST_F(SummaryStoreTest, FlushWaitsForEverythingQueued) {
     core::SummaryStore store(file, patients);
-    store.save("P001", "a", nullptr);
-    store.save("P004", "b", nullptr);
+    store.save("1", "a", nullptr);
+    store.save("4", "b", nullptr);
     store.flush();
-    EXPECT_EQ(store.summary("P001"), "a");
-    EXPECT_EQ(store.summary("P004"), "b");
+    EXPECT_EQ(store.summary("1"), "a");
+    EXPECT_EQ(store.summary("4"), "b");
     EXPECT_EQ(store.stats().saves_ok, 2u);
 }
 
 TEST_F(SummaryStoreTest, RowsSnapshotInFileOrder) {
     core::SummaryStore store(file, patients);
-    ASSERT_TRUE(save_and_wait(store, "P003", "three").ok());
+    ASSERT_TRUE(save_and_wait(store, "3", "three").ok());
     const auto rows = store.rows();
     ASSERT_EQ(rows.size(), 5u);
-    EXPECT_EQ(rows[0].patient_id, "P001");
+    EXPECT_EQ(rows[0].patient_id, "1");
     EXPECT_EQ(rows[2].summary, "three");
 }
