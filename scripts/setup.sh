@@ -16,7 +16,7 @@ PACKAGES=(
   libre2-dev
   libxml2-dev libxml2-utils
   clang libfuzzer-14-dev libclang-rt-14-dev
-  curl python3 ca-certificates
+  curl python3 python3-websockets ca-certificates
   chromium fonts-dejavu-core
   tmux  # the interactive chat client is tested in a real terminal pane
 )
