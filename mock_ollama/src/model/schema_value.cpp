@@ -121,9 +121,9 @@ class Checker {
         }
         if (key == "enum") {
             if (!v.is_array() || v.empty()) return bad("must be a non-empty array");
-            return std::nullopt;
+            return alone(s, key, path);
         }
-        if (key == "const") return std::nullopt;
+        if (key == "const") return alone(s, key, path);
         if (key == "minItems" || key == "maxItems" || key == "minLength" || key == "maxLength") {
             if (!non_negative_integer(v)) return bad("must be a non-negative integer");
             return std::nullopt;
@@ -173,10 +173,16 @@ class Checker {
     }
 
     // $ref and anyOf decide the value alone: constraints beside them would need merging.
+    // enum and const take a given value, checked against the scalar keywords beside them
+    // (fits_locally); keywords that reach into members (properties, items, ...) are refused.
     static Error alone(const json& s, const std::string& key, const std::string& path) {
+        static constexpr std::array<std::string_view, 10> kBesideValues{
+            "type",       "minimum",   "maximum",   "exclusiveMinimum", "exclusiveMaximum",
+            "multipleOf", "minLength", "maxLength", "minItems",         "maxItems"};
+        const bool values = key == "enum" || key == "const";
         for (const auto& [other, _] : s.items()) {
             if (other == key || one_of(kAnnotations, other) || other == "$defs" ||
-                other == "definitions") {
+                other == "definitions" || (values && one_of(kBesideValues, other))) {
                 continue;
             }
             return at(path, "keyword '" + other + "' beside '" + key + "' is not supported");

@@ -226,6 +226,11 @@ TEST(SchemaValue, UnsupportedKeywordsAreNamedWithTheirPlace) {
     for (std::uint64_t seed = 0; seed < 5; ++seed) {
         EXPECT_EQ(error_of(hidden, seed), "anyOf[1]: keyword 'not' is not supported");
     }
+    // enum and const take their members as given: nothing may reach into them.
+    EXPECT_EQ(error_of({{"enum", {json{{"a", 1}}}}, {"properties", {{"a", {{"type", "string"}}}}}}),
+              "keyword 'properties' beside 'enum' is not supported");
+    EXPECT_EQ(error_of({{"const", 1}, {"enum", {1, 2}}}),
+              "keyword 'enum' beside 'const' is not supported");
     EXPECT_THAT(error_of({{"$defs", {{"a", {{"format", "hostname"}}}}}}),
                 HasSubstr("$defs.a: format 'hostname'"));
 }
