@@ -25,8 +25,10 @@ int run_mcp_harness(int argc, char** argv) {
     } catch (const std::exception& e) {
         const bool report = app.got_subcommand("report");
         const bool compare = app.got_subcommand("compare");
+        const bool chat = app.got_subcommand("chat");
         std::cerr << (report    ? "mcp-harness report: "
                       : compare ? "mcp-harness compare: "
+                      : chat    ? "mcp-harness chat: "
                                 : "mcp-harness: ")
                   << e.what() << '\n';
         return cli::kHarnessError;
@@ -42,6 +44,8 @@ int run_mcp_harness(int argc, char** argv) {
             return cli::report_command(r.report, r.step_summary);
         case cli::Command::compare:
             return cli::compare_command(r.compare, r.step_summary);
+        case cli::Command::chat:
+            return cli::chat_command(r.chat);
     }
     return cli::kHarnessError;
 }

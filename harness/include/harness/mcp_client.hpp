@@ -120,6 +120,10 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     // protocol_version. The stateless revision: server/discover, recorded the same way.
     void initialize(std::string protocol_version, nlohmann::json client_info, DoneHandler on_done);
     void notify(std::string method, nlohmann::json params = nlohmann::json::object());
+    // Cancels the call `id` (request()'s return value): it ends now, its DoneHandler getting
+    // the error "cancelled: REASON", and the server is sent notifications/cancelled (which
+    // stops its work; it answers nothing). Nothing happens when the call has ended already.
+    void cancel(const std::string& id, std::string reason);
     // Any text, as one text frame: malformed-input tests.
     void send_raw(std::string text);
     // Close handshake (1000) after the frames already queued; calls in flight end with an

@@ -12,6 +12,9 @@ int validate_command(const std::vector<std::filesystem::path>& paths);
 int report_command(const ReportConfig& config, const std::string& step_summary);
 // `compare OLD NEW`: 0 no regression, 1 a regression, kHarnessError cannot compare.
 int compare_command(const CompareConfig& config, const std::string& step_summary);
+// `chat`: an interactive session (harness/src/chat/); 0 on a clean quit, kHarnessError when
+// the server could not be started, reached or was lost.
+int chat_command(const ChatConfig& config);
 // `run --compare-to`: this run's report judged against the earlier one, written beside it.
 int compare_after_run(const GateConfig& gate, const reports::RunReport& report,
                       const std::string& new_label, const std::string& step_summary);

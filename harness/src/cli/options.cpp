@@ -75,51 +75,9 @@ void setup_report(CLI::App& app, ReportArgs& ra) {
                     std::string("Comma-separated: ") + kDefaultFormats + " (default all)");
 }
 
-// The transport the command line chooses: --transport, or the one its server implies; ""
-// when it leaves the choice to the scenarios. Throws on options that contradict each other.
-std::string chosen_transport(const RunArgs& a) {
-    if (!a.transport.empty() && !is_transport(a.transport)) {
-        throw std::invalid_argument("--transport: unknown transport '" + a.transport +
-                                    "'; valid: " + common::spelled_list(kTransportNames));
-    }
-    if (!a.server_url.empty() && !a.server_cmd.empty()) {
-        throw std::invalid_argument(
-            "--server-url and --server-cmd both name the server under test: give one");
-    }
-    if (!a.server_url.empty()) {
-        const auto implied = transport_of_url(a.server_url);
-        if (!implied) {
-            throw std::invalid_argument("--server-url: '" + a.server_url +
-                                        "' is neither ws://HOST:PORT/PATH (WebSocket) nor "
-                                        "http://HOST:PORT/PATH (Streamable HTTP)");
-        }
-        if (a.transport == "stdio") {
-            throw std::invalid_argument(
-                "--transport stdio starts the server itself: name it with --server-cmd, not "
-                "--server-url");
-        }
-        if (!a.transport.empty() && a.transport != *implied) {
-            throw std::invalid_argument("--transport " + a.transport +
-                                        " does not match --server-url " + a.server_url + ", a " +
-                                        *implied + " URL");
-        }
-        return *implied;
-    }
-    if (!a.server_cmd.empty()) {
-        if (!a.transport.empty() && a.transport != "stdio") {
-            throw std::invalid_argument(
-                "--server-cmd starts a stdio server for each client: it "
-                "goes with --transport stdio, not " +
-                a.transport);
-        }
-        return "stdio";
-    }
-    return a.transport;
-}
-
 // The run's options that name services and how to reach them, checked together.
 void check_services(const RunArgs& a, RunConfig& c) {
-    c.transport = chosen_transport(a);
+    c.transport = chosen_transport({a.transport, a.server_url, a.server_cmd});
     for (const auto& [option, given] :
          {std::pair{"--server-url", &a.server_url}, std::pair{"--server-cmd", &a.server_cmd}}) {
         if (!given->empty() && a.ollama_url.empty()) {
@@ -179,6 +137,46 @@ std::set<std::string> split_formats(const std::string& s) {
     return out;
 }
 
+std::string chosen_transport(const ServerChoice& a) {
+    if (!a.transport.empty() && !is_transport(a.transport)) {
+        throw std::invalid_argument("--transport: unknown transport '" + a.transport +
+                                    "'; valid: " + common::spelled_list(kTransportNames));
+    }
+    if (!a.server_url.empty() && !a.server_cmd.empty()) {
+        throw std::invalid_argument(
+            "--server-url and --server-cmd both name the server under test: give one");
+    }
+    if (!a.server_url.empty()) {
+        const auto implied = transport_of_url(a.server_url);
+        if (!implied) {
+            throw std::invalid_argument("--server-url: '" + a.server_url +
+                                        "' is neither ws://HOST:PORT/PATH (WebSocket) nor "
+                                        "http://HOST:PORT/PATH (Streamable HTTP)");
+        }
+        if (a.transport == "stdio") {
+            throw std::invalid_argument(
+                "--transport stdio starts the server itself: name it with --server-cmd, not "
+                "--server-url");
+        }
+        if (!a.transport.empty() && a.transport != *implied) {
+            throw std::invalid_argument("--transport " + a.transport +
+                                        " does not match --server-url " + a.server_url + ", a " +
+                                        *implied + " URL");
+        }
+        return *implied;
+    }
+    if (!a.server_cmd.empty()) {
+        if (!a.transport.empty() && a.transport != "stdio") {
+            throw std::invalid_argument(
+                "--server-cmd starts a stdio server for each client: it "
+                "goes with --transport stdio, not " +
+                a.transport);
+        }
+        return "stdio";
+    }
+    return a.transport;
+}
+
 void setup_cli(CLI::App& app, CliOptions& o) {
     app.description(
         "mcp-harness: runs scenarios against an MCP server that streams LLM tokens, "
@@ -195,6 +193,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
         ->add_option("paths", o.validate.paths, kPathsHelp);
     setup_report(app, o.report);
     setup_compare(app, o.compare);
+    setup_chat(app, o.chat);
 }
 
 Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summary_env) {
@@ -215,9 +214,12 @@ Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summ
     } else if (app.got_subcommand("compare")) {
         r.command = Command::compare;
         r.compare = resolve_compare(o.compare);
+    } else if (app.got_subcommand("chat")) {
+        r.command = Command::chat;
+        r.chat = resolve_chat(o.chat);
     } else {
         throw std::invalid_argument(
-            "a subcommand is required: run, list, validate, report or compare");
+            "a subcommand is required: run, list, validate, report, compare or chat");
     }
     return r;
 }

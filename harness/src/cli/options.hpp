@@ -12,6 +12,7 @@
 
 #include <CLI/App.hpp>
 
+#include "cli/chat_options.hpp"
 #include "cli/gate_options.hpp"
 #include "reports/baseline.hpp"
 
@@ -61,9 +62,10 @@ struct CliOptions {
     ScenarioArgs list, validate;
     ReportArgs report;
     CompareArgs compare;
+    ChatArgs chat;
 };
 
-enum class Command { run, list, validate, report, compare };
+enum class Command { run, list, validate, report, compare, chat };
 
 // A run, checked: formats known, the baseline read, an external server named with its mock,
 // its patients file present. The numbers' ranges are checked by the parser (setup_cli).
@@ -90,6 +92,7 @@ struct Resolved {
     std::vector<std::filesystem::path> paths;  // Command::list, Command::validate
     ReportConfig report;                       // Command::report
     CompareConfig compare;                     // Command::compare
+    ChatConfig chat;                           // Command::chat
     std::string step_summary;                  // $GITHUB_STEP_SUMMARY: where CI shows the checklist
 };
 
@@ -99,6 +102,17 @@ void setup_cli(CLI::App& app, CliOptions& options);
 // The parsed command, checked; throws std::invalid_argument with a message naming the option.
 // `step_summary_env` is $GITHUB_STEP_SUMMARY (may be null).
 Resolved resolve(const CLI::App& app, const CliOptions& options, const char* step_summary_env);
+
+// The options that say which server to talk to and how (run's and chat's).
+struct ServerChoice {
+    const std::string& transport;
+    const std::string& server_url;
+    const std::string& server_cmd;
+};
+// The transport the command line chooses: --transport, or the one its server implies; ""
+// when it leaves the choice to the scenarios (or the default). Throws std::invalid_argument on
+// options that contradict each other.
+std::string chosen_transport(const ServerChoice& choice);
 
 // "md,junit" → {md, junit}; throws std::invalid_argument on an unknown format.
 std::set<std::string> split_formats(const std::string& formats);

@@ -198,6 +198,16 @@ void McpClient::notify(std::string method, json params) {
     }
 }
 
+void McpClient::cancel(const std::string& id, std::string reason) {
+    net::post(strand_, [self = shared_from_this(), id, reason = std::move(reason)] {
+        if (!self->router_.fail(id, "cancelled: " + reason, Arrival::now())) return;
+        // After the local end: the stateless HTTP link cancels by closing the call's stream,
+        // and any frame still on its way for the call is then unrouted, not a token.
+        self->notify("notifications/cancelled",
+                     {{"requestId", json::parse(id)}, {"reason", reason}});
+    });
+}
+
 void McpClient::send_raw(std::string text) {
     send_message(std::move(text), {});
 }
