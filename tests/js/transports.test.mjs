@@ -218,10 +218,11 @@ for (const transport of ['http', 'stdio']) {
         return run(process.execPath, ['index.js', ...target, ...method, ...after], { cwd: INSPECTOR_DIR });
       };
       const p = patients()[7];
+      // As JSON: the CLI reads `patient_id=8` as the number 8, which the tool refuses.
       const [list, call] = (
         await Promise.all([
           inspect(['--method', 'tools/list']),
-          inspect(['--method', 'tools/call', '--tool-name', 'get_patient_summary', '--tool-arg', `patient_id=${p.patient_id}`]),
+          inspect(['--method', 'tools/call', '--tool-name', 'get_patient_summary', '--tool-arg', `patient_id=${JSON.stringify(p.patient_id)}`]),
         ])
       ).map((out) => JSON.parse(out));
       assert.deepEqual(list.tools.map((t) => t.name).sort(), TOOL_NAMES);
