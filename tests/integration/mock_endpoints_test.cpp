@@ -77,7 +77,8 @@ TEST_F(Endpoints, TagsListsTheModelsWithOllamasFields) {
         EXPECT_EQ(m["details"]["format"], "gguf");
         EXPECT_EQ(m["details"]["families"], json::array({m["details"]["family"]}));
     }
-    EXPECT_THAT(names, UnorderedElementsAre("phi:latest", "llama3.2:latest", "mistral:latest"));
+    EXPECT_THAT(names, UnorderedElementsAre("phi:latest", "llama3.2:latest", "mistral:latest",
+                                            "qwen3:latest"));
 }
 
 TEST_F(Endpoints, ShowDescribesAModelByModelOrName) {
@@ -163,7 +164,8 @@ TEST_F(Endpoints, OpenAiModelsListsEveryModel) {
         EXPECT_EQ(m["object"], "model");
         ids.push_back(m["id"].get<std::string>());
     }
-    EXPECT_THAT(ids, UnorderedElementsAre("phi:latest", "llama3.2:latest", "mistral:latest"));
+    EXPECT_THAT(ids, UnorderedElementsAre("phi:latest", "llama3.2:latest", "mistral:latest",
+                                          "qwen3:latest"));
 }
 
 }  // namespace

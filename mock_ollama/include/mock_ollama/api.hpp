@@ -49,6 +49,12 @@ struct Generation {
     bool stream = true;
     std::string model;
     Tokens tokens;                                  // shared with record
+    // tokens[0, thinking_tokens) are the model's thinking, sent as `thinking` (/v1:
+    // `reasoning`) before the content.
+    std::size_t thinking_tokens = 0;
+    // When not empty, the last token stands for these calls: it goes out as one tool_calls
+    // chunk instead of content, as Ollama sends a call once its parser has it whole.
+    std::vector<ToolCall> tool_calls;
     std::vector<std::chrono::nanoseconds> offsets;  // from receipt of the request, scaled
     std::chrono::nanoseconds ttft{0};               // scaled, for the final metrics
     std::string done_reason = "stop";

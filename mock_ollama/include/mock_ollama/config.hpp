@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/log.hpp"
+#include "mock_ollama/capabilities.hpp"
 #include "mock_ollama/fault.hpp"
 #include "mock_ollama/scripts.hpp"
 #include "mock_ollama/textgen.hpp"
@@ -49,6 +50,8 @@ struct ModelInfo {
     std::string parameter_size = "3B";
     std::string quantization_level = "Q4_0";
     std::int64_t size = 1602463378;
+    // A model a config or /api/create names without capabilities only completes text.
+    Capabilities capabilities{Capability::completion};
     PacingOverride pacing;
 };
 

@@ -13,4 +13,8 @@ namespace mock_ollama {
 // untagged too and becomes ":latest" (the API refuses an empty name before asking).
 std::string canonical_model_name(std::string_view name);
 
+// The name as Ollama's errors spell a model (its m.Name): canonical, with the default host
+// and namespace filled in, "registry.ollama.ai/library/phi:latest" for "phi".
+std::string qualified_model_name(std::string_view name);
+
 }  // namespace mock_ollama

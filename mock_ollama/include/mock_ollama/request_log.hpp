@@ -54,6 +54,9 @@ struct RequestRecord {
     // The next token was emitted (written) at wall_us; it was due at scheduled_us.
     void add_token(std::int64_t wall_us, std::int64_t scheduled_us);
     void finish(int status, std::string outcome, std::string done_reason = {});
+    // How many of the tokens are thinking, and the tool calls the reply makes (Ollama's
+    // shape), once planned; reported as "thinking_tokens" and "tool_calls" when there are any.
+    void set_turn(std::size_t thinking_tokens, nlohmann::json tool_calls);
     nlohmann::json to_json(bool with_tokens) const;
 
   private:
@@ -61,6 +64,8 @@ struct RequestRecord {
     int status_ = 0;
     std::string outcome_ = "in_progress";
     std::string done_reason_;
+    std::size_t thinking_tokens_ = 0;
+    nlohmann::json tool_calls_;
     Tokens tokens_;
     std::vector<std::int64_t> emitted_us_, scheduled_us_;  // one per token emitted so far
 };

@@ -7,6 +7,12 @@
 //                 "tokens": ["Hello", " world"],
 //                 "delays_ms": [120, 20]}]}       // optional; one per token, unscaled
 //
+// An entry may script a tool call instead of tokens: when a chat that offers tools (and whose
+// last message is not a tool's result) matches, the model calls this tool with exactly these
+// arguments, offered or not (a client's handling of an unknown tool can be tested so):
+//
+//   {"match": "weather", "tool_call": {"name": "get_weather", "arguments": {"city": "Paris"}}}
+//
 // A top-level array of entries is accepted too. Entries are named "scripts[i]" in error
 // messages in both forms.
 #include <cstddef>
@@ -31,6 +37,10 @@ struct ScriptedResponse {
     std::vector<std::string> tokens;
     std::vector<double>
         delays_ms;  // empty, or one per token: delay before that token (unscaled ms)
+    // A tool-call entry (then `tokens` is empty): the tool's name and its arguments, the text
+    // of a JSON object.
+    std::string tool_name, tool_arguments;
+    bool is_tool_call() const { return !tool_name.empty(); }
 };
 
 class ScriptBook {
@@ -50,12 +60,17 @@ class ScriptBook {
     // Only a regular file of at most kMaxScriptsFileBytes is read.
     static ScriptBook load(const std::filesystem::path& file);
 
-    // First matching entry in file order, or nullptr. The pointer lives as long as the book.
+    // First matching token entry in file order, or nullptr. The pointer lives as long as the
+    // book.
     const ScriptedResponse* match(std::string_view model, std::string_view prompt) const;
+    // The same among the tool-call entries.
+    const ScriptedResponse* match_tool_call(std::string_view model, std::string_view prompt) const;
     std::size_t size() const;
 
   private:
     struct Entry;  // holds a compiled RE2; kept out of the header to spare its includers
+    const ScriptedResponse* find(std::string_view model, std::string_view prompt,
+                                 bool tool_call) const;
     std::vector<Entry> entries_;
 };
 

@@ -42,6 +42,22 @@ std::string http_openai_error(int status, std::string_view message, bool close =
 void append_chunk(std::string& out, std::string_view data);
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
+// ---- What a reply carries besides text ----
+// One call of a tool by the model; `arguments` is the text of a JSON object.
+struct ToolCall {
+    std::string id, name, arguments;
+};
+// The thinking text and the tool calls of a reply given whole (stream: false).
+struct ReplyExtras {
+    std::string_view thinking;
+    const std::vector<ToolCall>* tool_calls = nullptr;
+    bool has_calls() const { return tool_calls != nullptr && !tool_calls->empty(); }
+};
+// Ollama's tool_calls array (arguments as an object), and OpenAI's (arguments as a string,
+// with index and type), appended to `out`.
+void append_ollama_tool_calls(std::string& out, const std::vector<ToolCall>& calls);
+void append_openai_tool_calls(std::string& out, const std::vector<ToolCall>& calls);
+
 // ---- Ollama NDJSON (/api/generate, /api/chat) ----
 struct Metrics {
     std::int64_t total_duration = 0, load_duration = 0, prompt_eval_count = 0,
@@ -53,10 +69,17 @@ std::string ndjson_token(ApiKind kind, std::string_view model, std::string_view 
 // allocates nothing once `out` has grown to a line's size.
 void append_ndjson_token(std::string& out, ApiKind kind, std::string_view model,
                          common::SystemClock::time_point created_at, std::string_view token);
+// A thinking token: `thinking` beside an empty content/response, the per-token path too.
+void append_ndjson_thinking(std::string& out, ApiKind kind, std::string_view model,
+                            common::SystemClock::time_point created_at, std::string_view token);
+// /api/chat's line that carries the model's tool calls (content empty), before the last line.
+std::string ndjson_tool_calls(std::string_view model, common::SystemClock::time_point created_at,
+                              const std::vector<ToolCall>& calls);
 nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
                                     std::string_view created_at, std::string_view text,
                                     std::string_view done_reason, const Metrics& metrics,
-                                    const std::vector<int>* context);
+                                    const std::vector<int>* context,
+                                    const ReplyExtras& extras = {});
 std::string ndjson_error(std::string_view message);
 // A line that is not JSON, for the `malformed` fault.
 std::string malformed_line(ApiKind kind, std::string_view model);
@@ -67,6 +90,12 @@ std::string sse_token(std::string_view id, std::int64_t created, std::string_vie
 // A text_completion chunk: {"text": token, "index": 0, "finish_reason": null}.
 std::string sse_text_token(std::string_view id, std::int64_t created, std::string_view model,
                            std::string_view token);
+// A reasoning token of /v1/chat/completions: delta {"content":"","reasoning":token}.
+std::string sse_reasoning(std::string_view id, std::int64_t created, std::string_view model,
+                          std::string_view token, bool first);
+// The chunk that carries the tool calls: delta {"content":"","tool_calls":[...]}.
+std::string sse_tool_calls(std::string_view id, std::int64_t created, std::string_view model,
+                           const std::vector<ToolCall>& calls, bool first);
 std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
                        std::string_view finish_reason, ApiKind kind = ApiKind::openai);
 std::string sse_usage(std::string_view id, std::int64_t created, std::string_view model,
@@ -76,7 +105,10 @@ std::string sse_error(std::string_view message);
 inline constexpr std::string_view kSseDone = "data: [DONE]\n\n";
 nlohmann::json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
                                  std::string_view text, std::string_view finish_reason,
-                                 std::int64_t prompt_tokens, std::int64_t completion_tokens);
+                                 std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                                 const ReplyExtras& extras = {});
+// Ollama's /v1 finish reason: "tool_calls" replaces "stop" when the reply called tools.
+std::string_view openai_finish_reason(std::string_view done_reason, bool called_tools);
 // /v1/completions without streaming: object "text_completion", choices[0].text.
 nlohmann::json openai_text_completion(std::string_view id, std::int64_t created,
                                       std::string_view model, std::string_view text,

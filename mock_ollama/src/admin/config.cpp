@@ -22,7 +22,7 @@ void PacingOverride::apply_to(Pacing& p) const {
 }
 
 std::vector<ModelInfo> default_models() {
-    std::vector<ModelInfo> m(3);
+    std::vector<ModelInfo> m(4);
     m[0].name = "phi:latest";
     m[0].family = "phi2";
     m[0].parameter_size = "3B";
@@ -36,6 +36,16 @@ std::vector<ModelInfo> default_models() {
     m[2].family = "llama";
     m[2].parameter_size = "7.2B";
     m[2].size = 4113301824;
+    // As in the Ollama library: phi only completes, llama3.2 and mistral also call tools, and
+    // qwen3 thinks as well.
+    m[1].capabilities = {Capability::completion, Capability::tools};
+    m[2].capabilities = {Capability::completion, Capability::tools};
+    m[3].name = "qwen3:latest";
+    m[3].family = "qwen3";
+    m[3].parameter_size = "8.2B";
+    m[3].quantization_level = "Q4_K_M";
+    m[3].size = 5225388164;
+    m[3].capabilities = {Capability::completion, Capability::tools, Capability::thinking};
     return m;
 }
 
@@ -109,6 +119,24 @@ const json& bounded_array(const json& v, const std::string& where, std::size_t m
 std::string string(const json& v, const std::string& where) {
     if (!v.is_string()) fail(where, "expected a string, got " + std::string(v.type_name()));
     return v.get<std::string>();
+}
+
+// A non-empty array of capability names, e.g. ["completion", "tools"].
+Capabilities capabilities_from(const json& v, const std::string& where) {
+    const std::size_t max = capability_names().size();
+    bounded_array(v, where, max, "capability names");
+    if (v.empty()) fail(where, "must not be empty");
+    Capabilities caps;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string w = where + "[" + std::to_string(i) + "]";
+        const auto c = parse_capability(string(v[i], w));
+        if (!c) {
+            fail(w, "unknown capability '" + v[i].get<std::string>() +
+                        "'; valid: " + common::spelled_list(capability_names()));
+        }
+        caps.add(*c);
+    }
+    return caps;
 }
 
 // One key of a config object and how its value is read into a T.
@@ -197,6 +225,8 @@ const Field<ModelInfo> kModelFields[] = {
      [](ModelInfo& m, const json& v, const std::string& w) {
          m.size = static_cast<std::int64_t>(unsigned_integer(v, w));
      }},
+    {"capabilities", [](ModelInfo& m, const json& v,
+                        const std::string& w) { m.capabilities = capabilities_from(v, w); }},
 };
 
 const Field<Rule> kRuleFields[] = {
@@ -443,6 +473,7 @@ json runtime_to_json(const RuntimeConfig& rt) {
     for (const auto& m : rt.models) {
         json mj = pacing_json(m.pacing);
         mj["name"] = m.name;
+        mj["capabilities"] = m.capabilities.names();
         j["models"].push_back(mj);
     }
     j["rules"] = json::array();

@@ -30,6 +30,12 @@ void RequestRecord::finish(int status, std::string outcome, std::string done_rea
     done_reason_ = std::move(done_reason);
 }
 
+void RequestRecord::set_turn(std::size_t thinking_tokens, nlohmann::json tool_calls) {
+    std::lock_guard lock(mutex_);
+    thinking_tokens_ = thinking_tokens;
+    tool_calls_ = std::move(tool_calls);
+}
+
 nlohmann::json RequestRecord::to_json(bool with_tokens) const {
     nlohmann::json j = {
         {"id", id},
@@ -49,6 +55,8 @@ nlohmann::json RequestRecord::to_json(bool with_tokens) const {
     j["outcome"] = outcome_;
     j["done_reason"] = done_reason_;
     j["token_count"] = emitted_us_.size();
+    if (thinking_tokens_ > 0) j["thinking_tokens"] = thinking_tokens_;
+    if (tool_calls_.is_array() && !tool_calls_.empty()) j["tool_calls"] = tool_calls_;
     if (with_tokens) {
         std::string text;
         auto arr = nlohmann::json::array();

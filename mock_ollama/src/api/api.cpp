@@ -283,7 +283,7 @@ Reply Api::show(const HttpRequest& req) const {
            {"general.parameter_count", 2779683840LL},
            {arch + ".context_length", 2048},
            {arch + ".embedding_length", 2560}}},
-         {"capabilities", json::array({"completion"})},
+         {"capabilities", m->capabilities.names()},
          {"modified_at", kModifiedAt}});
 }
 

@@ -4,6 +4,7 @@
 
 #include "api/request_json.hpp"
 #include "api/safe_text.hpp"
+#include "api/tool_plan.hpp"
 #include "common/clock.hpp"
 #include "common/enum_names.hpp"
 #include "common/log.hpp"
@@ -415,6 +416,10 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     }
     if (auto err = read_body(kind, body, p)) return error_reply(kind, 400, *err);
     if (auto err = read_headers(req, p)) return error_reply(kind, 400, *err);
+    ToolsRequest tools;
+    if (auto err = read_tools_request(kind, body, go_struct_of(kind), tools)) {
+        return error_reply(kind, 400, *err);
+    }
 
     Generation g;
     g.kind = kind;
@@ -423,10 +428,15 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     g.keep_alive = req.keep_alive;
     g.time_scale = config_.time_scale;
     Settings s;
+    std::string think;
     {  // Model, pacing, text and fault under the lock; the tokens are generated outside it.
         std::lock_guard lock(mutex_);
         const ModelInfo* m = find_model(p.model);
         if (m == nullptr) return error_reply(kind, 404, "model '" + p.model + "' not found");
+        if (auto err = check_capabilities(kind, *m, p.model, tools)) {
+            return error_reply(kind, 400, *err);
+        }
+        think = think_level(kind, *m, tools);
         g.model = p.model;  // Ollama echoes the name as the request spelled it
         s.pacing = config_.runtime.pacing;
         m->pacing.apply_to(s.pacing);
@@ -466,6 +476,12 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     }
 
     plan_tokens(g, p, s, config_.time_scale);
+    const TurnSettings turn{p.prompt, think,       s.pacing,          s.text,
+                            s.seed,   s.scripts.get(), config_.time_scale};
+    if (auto err = plan_turn(g, tools, turn)) {
+        g.record->finish(400, "invalid_request");
+        return error_reply(kind, 400, *err);
+    }
     if (kind == ApiKind::generate) g.context = context_ids(p.prompt, g.tokens.all());
     if (is_openai(kind)) {
         g.completion_id =

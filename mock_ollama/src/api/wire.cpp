@@ -180,18 +180,87 @@ void append_ndjson_token(std::string& out, ApiKind kind, std::string_view model,
         [created_at](std::string& o) { common::append_rfc3339_nanos(o, created_at); }, token);
 }
 
+void append_ollama_tool_calls(std::string& out, const std::vector<ToolCall>& calls) {
+    out += '[';
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (i > 0) out += ',';
+        out += "{\"id\":";
+        append_json_string(out, calls[i].id);
+        out += ",\"function\":{\"index\":" + std::to_string(i) + ",\"name\":";
+        append_json_string(out, calls[i].name);
+        out += ",\"arguments\":";
+        out += calls[i].arguments;  // a JSON object already
+        out += "}}";
+    }
+    out += ']';
+}
+
+void append_openai_tool_calls(std::string& out, const std::vector<ToolCall>& calls) {
+    out += '[';
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (i > 0) out += ',';
+        out += "{\"id\":";
+        append_json_string(out, calls[i].id);
+        out += ",\"index\":" + std::to_string(i) + ",\"type\":\"function\",\"function\":{\"name\":";
+        append_json_string(out, calls[i].name);
+        out += ",\"arguments\":";
+        append_json_string(out, calls[i].arguments);  // OpenAI sends them as a string
+        out += "}}";
+    }
+    out += ']';
+}
+
+void append_ndjson_thinking(std::string& s, ApiKind kind, std::string_view model,
+                            common::SystemClock::time_point created_at, std::string_view token) {
+    s += "{\"model\":";
+    append_json_string(s, model);
+    s += ",\"created_at\":\"";
+    common::append_rfc3339_nanos(s, created_at);
+    s += kind == ApiKind::chat
+             ? "\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":"
+             : "\",\"response\":\"\",\"thinking\":";
+    append_json_string(s, token);
+    s += kind == ApiKind::chat ? "},\"done\":false}\n" : ",\"done\":false}\n";
+}
+
+std::string ndjson_tool_calls(std::string_view model, common::SystemClock::time_point created_at,
+                              const std::vector<ToolCall>& calls) {
+    std::string s = "{\"model\":";
+    append_json_string(s, model);
+    s += ",\"created_at\":\"";
+    common::append_rfc3339_nanos(s, created_at);
+    s += "\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":";
+    append_ollama_tool_calls(s, calls);
+    s += "},\"done\":false}\n";
+    return s;
+}
+
+namespace {
+// The calls as Ollama's final object holds them, arguments in their own key order.
+nlohmann::ordered_json ollama_tool_calls_json(const std::vector<ToolCall>& calls) {
+    std::string text;
+    append_ollama_tool_calls(text, calls);
+    return nlohmann::ordered_json::parse(text);
+}
+}  // namespace
+
 nlohmann::ordered_json final_object(ApiKind kind, std::string_view model,
                                     std::string_view created_at, std::string_view text,
                                     std::string_view done_reason, const Metrics& m,
-                                    const std::vector<int>* context) {
+                                    const std::vector<int>* context, const ReplyExtras& extras) {
     // ordered_json keeps Ollama's field order, which snapshot-style client tests compare.
     nlohmann::ordered_json j;
     j["model"] = model;
     j["created_at"] = created_at;
     if (kind == ApiKind::chat) {
         j["message"] = {{"role", "assistant"}, {"content", text}};
+        // omitempty in Ollama's Message, as in the streamed lines.
+        if (!extras.thinking.empty()) j["message"]["thinking"] = extras.thinking;
+        if (extras.has_calls())
+            j["message"]["tool_calls"] = ollama_tool_calls_json(*extras.tool_calls);
     } else {
         j["response"] = text;
+        if (!extras.thinking.empty()) j["thinking"] = extras.thinking;
     }
     j["done"] = true;
     j["done_reason"] = done_reason;
@@ -252,6 +321,31 @@ std::string sse_text_token(std::string_view id, std::int64_t created, std::strin
     return s;
 }
 
+std::string sse_reasoning(std::string_view id, std::int64_t created, std::string_view model,
+                          std::string_view token, bool first) {
+    std::string s = sse_head(id, created, model);
+    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":"
+               : "{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning\":";
+    append_json_string(s, token);
+    s += "},\"finish_reason\":null}]}\n\n";
+    return s;
+}
+
+std::string sse_tool_calls(std::string_view id, std::int64_t created, std::string_view model,
+                           const std::vector<ToolCall>& calls, bool first) {
+    std::string s = sse_head(id, created, model);
+    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":"
+               : "{\"index\":0,\"delta\":{\"content\":\"\",\"tool_calls\":";
+    append_openai_tool_calls(s, calls);
+    s += "},\"finish_reason\":null}]}\n\n";
+    return s;
+}
+
+std::string_view openai_finish_reason(std::string_view done_reason, bool called_tools) {
+    if (done_reason == "length") return "length";
+    return called_tools ? "tool_calls" : "stop";
+}
+
 std::string sse_finish(std::string_view id, std::int64_t created, std::string_view model,
                        std::string_view finish_reason, ApiKind kind) {
     std::string s = sse_head(id, created, model, kind);
@@ -290,16 +384,25 @@ json usage_json(std::int64_t prompt_tokens, std::int64_t completion_tokens) {
 
 json openai_completion(std::string_view id, std::int64_t created, std::string_view model,
                        std::string_view text, std::string_view finish_reason,
-                       std::int64_t prompt_tokens, std::int64_t completion_tokens) {
-    return {{"id", id},
-            {"object", "chat.completion"},
-            {"created", created},
-            {"model", model},
-            {"system_fingerprint", "fp_ollama"},
-            {"choices", json::array({{{"index", 0},
-                                      {"message", {{"role", "assistant"}, {"content", text}}},
-                                      {"finish_reason", finish_reason}}})},
-            {"usage", usage_json(prompt_tokens, completion_tokens)}};
+                       std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                       const ReplyExtras& extras) {
+    json message = {{"role", "assistant"}, {"content", text}};
+    if (!extras.thinking.empty()) message["reasoning"] = extras.thinking;
+    if (extras.has_calls()) {
+        std::string calls;
+        append_openai_tool_calls(calls, *extras.tool_calls);
+        message["tool_calls"] = json::parse(calls);
+    }
+    return {
+        {"id", id},
+        {"object", "chat.completion"},
+        {"created", created},
+        {"model", model},
+        {"system_fingerprint", "fp_ollama"},
+        {"choices",
+         json::array(
+             {{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason}}})},
+        {"usage", usage_json(prompt_tokens, completion_tokens)}};
 }
 
 json openai_text_completion(std::string_view id, std::int64_t created, std::string_view model,

@@ -199,13 +199,23 @@ void GenerationRun::emit_token() {
     gen_.record->add_token(common::wall_micros(), received_wall_us_ + due.count() / 1000);
     line_.clear();  // keeps its capacity: no allocation per token
     const std::int64_t created_s = received_wall_us_ / 1'000'000;
+    const bool thinking = next_ < gen_.thinking_tokens;
+    const bool calls = !gen_.tool_calls.empty() && next_ + 1 == gen_.tokens.size();
     if (gen_.kind == ApiKind::openai) {
-        line_ = sse_token(gen_.completion_id, created_s, gen_.model, token, next_ == 0);
+        const bool first = next_ == 0;
+        line_ = thinking ? sse_reasoning(gen_.completion_id, created_s, gen_.model, token, first)
+                : calls ? sse_tool_calls(gen_.completion_id, created_s, gen_.model, gen_.tool_calls,
+                                         first)
+                        : sse_token(gen_.completion_id, created_s, gen_.model, token, first);
     } else if (gen_.kind == ApiKind::openai_completion) {
         line_ = sse_text_token(gen_.completion_id, created_s, gen_.model, token);
     } else if (gen_.kind == ApiKind::progress) {
         line_ = token;  // a status line, already JSON
         line_ += '\n';
+    } else if (thinking) {
+        append_ndjson_thinking(line_, gen_.kind, gen_.model, common::SystemClock::now(), token);
+    } else if (calls) {
+        line_ = ndjson_tool_calls(gen_.model, common::SystemClock::now(), gen_.tool_calls);
     } else {
         append_ndjson_token(line_, gen_.kind, gen_.model, common::SystemClock::now(), token);
     }
@@ -237,8 +247,9 @@ void GenerationRun::finish_stream() {
         if (gen_.on_success) gen_.on_success();  // the last status line said "success"
     } else if (is_openai(gen_.kind)) {
         const std::int64_t created_s = received_wall_us_ / 1'000'000;
-        std::string tail = sse_finish(gen_.completion_id, created_s, gen_.model,
-                                      gen_.done_reason == "length" ? "length" : "stop", gen_.kind);
+        std::string tail =
+            sse_finish(gen_.completion_id, created_s, gen_.model,
+                       openai_finish_reason(gen_.done_reason, !gen_.tool_calls.empty()), gen_.kind);
         if (gen_.include_usage) {
             tail += sse_usage(gen_.completion_id, created_s, gen_.model, gen_.prompt_eval_count,
                               static_cast<std::int64_t>(gen_.tokens.size()), gen_.kind);
@@ -279,8 +290,13 @@ void GenerationRun::respond_whole() {
                                received_wall_us_ + due.count() / 1000);
         if (gen_.kind != ApiKind::progress) ctx_.stats.token();
     }
-    std::string text;
-    for (const auto& t : gen_.tokens) text += t;
+    // Thinking, content and the calls' slot apart, as Ollama gives them in one object.
+    std::string thinking, text;
+    const std::size_t content_end = gen_.tokens.size() - (gen_.tool_calls.empty() ? 0 : 1);
+    for (std::size_t i = 0; i < content_end; ++i) {
+        (i < gen_.thinking_tokens ? thinking : text) += gen_.tokens[i];
+    }
+    const ReplyExtras extras{thinking, &gen_.tool_calls};
     const bool close = !gen_.keep_alive;
     const bool faulted = gen_.fault.active() && gen_.fault.kind != FaultKind::slow_headers &&
                          gen_.fault.kind != FaultKind::stall;
@@ -301,12 +317,12 @@ void GenerationRun::respond_whole() {
             break;
     }
     std::string body;
-    const auto finish = gen_.done_reason == "length" ? "length" : "stop";
+    const auto finish = openai_finish_reason(gen_.done_reason, extras.has_calls());
     const auto completion_tokens = static_cast<std::int64_t>(gen_.tokens.size());
     if (gen_.kind == ApiKind::openai) {
         body = dump_json(openai_completion(gen_.completion_id, received_wall_us_ / 1'000'000,
                                            gen_.model, text, finish, gen_.prompt_eval_count,
-                                           completion_tokens));
+                                           completion_tokens, extras));
     } else if (gen_.kind == ApiKind::openai_completion) {
         body = dump_json(openai_text_completion(gen_.completion_id, received_wall_us_ / 1'000'000,
                                                 gen_.model, text, finish, gen_.prompt_eval_count,
@@ -315,9 +331,10 @@ void GenerationRun::respond_whole() {
         if (gen_.on_success) gen_.on_success();
         body = R"({"status":"success"})";
     } else {
-        body = dump_json(final_object(
-            gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()), text,
-            gen_.done_reason, metrics(), gen_.kind == ApiKind::generate ? &gen_.context : nullptr));
+        body = dump_json(
+            final_object(gen_.kind, gen_.model, common::rfc3339_nanos(common::SystemClock::now()),
+                         text, gen_.done_reason, metrics(),
+                         gen_.kind == ApiKind::generate ? &gen_.context : nullptr, extras));
     }
     if (gen_.fault.kind == FaultKind::malformed_line) body.resize(body.size() / 2);
     std::string reply = http_response(200, "application/json; charset=utf-8", body, {}, close);

@@ -48,10 +48,38 @@ std::string type_name(const json& j) {
     return j.type_name();
 }
 
+// "tool_call": {"name": "...", "arguments": {...}} (arguments optional, an object).
+ScriptedResponse parse_tool_call(const json& entry, const std::string& where) {
+    const std::string w = where + ".tool_call";
+    const json& call = entry["tool_call"];
+    if (entry.contains("tokens") || entry.contains("delays_ms")) {
+        fail(where, "has both \"tool_call\" and \"tokens\"/\"delays_ms\"; give one");
+    }
+    if (!call.is_object()) fail(w, "expected an object, got " + type_name(call));
+    for (const auto& [key, value] : call.items()) {
+        if (key != "name" && key != "arguments") {
+            fail(w, "unknown key \"" + key + "\" (expected name, arguments)");
+        }
+    }
+    ScriptedResponse r;
+    const auto name = call.find("name");
+    if (name == call.end()) fail(w, "missing key \"name\"");
+    if (!name->is_string()) fail(w + ".name", "expected a string, got " + type_name(*name));
+    r.tool_name = name->get<std::string>();
+    if (r.tool_name.empty()) fail(w + ".name", "must not be empty");
+    const auto args = call.find("arguments");
+    if (args != call.end() && !args->is_object()) {
+        fail(w + ".arguments", "expected an object, got " + type_name(*args));
+    }
+    r.tool_arguments = args == call.end() ? "{}" : args->dump();
+    return r;
+}
+
 ScriptedResponse parse_response(const json& entry, const std::string& where) {
+    if (entry.contains("tool_call")) return parse_tool_call(entry, where);
     ScriptedResponse r;
     const auto tokens = entry.find("tokens");
-    if (tokens == entry.end()) fail(where, "missing key \"tokens\"");
+    if (tokens == entry.end()) fail(where, "missing key \"tokens\" (or \"tool_call\")");
     const std::string tw = where + ".tokens";
     if (!tokens->is_array()) fail(tw, "expected an array of strings, got " + type_name(*tokens));
     if (tokens->empty()) fail(tw, "must not be empty");
@@ -120,9 +148,10 @@ ScriptBook ScriptBook::parse(const json& doc) {
         const std::string where = "scripts[" + std::to_string(i) + "]";
         if (!e.is_object()) fail(where, "expected an object, got " + type_name(e));
         for (const auto& [key, value] : e.items()) {
-            if (key != "match" && key != "model" && key != "tokens" && key != "delays_ms") {
-                fail(where,
-                     "unknown key \"" + key + "\" (expected match, model, tokens, delays_ms)");
+            if (key != "match" && key != "model" && key != "tokens" && key != "delays_ms" &&
+                key != "tool_call") {
+                fail(where, "unknown key \"" + key +
+                                "\" (expected match, model, tokens, delays_ms, tool_call)");
             }
         }
         Entry entry;
@@ -177,8 +206,19 @@ ScriptBook ScriptBook::load(const std::filesystem::path& file) {
 }
 
 const ScriptedResponse* ScriptBook::match(std::string_view model, std::string_view prompt) const {
+    return find(model, prompt, false);
+}
+
+const ScriptedResponse* ScriptBook::match_tool_call(std::string_view model,
+                                                    std::string_view prompt) const {
+    return find(model, prompt, true);
+}
+
+const ScriptedResponse* ScriptBook::find(std::string_view model, std::string_view prompt,
+                                         bool tool_call) const {
     std::string wanted;  // normalised lazily: most books have no model filters
     for (const Entry& e : entries_) {
+        if (e.response.is_tool_call() != tool_call) continue;
         if (e.model) {
             if (wanted.empty()) wanted = canonical_model_name(model);
             if (*e.model != wanted) continue;

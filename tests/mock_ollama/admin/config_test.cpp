@@ -32,8 +32,11 @@ TEST(Config, DefaultsAreDocumented) {
     EXPECT_EQ(c.port, 11434);
     EXPECT_EQ(c.runtime.pacing.tps, 50.0);
     EXPECT_EQ(c.runtime.pacing.ttft, std::chrono::milliseconds(200));
-    ASSERT_EQ(c.runtime.models.size(), 3u);
+    ASSERT_EQ(c.runtime.models.size(), 4u);
     EXPECT_EQ(c.runtime.models[0].name, "phi:latest");
+    EXPECT_EQ(c.runtime.models[3].name, "qwen3:latest");
+    EXPECT_TRUE(c.runtime.models[3].capabilities.has(Capability::thinking));
+    EXPECT_FALSE(c.runtime.models[0].capabilities.has(Capability::tools));
 }
 
 TEST(Config, PacingTextAndSeedApply) {
@@ -94,7 +97,7 @@ TEST(Config, EveryModelAndRuleKeyIsReadAndUnknownKeysNameTheValidOnes) {
 
     EXPECT_THAT(apply_error(json{{"models", {{{"name", "a"}, {"colour", 1}}}}}),
                 HasSubstr("models[0].colour: unknown key; valid: name, family, parameter_size, "
-                          "quantization_level, size, ttft_ms, tps, jitter, tokens"));
+                          "quantization_level, size, capabilities, ttft_ms, tps, jitter, tokens"));
     EXPECT_THAT(apply_error(json{{"rules", {{{"colour", 1}}}}}),
                 HasSubstr("rules[0].colour: unknown key; valid: match, model, count, fault, "
                           "profile, ttft_ms, tps, jitter, tokens"));

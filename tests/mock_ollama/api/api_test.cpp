@@ -225,7 +225,7 @@ TEST_F(ApiTest, ChatUsesAllMessagesAndOpenAiDefaultsToOneResponse) {
 
 TEST_F(ApiTest, TagsShowPsAndEmbed) {
     const auto tags = json::parse(reply("GET", "/api/tags").body);
-    ASSERT_EQ(tags["models"].size(), 3u);
+    ASSERT_EQ(tags["models"].size(), 4u);
     EXPECT_EQ(tags["models"][0]["digest"].get<std::string>().size(), 64u);
     EXPECT_EQ(reply("POST", "/api/show", R"({"model":"phi"})").status, 200);
     EXPECT_EQ(reply("POST", "/api/show", R"({"model":"x"})").status, 404);

@@ -184,7 +184,7 @@ TEST(ScriptBookErrors, EntryNotAnObject) {
 TEST(ScriptBookErrors, UnknownKey) {
     EXPECT_THAT(parse_error(with_third_entry({{"match", "a"}, {"tokens", {"A"}}, {"delay", 1}})),
                 HasSubstr("scripts[2]: unknown key \"delay\" (expected match, model, tokens, "
-                          "delays_ms)"));
+                          "delays_ms, tool_call)"));
 }
 
 TEST(ScriptBookErrors, Match) {
@@ -226,7 +226,7 @@ TEST(ScriptBookErrors, Model) {
 
 TEST(ScriptBookErrors, Tokens) {
     EXPECT_EQ(parse_error(with_third_entry({{"match", "a"}})),
-              "scripts[2]: missing key \"tokens\"");
+              "scripts[2]: missing key \"tokens\" (or \"tool_call\")");
     EXPECT_EQ(parse_error(with_third_entry({{"match", "a"}, {"tokens", "Hello"}})),
               "scripts[2].tokens: expected an array of strings, got string");
     EXPECT_EQ(parse_error(with_third_entry({{"match", "a"}, {"tokens", json::array()}})),
@@ -319,5 +319,51 @@ TEST(ScriptBookLoad, ValidationErrorStartsWithThePath) {
               file.path().string() + ": scripts[0].tokens: must not be empty");
 }
 
+}  // namespace
+}  // namespace mock_ollama
+
+namespace mock_ollama {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+TEST(ScriptBookToolCalls, AToolCallEntryIsMatchedApartFromTokenEntries) {
+    const auto book = ScriptBook::parse(
+        json::array({{{"match", "weather"},
+                      {"tool_call", {{"name", "get_weather"}, {"arguments", {{"city", "Oslo"}}}}}},
+                     {{"match", "weather"}, {"tokens", {"Sunny"}}}}));
+    const auto* call = book.match_tool_call("phi", "the weather?");
+    ASSERT_NE(call, nullptr);
+    EXPECT_EQ(call->tool_name, "get_weather");
+    EXPECT_EQ(call->tool_arguments, R"({"city":"Oslo"})");
+    const auto* text = book.match("phi", "the weather?");
+    ASSERT_NE(text, nullptr);
+    EXPECT_EQ(text->tokens, std::vector<std::string>{"Sunny"});
+    EXPECT_EQ(book.match_tool_call("phi", "time?"), nullptr);
+}
+
+TEST(ScriptBookToolCalls, MalformedToolCallsNameTheKey) {
+    const auto err = [](json e) {
+        try {
+            ScriptBook::parse(json::array({std::move(e)}));
+        } catch (const std::invalid_argument& x) {
+            return std::string(x.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(err({{"match", "a"}, {"tool_call", "f"}}),
+              "scripts[0].tool_call: expected an object, got string");
+    EXPECT_EQ(err({{"match", "a"}, {"tool_call", json::object()}}),
+              "scripts[0].tool_call: missing key \"name\"");
+    EXPECT_EQ(err({{"match", "a"}, {"tool_call", {{"name", ""}}}}),
+              "scripts[0].tool_call.name: must not be empty");
+    EXPECT_EQ(err({{"match", "a"}, {"tool_call", {{"name", "f"}, {"arguments", {1}}}}}),
+              "scripts[0].tool_call.arguments: expected an object, got array");
+    EXPECT_EQ(err({{"match", "a"}, {"tool_call", {{"name", "f"}, {"args", 1}}}}),
+              "scripts[0].tool_call: unknown key \"args\" (expected name, arguments)");
+    EXPECT_THAT(err({{"match", "a"}, {"tool_call", {{"name", "f"}}}, {"tokens", {"x"}}}),
+                HasSubstr("has both \"tool_call\" and \"tokens\""));
+}
 }  // namespace
 }  // namespace mock_ollama
