@@ -42,6 +42,10 @@ struct PromptFacts {
 // are split on ',' and ';'. The first occurrence of a key wins.
 PromptFacts extract_facts(std::string_view prompt);
 
+// The seed of what one request generates, from (seed, model, prompt): the text below, and a
+// structured answer's value. "phi" and "phi:latest" give the same.
+std::uint64_t text_seed(std::uint64_t seed, std::string_view model, std::string_view prompt);
+
 // Exactly `count` tokens (count may be 0 -> empty); same inputs -> same tokens, in every process.
 // Tokens are non-empty, valid UTF-8, and concatenate to the text. "phi" and "phi:latest" name
 // the same model and give the same tokens.

@@ -2,6 +2,7 @@
 // Generation plan (tokens, schedule, fault), or an error reply.
 #include <nlohmann/json.hpp>
 
+#include "api/format_request.hpp"
 #include "api/request_json.hpp"
 #include "api/safe_text.hpp"
 #include "api/tool_plan.hpp"
@@ -379,20 +380,25 @@ std::optional<std::string> apply_request(const Parsed& p, Settings& s) {
     return std::nullopt;
 }
 
-// The tokens (a script that matches wins over generated text) and their schedule.
-void plan_tokens(Generation& g, const Parsed& p, const Settings& s, double time_scale) {
+// The tokens (a script that matches wins over a structured answer, which wins over generated
+// text) and their schedule.
+void plan_tokens(Generation& g, const Parsed& p, const Settings& s, double time_scale,
+                 const std::vector<std::string>& structured) {
     std::vector<double> delays;
     const ScriptedResponse* scripted = s.scripts ? s.scripts->match(g.model, p.prompt) : nullptr;
-    std::size_t count = scripted ? scripted->tokens.size() : s.pacing.tokens;
+    const std::vector<std::string>* fixed = scripted             ? &scripted->tokens
+                                            : structured.empty() ? nullptr
+                                                                 : &structured;
+    std::size_t count = fixed ? fixed->size() : s.pacing.tokens;
     g.done_reason = "stop";
     if (p.num_predict && *p.num_predict >= 0 && static_cast<std::size_t>(*p.num_predict) < count) {
         count = static_cast<std::size_t>(*p.num_predict);
         g.done_reason = "length";
     }
     std::vector<std::string> tokens;
-    if (scripted) {
-        tokens.assign(scripted->tokens.begin(), scripted->tokens.begin() + count);
-        delays = scripted->delays_ms;
+    if (fixed) {
+        tokens.assign(fixed->begin(), fixed->begin() + static_cast<std::ptrdiff_t>(count));
+        if (scripted) delays = scripted->delays_ms;
     } else {
         tokens = generate_tokens(s.seed, g.model, p.prompt, count, s.text);
     }
@@ -416,6 +422,8 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     }
     if (auto err = read_body(kind, body, p)) return error_reply(kind, 400, *err);
     if (auto err = read_headers(req, p)) return error_reply(kind, 400, *err);
+    FormatRequest format;
+    if (auto err = read_format_request(kind, body, format)) return error_reply(kind, 400, *err);
     ToolsRequest tools;
     if (auto err = read_tools_request(kind, body, go_struct_of(kind), tools)) {
         return error_reply(kind, 400, *err);
@@ -459,6 +467,10 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
         }
     }
     if (auto err = apply_request(p, s)) return error_reply(kind, 400, *err);
+    std::vector<std::string> structured;
+    if (auto err = structured_tokens(format, s.seed, g.model, p.prompt, s.text, structured)) {
+        return error_reply(kind, 400, *err);
+    }
     if (s.fault) g.fault = *s.fault;
     if (p.prompt.empty() && !is_openai(kind)) return load_reply(kind, g.model);
 
@@ -475,7 +487,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
         return http_status_reply(kind, g.fault);
     }
 
-    plan_tokens(g, p, s, config_.time_scale);
+    plan_tokens(g, p, s, config_.time_scale, structured);
     const TurnSettings turn{p.prompt, think,       s.pacing,          s.text,
                             s.seed,   s.scripts.get(), config_.time_scale};
     if (auto err = plan_turn(g, tools, turn)) {

@@ -22,10 +22,11 @@ namespace {
 using nlohmann::json;
 using Error = std::optional<std::string>;
 
-// Keywords that only describe: ignored.
-constexpr std::array<std::string_view, 11> kAnnotations{
-    "title",    "description", "$schema",  "$id",       "$comment",  "default",
-    "examples", "strict",      "readOnly", "writeOnly", "deprecated"};
+// Keywords that only describe: ignored. So is OpenAPI's `nullable` (the openai helper writes it
+// for zod's .nullable()): it only widens `type`, so a value that ignores it still validates.
+constexpr std::array<std::string_view, 12> kAnnotations{
+    "title",    "description", "$schema",  "$id",       "$comment",   "default",
+    "examples", "strict",      "readOnly", "writeOnly", "deprecated", "nullable"};
 constexpr std::array<std::string_view, 7> kTypes{"object", "array",   "string", "integer",
                                                  "number", "boolean", "null"};
 constexpr std::array<std::string_view, 6> kFormats{"date-time", "date", "time",

@@ -11,7 +11,17 @@
 namespace mock_ollama {
 namespace {
 
-std::uint64_t derive_seed(std::uint64_t seed, std::string_view model, std::string_view prompt) {
+// The names the command line, configs and X-Mock-Profile use.
+constexpr common::EnumNames<TextProfile, 3> kProfileNames{{
+    {TextProfile::clinical, "clinical"},
+    {TextProfile::hostile, "hostile"},
+    {TextProfile::plain, "plain"},
+}};
+constexpr auto kProfileSpellings = common::enum_spellings(kProfileNames);
+
+}  // namespace
+
+std::uint64_t text_seed(std::uint64_t seed, std::string_view model, std::string_view prompt) {
     std::array<char, 8> bytes{};
     for (std::size_t k = 0; k < bytes.size(); ++k) {
         bytes[k] = static_cast<char>((seed >> (8 * k)) & 0xFF);
@@ -22,16 +32,6 @@ std::uint64_t derive_seed(std::uint64_t seed, std::string_view model, std::strin
     h = common::fnv1a64(std::string_view("\0", 1), h);  // keeps model and prompt apart
     return common::fnv1a64(prompt, h);
 }
-
-// The names the command line, configs and X-Mock-Profile use.
-constexpr common::EnumNames<TextProfile, 3> kProfileNames{{
-    {TextProfile::clinical, "clinical"},
-    {TextProfile::hostile, "hostile"},
-    {TextProfile::plain, "plain"},
-}};
-constexpr auto kProfileSpellings = common::enum_spellings(kProfileNames);
-
-}  // namespace
 
 std::optional<TextProfile> parse_text_profile(std::string_view name) {
     return common::parse_enum(kProfileNames, name);
@@ -56,7 +56,7 @@ std::vector<std::string> generate_tokens(std::uint64_t seed, std::string_view mo
     if (options.profile == TextProfile::plain) rate = 0.0;
     if (options.profile == TextProfile::hostile) rate = 1.0;
 
-    common::Rng rng(derive_seed(seed, model, prompt));
+    common::Rng rng(text_seed(seed, model, prompt));
     const text::Facts facts =
         text::prepare(extract_facts(prompt), options.profile == TextProfile::plain);
     const char prefix = options.profile != TextProfile::hostile ? '\0'

@@ -150,6 +150,12 @@ TEST(SchemaValue, TypeListsEnumsConstAndTypelessSchemas) {
     expect_valid_for_many_seeds({{"properties", {{"x", {{"minimum", 3}}}}}});
 }
 
+TEST(SchemaValue, OpenApiNullableIsAcceptedAndNeverNeeded) {
+    // The openai npm helper's zodResponseFormat writes it for zod's .nullable().
+    const json s = {{"type", "string"}, {"nullable", true}};
+    for (std::uint64_t seed = 0; seed < 20; ++seed) EXPECT_TRUE(value_or_fail(s, seed).is_string());
+}
+
 TEST(SchemaValue, ArraysHonourMinAndMaxItems) {
     const json s = {
         {"type", "array"}, {"items", {{"type", "integer"}}}, {"minItems", 5}, {"maxItems", 7}};
@@ -210,9 +216,8 @@ TEST(SchemaValue, UnsupportedKeywordsAreNamedWithTheirPlace) {
               "properties.age: keyword 'pattern' is not supported");
     EXPECT_EQ(error_of({{"oneOf", json::array({json::object()})}}),
               "keyword 'oneOf' is not supported");
-    for (const char* k :
-         {"allOf", "not", "if", "then", "else", "patternProperties", "uniqueItems", "minProperties",
-          "contains", "prefixItems", "dependentRequired", "nullable"}) {
+    for (const char* k : {"allOf", "not", "if", "then", "else", "patternProperties", "uniqueItems",
+                          "minProperties", "contains", "prefixItems", "dependentRequired"}) {
         EXPECT_EQ(error_of({{"items", {{k, true}}}}),
                   std::string("items: keyword '") + k + "' is not supported");
     }
