@@ -300,15 +300,24 @@ std::string sse_head(std::string_view id, std::int64_t created, std::string_view
     s += ",\"system_fingerprint\":\"fp_ollama\",\"choices\":[";
     return s;
 }
+
+// A chat.completion.chunk up to the value of its delta's last field: `fields` is that field's
+// key (and any empty fields before it); the role comes first in a stream's first chunk.
+std::string open_delta(std::string_view id, std::int64_t created, std::string_view model,
+                       bool first, std::string_view fields) {
+    std::string s = sse_head(id, created, model);
+    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\"," : "{\"index\":0,\"delta\":{";
+    s += fields;
+    return s;
+}
+constexpr std::string_view kCloseDelta = "},\"finish_reason\":null}]}\n\n";
 }  // namespace
 
 std::string sse_token(std::string_view id, std::int64_t created, std::string_view model,
                       std::string_view token, bool first) {
-    std::string s = sse_head(id, created, model);
-    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
-               : "{\"index\":0,\"delta\":{\"content\":";
+    std::string s = open_delta(id, created, model, first, "\"content\":");
     append_json_string(s, token);
-    s += "},\"finish_reason\":null}]}\n\n";
+    s += kCloseDelta;
     return s;
 }
 
@@ -323,21 +332,17 @@ std::string sse_text_token(std::string_view id, std::int64_t created, std::strin
 
 std::string sse_reasoning(std::string_view id, std::int64_t created, std::string_view model,
                           std::string_view token, bool first) {
-    std::string s = sse_head(id, created, model);
-    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":"
-               : "{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning\":";
+    std::string s = open_delta(id, created, model, first, "\"content\":\"\",\"reasoning\":");
     append_json_string(s, token);
-    s += "},\"finish_reason\":null}]}\n\n";
+    s += kCloseDelta;
     return s;
 }
 
 std::string sse_tool_calls(std::string_view id, std::int64_t created, std::string_view model,
                            const std::vector<ToolCall>& calls, bool first) {
-    std::string s = sse_head(id, created, model);
-    s += first ? "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":"
-               : "{\"index\":0,\"delta\":{\"content\":\"\",\"tool_calls\":";
+    std::string s = open_delta(id, created, model, first, "\"content\":\"\",\"tool_calls\":");
     append_openai_tool_calls(s, calls);
-    s += "},\"finish_reason\":null}]}\n\n";
+    s += kCloseDelta;
     return s;
 }
 
