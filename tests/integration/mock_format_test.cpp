@@ -19,12 +19,13 @@ const json kPatient = json::parse(R"({
   "properties": {
     "name": {"type": "string", "minLength": 3},
     "age": {"type": "integer", "minimum": 18, "maximum": 90},
+    "stage": {"type": "integer", "minimum": 1, "maximum": 4},
     "conditions": {"type": "array", "items": {"$ref": "#/$defs/condition"},
                    "minItems": 1, "maxItems": 3},
     "severity": {"enum": ["low", "medium", "high"]},
     "follow_up": {"type": ["string", "null"], "format": "date"}
   },
-  "required": ["name", "age", "conditions", "severity"],
+  "required": ["name", "age", "stage", "conditions", "severity"],
   "additionalProperties": false,
   "$defs": {"condition": {"type": "object", "required": ["code", "chronic"],
                           "properties": {"code": {"type": "string", "maxLength": 12},
@@ -99,6 +100,17 @@ TEST_F(Format, GenerateStreamsASchemaValueTokenByToken) {
     EXPECT_EQ(a.last["eval_count"], a.tokens.size());
     // The log holds the same tokens, and no `mock_tokens` limit cut them.
     EXPECT_EQ(token_texts(mock_.last_request()), a.tokens);
+}
+
+TEST_F(Format, EverySeedsAnswerValidates) {
+    for (int seed = 0; seed < 30; ++seed) {
+        const auto r = http_.post("/api/generate",
+                                  generate_body("Name: Ada", {{"format", kPatient},
+                                                              {"stream", false},
+                                                              {"options", {{"seed", seed}}}}));
+        ASSERT_EQ(r.status, 200) << r.describe();
+        expect_valid(kPatient, r.json()["response"].get<std::string>());
+    }
 }
 
 TEST_F(Format, NonStreamingChatReturnsTheSameJsonWhole) {

@@ -74,10 +74,12 @@ const SCHEMAS = {
       age: { type: 'integer', minimum: 18, maximum: 65 },
       pain: { type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 10 },
       dose: { type: 'integer', multipleOf: 25, minimum: 50, maximum: 200 },
+      stage: { type: 'integer', minimum: 1, maximum: 4 },
+      year: { type: 'integer', minimum: 2020, maximum: 2024 },
       temperature: { type: 'number', minimum: 35.5, maximum: 41 },
       kind: { const: 'patient' },
     },
-    required: ['severity', 'age', 'pain', 'dose', 'temperature', 'kind'],
+    required: ['severity', 'age', 'pain', 'dose', 'stage', 'year', 'temperature', 'kind'],
   },
   nullable: {
     type: 'object',
@@ -154,10 +156,10 @@ describe('structured output from the ollama, openai and LangChain clients', () =
 
   test('ajv is a real check: it rejects planted wrong values for these schemas', () => {
     const planted = [
-      ['enums_and_ranges', { severity: 'low', age: 17, pain: 1, dose: 50, temperature: 36, kind: 'patient' }],
-      ['enums_and_ranges', { severity: 'low', age: 18, pain: 10, dose: 50, temperature: 36, kind: 'patient' }],
-      ['enums_and_ranges', { severity: 'low', age: 18, pain: 1, dose: 60, temperature: 36, kind: 'patient' }],
-      ['enums_and_ranges', { severity: 'none', age: 18, pain: 1, dose: 50, temperature: 36, kind: 'patient' }],
+      ['enums_and_ranges', { severity: 'low', age: 17, pain: 1, dose: 50, stage: 1, year: 2020, temperature: 36, kind: 'patient' }],
+      ['enums_and_ranges', { severity: 'low', age: 18, pain: 10, dose: 50, stage: 1, year: 2020, temperature: 36, kind: 'patient' }],
+      ['enums_and_ranges', { severity: 'low', age: 18, pain: 1, dose: 60, stage: 1, year: 2020, temperature: 36, kind: 'patient' }],
+      ['enums_and_ranges', { severity: 'none', age: 18, pain: 1, dose: 50, stage: 1, year: 2020, temperature: 36, kind: 'patient' }],
       ['arrays', { medications: [{ drug: 'x', mg: 1 }], codes: ['a', 'b', 'c', 'd', 'e'] }],
       ['nested', { patient: { name: 'Ada', address: { city: 'x', zip: '123456' } } }],
       ['nested', { patient: { name: 'Ada', address: { city: 'x', zip: '1', extra: 1 } } }],
