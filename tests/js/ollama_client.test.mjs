@@ -239,7 +239,7 @@ describe('ollama-js client against mock-ollama', () => {
     const list = await ollama.list();
     assert.ok(Array.isArray(list.models));
     const names = list.models.map((m) => m.name).sort();
-    assert.deepEqual(names, ['llama3.2:latest', 'mistral:latest', 'phi:latest']);
+    assert.deepEqual(names, ['llama3.2:latest', 'mistral:latest', 'phi:latest', 'qwen3:latest']);
     for (const m of list.models) {
       assert.equal(typeof m.size, 'number');
       assert.ok(m.size > 0, `${m.name} size`);
