@@ -15,14 +15,17 @@ keys go in with send-keys, the screen comes back with capture-pane, again and ag
   4. Ctrl-D at the prompt: the chat exits 0 and the terminal's echo is back.
 --mode pipe: a script. `printf 'KW\\n1\\nn\\n' | mcp-harness chat ...` over WebSocket,
 Streamable HTTP, stdio (--server-cmd) and with the chat's own server: plain lines, no ANSI,
-the tokens and the summary printed, exit 0; a patient that does not exist gets the server's
-error text as is; an unreachable server is one line on stderr and exit 2.
+the tokens and the summary printed, exit 0; SIGINT mid-stream over ws, http (both revisions)
+and stdio cancels (upstream closed early, nothing saved, the prompt again); a patient that does
+not exist gets the server's error text as is; an unreachable server is one line on stderr and
+exit 2.
 Exit 77 (CTest: skipped) only when tmux is not installed (tmux mode)."""
 import argparse
 import csv
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -78,6 +81,7 @@ def hit_ids(text):
 
 class Services:
     def __init__(self, args, work, tps, tokens):
+        os.makedirs(work, exist_ok=True)
         self.data = os.path.join(work, "data")
         self.mock, self.mock_url = start(
             [args.mock, "--port", "0", "--tps", str(tps), "--tokens", str(tokens), "--ttft", "300"],
@@ -254,6 +258,48 @@ def chat(args, options, stdin, timeout=60):
                           text=True, timeout=timeout)
 
 
+def cancel_over(args, name, options, sv, kw):
+    """SIGINT (as a terminal's ^C would send) while tokens stream through a pipe: "cancelled",
+    the prompt again, nothing saved, the upstream request closed early; then EOF quits, 0."""
+    p = subprocess.Popen([args.harness, "chat", *options], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(f"{kw}\n2\n".encode())
+    p.stdin.flush()
+    raw, deadline, sent = b"", time.time() + 20, False
+
+    def read_more(wait):
+        nonlocal raw
+        if select.select([p.stdout], [], [], wait)[0]:
+            raw += os.read(p.stdout.fileno(), 65536)
+        return raw.decode("utf-8", "replace")
+
+    out = ""
+    while time.time() < deadline and "cancelled: nothing saved" not in out:
+        out = read_more(0.05)
+        generating = out.split("generating a summary for ", 1)
+        streamed = generating[1].split("\n", 1)[-1] if len(generating) == 2 else ""
+        if not sent and len(streamed) > 20:
+            p.send_signal(2)  # SIGINT
+            sent = True
+    end = time.time() + 0.3
+    while time.time() < end:
+        out = read_more(0.05)
+    # Still connected (the prompt waits): closing the connection would cancel the call too,
+    # so the mock is asked now, while only notifications/cancelled can have stopped it.
+    time.sleep(0.5)
+    last = mock_requests(sv.mock_url)[-1]
+    p.stdin.close()
+    code = p.wait(10)
+    check(sent and "cancelled: nothing saved\n\nsearch> " in out,
+          f"{name}: SIGINT mid-stream cancels and the prompt returns:\n{out}")
+    check(code == 0, f"{name}: then the end of input quits with 0, got {code}")
+    ids = hit_ids(out)
+    check(len(ids) >= 2 and summaries(sv.data).get(ids[1]) == "", f"{name}: nothing saved")
+    check(last.get("outcome") == "client_closed" and last.get("token_count", 40) < 40,
+          f"{name}: the upstream request was closed early: {last.get('outcome')} "
+          f"{last.get('token_count')}")
+
+
 def pipe_mode(args, work):
     sv = Services(args, work, tps=400, tokens=30)
     try:
@@ -278,6 +324,19 @@ def pipe_mode(args, work):
             check(re.search(r"--- 30 tokens in", out), f"{name}: the timing line")
             check("not saved" in out and summaries(sv.data).get(hits[0]) == "",
                   f"{name}: `n` saves nothing")
+
+        # Ctrl-C over each transport, against a slow mock of its own.
+        slow = Services(args, os.path.join(work, "slow"), tps=8, tokens=40)
+        try:
+            slow_stdio = f"{args.server} --stdio --data-dir {slow.data} --ollama-url {slow.mock_url}"
+            for name, options in [("ws", ["--server-url", slow.ws_url]),
+                                  ("http", ["--server-url", slow.http_url]),
+                                  ("http 2026-07-28", ["--server-url", slow.http_url,
+                                                       "--protocol-version", "2026-07-28"]),
+                                  ("stdio", ["--server-cmd", slow_stdio])]:
+                cancel_over(args, "cancel " + name, options, slow, kw)
+        finally:
+            slow.stop()
 
         # The chat's own mcp-server and mock: the same synthetic patients.
         r = chat(args, ["--tps", "1000"], f"{kw}\n1\ny\n")
