@@ -58,11 +58,11 @@ enum class Expect { ok, tool_error, protocol_error, close };
 
 struct Step {
     StepKind kind = StepKind::ping;
-    std::string label;    // "as": names a call for `cancel`
-    std::string patient;  // empty: the client's own patient (1 for client 0, ...)
-    std::string keyword;  // search
-    std::string summary;  // update
-    bool save = false;    // generate
+    std::string label;                    // "as": names a call for `cancel`
+    std::string patient;                  // empty: the client's own patient (1 for client 0, ...)
+    std::string keyword;                  // search
+    std::string summary;                  // update
+    bool save = false;                    // generate
     std::optional<bool> stream_upstream;  // generate: false asks Ollama for one response
     std::optional<StreamForm> form;       // generate: legacy frames or progress
     std::string fault;                    // generate: a mock fault for this call only

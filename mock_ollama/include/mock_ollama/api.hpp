@@ -48,7 +48,7 @@ struct Generation {
     ApiKind kind = ApiKind::generate;
     bool stream = true;
     std::string model;
-    Tokens tokens;                                  // shared with record
+    Tokens tokens;  // shared with record
     // tokens[0, thinking_tokens) are the model's thinking, sent as `thinking` (/v1:
     // `reasoning`) before the content.
     std::size_t thinking_tokens = 0;

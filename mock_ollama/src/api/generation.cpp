@@ -488,7 +488,7 @@ Outcome Api::generation(const HttpRequest& req, ApiKind kind, std::int64_t recei
     }
 
     plan_tokens(g, p, s, config_.time_scale, structured);
-    const TurnSettings turn{p.prompt, think,       s.pacing,          s.text,
+    const TurnSettings turn{p.prompt, think,           s.pacing,          s.text,
                             s.seed,   s.scripts.get(), config_.time_scale};
     if (auto err = plan_turn(g, tools, turn)) {
         g.record->finish(400, "invalid_request");
