@@ -51,7 +51,7 @@ export function helpOptions(program, args = []) {
 // Shell words of one command line: quotes removed, `$VAR` / `${{ x }}` kept as written.
 export function shellWords(line) {
   const words = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\$\{\{[^}]*\}\}[^\s"']*|[^\s"']+)/g;
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:\$\{\{[^}]*\}\}|\$(?!\{\{)|[^\s"'$])+)/g;
   let word = null;
   let last = 0;
   for (let m; (m = re.exec(line)); ) {
