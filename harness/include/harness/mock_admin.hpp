@@ -40,9 +40,17 @@ class MockAdmin {
 
     nlohmann::json stats() const;
     // Every logged request with id > since, oldest first, fetched `page` at a time (fewer
-    // when a page is too large for the mock to send).
+    // when a page is too large for the mock to send). With `prompt_lines`, only the requests
+    // whose prompt has one of those lines whole, filtered by the mock (POST /_mock/requests).
     std::vector<MockRequest> requests(std::uint64_t since = 0, bool tokens = true,
-                                      std::size_t page = 100) const;
+                                      std::size_t page = 100,
+                                      const std::vector<std::string>& prompt_lines = {}) const;
+    // GET /_mock/clock: the mock's wall clock (µs since the epoch) and its last request id.
+    struct Clock {
+        std::int64_t wall_us = 0;
+        std::uint64_t last_id = 0;
+    };
+    Clock clock() const;
     void reset() const;
     nlohmann::json config() const;
     void set_config(const nlohmann::json& config) const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/call_record.hpp"
+#include "harness/clock_probe.hpp"
 #include "harness/mock_admin.hpp"
 #include "harness/scenario.hpp"
 
@@ -50,6 +51,10 @@ struct ScenarioRun {
     std::map<std::string, std::string> patient_names;  // id -> name
     std::int64_t started_wall_us = 0, ended_wall_us = 0;
     std::vector<std::string> harness_errors;  // the run itself went wrong (not the server)
+    // A sharded or coordinated run (--shard, --start-at): the mock's clock against ours,
+    // measured after setup, and how late the clients began after the --start-at instant.
+    std::optional<ClockOffset> mock_clock;
+    std::optional<std::int64_t> start_late_us;
 };
 
 // The summary inside a generate_summary result text ("Generated Summary for N (ID: X):\n\n"),

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,12 @@ struct RunOptions {
     std::filesystem::path work_dir;                            // data folders and logs go below it
     unsigned client_threads = 1;                               // event-loop threads for the clients
     bool keep_work_dir = false;
+    // --start-at: every scenario's clients begin at this wall instant (µs since the epoch), after
+    // its setup; one already past starts at once and the report says how late.
+    std::optional<std::int64_t> start_at_us;
+    // --ollama-url shared by several shards: no reset of the mock, and only this shard's own
+    // patients' part of its request log read back.
+    bool shared_mock = false;
     std::function<void(const std::string& line)> on_progress;  // live progress lines
     // Live counters for a progress display (may be shared by parallel scenarios).
     std::atomic<std::uint64_t>* calls_done = nullptr;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/call_record.hpp"
+#include "harness/shard.hpp"
 
 namespace harness {
 
@@ -56,6 +57,10 @@ std::string_view to_string(StepKind kind);
 
 enum class Expect { ok, tool_error, protocol_error, close };
 
+// How `run --shard I/N` splits a scenario: whole, to one shard ("scenario", the default), or
+// its clients over every shard ("clients", the load scenarios; harness/shard.hpp).
+enum class ShardBy { scenario, clients };
+
 struct Step {
     StepKind kind = StepKind::ping;
     std::string label;                    // "as": names a call for `cancel`
@@ -95,6 +100,9 @@ struct Scenario {
     double timeout_tolerance_ms = 5000;  // timeout.upstream_stall: how late the error may be
     double deadline_s = 600;             // the whole scenario, real scale
     std::vector<Step> steps;
+    ShardBy shard_by = ShardBy::scenario;
+    // Set by shard_scenarios in a run with --shard: the shard this process runs of it.
+    std::optional<Shard> shard;
 };
 
 // A scenario file that cannot be used: the message names file, line and column.

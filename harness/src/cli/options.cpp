@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cli/shard_options.hpp"
 #include "common/enum_names.hpp"
 #include "common/version.hpp"
 #include "harness/connection.hpp"
@@ -65,6 +66,21 @@ void setup_run(CLI::App& app, RunArgs& ra) {
                     "After the run, compare it with this earlier run (a report.json or its "
                     "folder): compare.md and compare.xml in --out; see `compare`");
     add_gate_options(*run, ra.gate);
+    run->add_option("--shard", ra.shard,
+                    "Run shard I of N (1-based, e.g. 2/4): load scenarios (\"shard_by\": "
+                    "\"clients\") run client k when k mod N = I-1, the others are dealt one per "
+                    "shard; auto: from JOB_COMPLETION_INDEX (with --shard-count) or "
+                    "CI_NODE_INDEX/CI_NODE_TOTAL");
+    run->add_option("--shard-count", ra.shard_count,
+                    "N for --shard auto under a Kubernetes Indexed Job (its completions)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{kMaxShards}));
+    run->add_option("--start-at", ra.start_at,
+                    "When the clients begin, after setup: an RFC 3339 time "
+                    "(2026-12-04T23:10:00Z) or +SECONDS from the first shard's announcement in "
+                    "--start-dir");
+    run->add_option("--start-dir", ra.start_dir,
+                    "A folder every shard shares: the first writes start-at there (with "
+                    "--start-at +SECONDS)");
 }
 
 void setup_report(CLI::App& app, ReportArgs& ra) {
@@ -116,6 +132,8 @@ RunConfig resolve_run(const RunArgs& a) {
         throw std::invalid_argument(
             "--max-regression, --thresholds, --min-change and --min-count go with --compare-to");
     }
+    c.shard = resolve_shard(a.shard, a.shard_count, process_env());
+    c.start_at = parse_start_at(a.start_at, a.start_dir);
     c.paths = scenario_paths(a.paths);
     c.given = a;
     return c;

@@ -14,7 +14,9 @@
 
 #include "cli/chat_options.hpp"
 #include "cli/gate_options.hpp"
+#include "harness/shard.hpp"
 #include "reports/baseline.hpp"
+#include "run/start_at.hpp"
 
 namespace harness::cli {
 
@@ -44,6 +46,11 @@ struct RunArgs {
     GateArgs gate;
     bool verbose = false, keep = false;
     bool quiet = false;  // no progress, no summary: the final verdict line only
+    // Scale-out (docs/scale-out.md): "I/N" or "auto" ("" unsharded), N for auto (0: not
+    // given), and when the clients begin (an RFC 3339 time, or +SECONDS with a shared folder).
+    std::string shard;
+    std::uint64_t shard_count = 0;
+    std::string start_at, start_dir;
 };
 
 // list and validate: which scenario files.
@@ -77,7 +84,9 @@ struct RunConfig {
     // --transport, or the one --server-url's scheme or --server-cmd implies; "" when none says.
     std::string transport;
     std::vector<std::pair<std::string, std::string>> headers;  // given.headers, parsed
-    std::optional<GateConfig> gate;  // --compare-to: the earlier run read, the thresholds
+    std::optional<GateConfig> gate;   // --compare-to: the earlier run read, the thresholds
+    std::optional<Shard> shard;       // --shard, resolved (auto: from the environment)
+    std::optional<StartAt> start_at;  // --start-at with --start-dir, checked
 };
 
 struct ReportConfig {

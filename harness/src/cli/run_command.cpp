@@ -85,6 +85,8 @@ reports::RunReport start_report(const RunConfig& c, const RunOptions& o,
                       {"ollama_url", c.given.ollama_url},
                       {"filter", c.given.filter},
                       {"jobs", c.given.jobs}};
+    if (c.shard) report.options["shard"] = c.shard->text();
+    if (o.start_at_us) report.options["start_at"] = common::rfc3339_micros(*o.start_at_us);
     report.scenarios.resize(scenarios.size());
     return report;
 }
@@ -143,8 +145,9 @@ std::vector<Scenario> chosen_scenarios(const RunConfig& c) {
 }  // namespace
 
 int run_command(const RunConfig& c, const std::string& step_summary) {
-    const std::vector<Scenario> scenarios = chosen_scenarios(c);
+    std::vector<Scenario> scenarios = chosen_scenarios(c);
     if (scenarios.empty()) return kHarnessError;
+    if (c.shard) scenarios = shard_scenarios(scenarios, *c.shard);
     try {
         ensure_writable_folder(c.given.out);
     } catch (const std::exception& e) {
@@ -152,6 +155,14 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
         return kHarnessError;
     }
     RunOptions o = runner_options(c);
+    try {
+        if (c.start_at) o.start_at_us = start_instant(*c.start_at, common::wall_micros());
+    } catch (const std::exception& e) {
+        std::cerr << "mcp-harness: " << e.what() << '\n';
+        return kHarnessError;
+    }
+    // A mock given by URL with other shards on it: theirs to share, not ours to reset.
+    o.shared_mock = !c.given.ollama_url.empty() && c.shard && c.shard->count > 1;
     reports::RunReport report = start_report(c, o, scenarios);
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     const auto t0 = std::chrono::steady_clock::now();
@@ -185,6 +196,12 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
         if (c.formats.count("html") != 0) {
             std::cout << "open " << (out / "report.html").string() << " for the plots\n";
         }
+    }
+    if (c.shard && report.scenarios.empty()) {
+        // More shards than scenarios: an empty share is no failure (merge takes its report).
+        std::cout << "shard " << c.shard->text()
+                  << ": no scenario falls to this shard; an empty report was written\n";
+        return 0;
     }
     const int verdict = reports::exit_code(report);
     if (!c.gate) return verdict;

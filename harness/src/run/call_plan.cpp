@@ -40,6 +40,17 @@ std::size_t own_index(const std::vector<std::string>& ids, std::size_t client) {
     return ids.empty() ? client : client % ids.size();
 }
 
+std::set<std::string> generate_patients(const Scenario& sc, const std::vector<std::string>& ids,
+                                        const std::vector<std::size_t>& clients) {
+    std::vector<PlannedCall> planned;
+    for (const auto c : clients) {
+        plan_calls(sc.steps, own_index(ids, c), ids, own_patient(ids, c), planned);
+    }
+    std::set<std::string> out;
+    for (const auto& p : planned) out.insert(p.patient);
+    return out;
+}
+
 // When a patient has any per-call override, every generate for that patient gets a rule
 // (plain ones too), in step order: the mock consumes rules by count, so each call takes
 // its own and a plain call does not eat the next one's fault.

@@ -4,6 +4,7 @@
 // calls meets its own behaviour in the mock.
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ namespace harness {
 std::string own_patient(const std::vector<std::string>& ids, std::size_t client);
 // Its index in `ids` (the client's own number when the patients are unknown).
 std::size_t own_index(const std::vector<std::string>& ids, std::size_t client);
+
+// The patients the generate steps of `clients` (global client indices) work on.
+std::set<std::string> generate_patients(const Scenario& scenario,
+                                        const std::vector<std::string>& ids,
+                                        const std::vector<std::size_t>& clients);
 
 // The body of the mock's POST /_mock/config for `scenario` run by `scenario.clients`
 // clients. Rules match a patient's "Name: <name>\n" prompt line, so a patient with per-call

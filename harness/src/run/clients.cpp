@@ -65,8 +65,10 @@ void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoi
     std::size_t finished = 0;
     std::vector<std::shared_ptr<ClientScript>> scripts;
     const ClientOptions copts = client_options(endpoint);
+    // This shard's share of the clients (all of them unsharded), each with its global index.
+    const std::vector<std::size_t> mine = clients_to_run(sc);
     run.started_wall_us = common::wall_micros();
-    for (std::size_t c = 0; c < sc.clients; ++c) {
+    for (const std::size_t c : mine) {
         auto script = std::make_shared<ClientScript>(loop.io(), script_context(sc, o, ids, run, c));
         scripts.push_back(script);
         script->start(endpoint.url, copts, [&] {
@@ -75,14 +77,14 @@ void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoi
             cv.notify_all();
         });
     }
-    say(std::to_string(sc.clients) + " client(s) started");
+    say(std::to_string(mine.size()) + " client(s) started");
     {
         std::unique_lock lock(m);
         const auto deadline = call_timeout_of(sc, o.time_scale) + std::chrono::seconds(30);
-        if (!cv.wait_for(lock, deadline, [&] { return finished == sc.clients; })) {
+        if (!cv.wait_for(lock, deadline, [&] { return finished == mine.size(); })) {
             run.harness_errors.push_back(
                 "scenario did not finish within " + std::to_string(deadline.count()) + " ms (" +
-                std::to_string(finished) + " of " + std::to_string(sc.clients) + " clients done)");
+                std::to_string(finished) + " of " + std::to_string(mine.size()) + " clients done)");
         }
     }
     loop.stop();  // joins the loop's threads: the records below have one owner again

@@ -113,15 +113,23 @@ json MockAdmin::stats() const {
     return json::parse(get("/_mock/stats"));
 }
 
-std::vector<MockRequest> MockAdmin::requests(std::uint64_t since, bool tokens,
-                                             std::size_t page) const {
+std::vector<MockRequest> MockAdmin::requests(std::uint64_t since, bool tokens, std::size_t page,
+                                             const std::vector<std::string>& prompt_lines) const {
     std::vector<MockRequest> out;
     page = std::max<std::size_t>(page, 1);
     for (;;) {
         std::string body;
         try {
-            body = get("/_mock/requests?since=" + std::to_string(since) +
-                       "&limit=" + std::to_string(page) + "&tokens=" + (tokens ? "1" : "0"));
+            if (prompt_lines.empty()) {
+                body = get("/_mock/requests?since=" + std::to_string(since) +
+                           "&limit=" + std::to_string(page) + "&tokens=" + (tokens ? "1" : "0"));
+            } else {
+                body = post("/_mock/requests", json{{"since", since},
+                                                    {"limit", page},
+                                                    {"tokens", tokens},
+                                                    {"prompt_lines", prompt_lines}}
+                                                   .dump());
+            }
         } catch (const std::runtime_error&) {
             // The mock drops a reader once about 1 MiB of its reply is queued (its slow-client
             // limit applies to admin replies too): ask for fewer requests per page.
@@ -138,6 +146,11 @@ std::vector<MockRequest> MockAdmin::requests(std::uint64_t since, bool tokens,
         if (arr.size() < page) break;
     }
     return out;
+}
+
+MockAdmin::Clock MockAdmin::clock() const {
+    const json j = json::parse(get("/_mock/clock"));
+    return {j.at("wall_us").get<std::int64_t>(), j.at("last_id").get<std::uint64_t>()};
 }
 
 void MockAdmin::reset() const {

@@ -14,6 +14,7 @@
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
 #include "reports/samples.hpp"
+#include "run/shard_report.hpp"
 
 namespace harness {
 
@@ -125,6 +126,8 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
         r.extra["calls"] = call_rows(out.run);
         r.extra["clients"] = sc.clients;
     }
+    // Even after a harness error: merge must see which shard ran what.
+    if (sc.shard) r.extra["shard"] = shard_extra(sc, out.run);
     if (went_wrong(r)) r.attachments = out.attachments;
     return r;
 }

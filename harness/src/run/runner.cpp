@@ -18,6 +18,7 @@
 #include "run/cli_number.hpp"
 #include "run/clients.hpp"
 #include "run/server_args.hpp"
+#include "run/shard_run.hpp"
 
 namespace harness {
 
@@ -192,8 +193,8 @@ void snapshot_summaries_before(const fs::path& summaries, ScenarioRun& run) {
 }
 
 // What the run left behind: the mock's request log, the summaries file and its folder.
-void collect(MockAdmin& admin, const fs::path& summaries, ScenarioRun& run) {
-    run.mock_requests = admin.requests(0, true);
+void collect(MockAdmin& admin, const fs::path& summaries, const LogSlice& slice, ScenarioRun& run) {
+    run.mock_requests = admin.requests(slice.since, true, 100, slice.prompt_lines);
     if (run.summaries_csv_known && fs::exists(summaries)) {
         run.summaries_csv_after = read_file(summaries);
         for (const auto& e : fs::directory_iterator(summaries.parent_path())) {
@@ -303,13 +304,14 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& given) {
         say("mock " + services.mock_url + ", server " + server_text(services.endpoint));
         const auto ids = read_patients(services.patients, run.patient_names);
         MockAdmin admin(services.mock_url);
-        admin.reset();
+        if (!o.shared_mock) admin.reset();  // shared: the other shards' calls are in flight
         admin.set_config(mock_config_for(sc, o.seed, ids, run.patient_names));
         snapshot_summaries_before(services.summaries, run);
         run.transport = services.endpoint.transport;
+        const LogSlice slice = before_clients(sc, o, admin, services.mock_url, ids, run, say);
         run_clients(run.transport == "ws" ? sc : without_legacy_form(sc), o, services.endpoint, ids,
                     run, say);
-        collect(admin, services.summaries, run);
+        collect(admin, services.summaries, slice, run);
         match_generate_calls(run);
     } catch (const std::exception& e) {
         run.harness_errors.push_back(e.what());

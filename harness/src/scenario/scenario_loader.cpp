@@ -200,6 +200,15 @@ class Reader {
                       "(notifications/progress)");
     }
 
+    ShardBy shard_by(const json& v, const std::string& ptr) const {
+        const auto by = str(v, ptr);
+        if (by == "scenario") return ShardBy::scenario;
+        if (by == "clients") return ShardBy::clients;
+        fail(ptr, where(ptr) +
+                      ": must be \"scenario\" (one shard runs it whole) or \"clients\" (every "
+                      "shard runs its share of the clients)");
+    }
+
     // What the step expects: expect_code, expect_text, expect (raw defaults to a protocol
     // error, oversized to a close).
     void expectation(const json& s, const std::string& ptr, Step& st) const {
@@ -300,7 +309,7 @@ class Reader {
         keys(doc, "",
              {"name", "description", "checks", "mock", "server", "clients", "form", "transport",
               "protocol_version", "ttft_tolerance_ms", "lag_p99_tolerance_ms",
-              "timeout_tolerance_ms", "deadline_s", "steps"});
+              "timeout_tolerance_ms", "deadline_s", "steps", "shard_by"});
         Scenario sc;
         sc.file = file_;
         if (!doc.contains("name")) fail("", "missing \"name\"");
@@ -335,6 +344,7 @@ class Reader {
             sc.clients = n;
         }
         if (doc.contains("form")) sc.form = form(doc["form"], "/form");
+        if (doc.contains("shard_by")) sc.shard_by = shard_by(doc["shard_by"], "/shard_by");
         if (doc.contains("transport")) {
             sc.transport = str(doc["transport"], "/transport");
             if (!is_transport(sc.transport)) {

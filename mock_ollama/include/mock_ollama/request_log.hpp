@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mock_ollama/log_query.hpp"
+
 namespace mock_ollama {
 
 // The tokens of one generation, immutable once made and stored once: the stream that plays
@@ -77,6 +79,11 @@ class RequestLog {
     void add(const std::shared_ptr<RequestRecord>& record);
     // Requests with id > since, oldest first, at most `limit`.
     nlohmann::json snapshot(std::uint64_t since, std::size_t limit, bool with_tokens) const;
+    // The same, filtered by the query's prompt lines (LogQuery::wants).
+    nlohmann::json snapshot(const LogQuery& query) const;
+    // The id the last request got (0: none yet); a reader that wants only what comes after
+    // now reads this first and asks for ids after it (reset does not restart ids).
+    std::uint64_t last_id() const;
     void reset();
 
   private:

@@ -86,16 +86,35 @@ void RequestLog::add(const std::shared_ptr<RequestRecord>& record) {
 
 nlohmann::json RequestLog::snapshot(std::uint64_t since, std::size_t limit,
                                     bool with_tokens) const {
-    std::vector<std::shared_ptr<RequestRecord>> picked;
+    LogQuery q;
+    q.since = since;
+    q.limit = limit;
+    q.tokens = with_tokens;
+    return snapshot(q);
+}
+
+nlohmann::json RequestLog::snapshot(const LogQuery& q) const {
+    std::vector<std::shared_ptr<RequestRecord>> after;
     {
         std::lock_guard lock(mutex_);
         for (const auto& r : records_) {
-            if (r->id > since && picked.size() < limit) picked.push_back(r);
+            if (r->id > q.since) after.push_back(r);
+            if (q.prompt_lines.empty() && after.size() >= q.limit) break;
         }
     }
+    // The filter runs outside the lock (a record's prompt is set before it is shared): a
+    // long filter does not hold up the generations logging their tokens.
     auto arr = nlohmann::json::array();
-    for (const auto& r : picked) arr.push_back(r->to_json(with_tokens));
+    for (const auto& r : after) {
+        if (arr.size() >= q.limit) break;
+        if (q.wants(r->prompt)) arr.push_back(r->to_json(q.tokens));
+    }
     return {{"requests", std::move(arr)}};
+}
+
+std::uint64_t RequestLog::last_id() const {
+    std::lock_guard lock(mutex_);
+    return next_id_ - 1;
 }
 
 void RequestLog::reset() {

@@ -166,8 +166,13 @@ Outcome Api::route(const HttpRequest& req, std::int64_t received_wall_us) {
         return json_reply(stats_.to_json());
     }
     if (path == "/_mock/requests") {
-        if (auto r = only(get, "GET")) return *r;
+        if (auto r = only(get || post, "GET, POST")) return *r;
         return mock_requests(req);
+    }
+    if (path == "/_mock/clock") {
+        if (auto r = only(get, "GET")) return *r;
+        // Read-only: a harness on another machine estimates its clock's offset from this.
+        return json_reply({{"wall_us", common::wall_micros()}, {"last_id", log_.last_id()}});
     }
     if (path == "/_mock/config") {
         if (auto r = only(get || post, "GET, POST")) return *r;
@@ -323,6 +328,13 @@ Reply Api::openai_model(std::string_view id) const {
 }
 
 Reply Api::mock_requests(const HttpRequest& req) const {
+    if (req.method == "POST") {
+        auto parsed = parse_log_query(req.body, config_.request_log_limit);
+        if (const auto* err = std::get_if<std::string>(&parsed)) {
+            return Reply{http_error(400, *err), false};
+        }
+        return json_reply(log_.snapshot(std::get<LogQuery>(parsed)));
+    }
     const auto q = req.query();
     const auto since = query_uint(q, "since").value_or(0);
     const auto limit = query_uint(q, "limit").value_or(config_.request_log_limit);
