@@ -1,8 +1,8 @@
 // What the deploy manifests test needs besides node:test: the npm validators (installed in
 // tests/js/node_modules, pinned in tests/js/package.json), the real programs' --help, and a
 // reader of the `mcp-harness ...` commands written in shell scripts.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,15 @@ export const bin = {
 };
 
 export const read = (rel) => readFileSync(join(root, rel), "utf8");
+
+// A scratch folder, removed when the test process exits.
+const scratches = [];
+process.on("exit", () => scratches.forEach((d) => rmSync(d, { recursive: true, force: true })));
+export function scratch(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratches.push(dir);
+  return dir;
+}
 
 // Every document of a YAML file, refusing any parse error or warning (duplicate keys too).
 export function parseAll(text, name) {
@@ -112,7 +121,7 @@ export function programArgs(program, args, where) {
 
 // `mcp-harness validate` on a scenario text; returns its output, throws on a refusal.
 export function validateScenario(name, text) {
-  const dir = mkdtempSync(join(tmpdir(), "deploy-scenario-"));
+  const dir = scratch("deploy-scenario-");
   const file = join(dir, name);
   writeFileSync(file, text);
   return execFileSync(bin.harness, ["validate", file], { encoding: "utf8" });
@@ -121,7 +130,7 @@ export function validateScenario(name, text) {
 // gitlab-ci-local (GitLab's own CI JSON schema, bundled) on a pipeline file, in a scratch git
 // repository as it requires; returns {status, out} and the jobs it expanded (`--list-json`).
 export function gitlabCiLocal(text) {
-  const dir = mkdtempSync(join(tmpdir(), "deploy-gitlab-"));
+  const dir = scratch("deploy-gitlab-");
   writeFileSync(join(dir, ".gitlab-ci.yml"), text);
   const git = (...a) => execFileSync("git", a, { cwd: dir, stdio: "ignore" });
   git("init", "-q", ".");
@@ -139,4 +148,23 @@ export function gitlabCiLocal(text) {
     jobs = JSON.parse(r.stdout);
   } catch {}
   return { status: r.status, out: r.stdout + r.stderr, jobs };
+}
+
+// Runs a shell script as a CI runner or a container would (/bin/sh -c), collecting its output.
+export function sh(script, { env = {}, cwd } = {}) {
+  const child = spawn("/bin/sh", ["-c", script], { cwd, env: { ...process.env, ...env } });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, out })));
+}
+
+// A folder with the three programs by name, as the .deb or the image puts them on PATH. They
+// are links to the build tree, where mcp-harness finds the shipped scenarios by name.
+export function programsOnPath(dir) {
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(bin.harness, join(dir, "mcp-harness"));
+  symlinkSync(bin.server, join(dir, "mcp-server"));
+  symlinkSync(bin.mock, join(dir, "mock-ollama"));
+  return `${dir}:${process.env.PATH}`;
 }

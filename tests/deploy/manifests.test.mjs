@@ -6,9 +6,7 @@
 // shard count agrees everywhere, the ConfigMap's scenario is one `mcp-harness validate` accepts.
 // Each validator is also shown rejecting a broken copy, so a validator that checks nothing fails.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 
@@ -20,8 +18,11 @@ import {
   harnessCommands,
   parseAll,
   programArgs,
+  programsOnPath,
   read,
   requireJs,
+  scratch,
+  sh,
   validateScenario,
 } from "./deploy_lib.mjs";
 import { k8sProblems } from "./k8s_schema.mjs";
@@ -165,7 +166,7 @@ test("the programs start with the Deployments' arguments and answer their readin
   try {
     mock = await startProcess("mock-ollama", bin.mock,
       local(mockC.args, { "--host": "127.0.0.1", "--port": 0 }), MOCK_READY_RE, "MOCK_OLLAMA_BIN", "mock-ollama");
-    const dataDir = mkdtempSync(join(tmpdir(), "deploy-server-"));
+    const dataDir = scratch("deploy-server-");
     server = await startProcess("mcp-server", bin.server,
       local(serverC.args, { "--host": "127.0.0.1", "--port": 0, "--data-dir": dataDir, "--ollama-url": mock.url }),
       SERVER_READY_RE, "MCP_SERVER_BIN", "mcp-server");
@@ -185,15 +186,11 @@ test("the programs start with the Deployments' arguments and answer their readin
   }
 });
 
-// Runs a container's command as the image would (its /bin/sh script, mcp-harness on PATH), with
-// `swap` applied to the script: Services and volumes become this machine's URLs and folders.
+// Runs a container's script as the image would (`/bin/sh -c`, the programs on PATH), with
+// `swap` applied to it: Services and volumes become this machine's URLs and folders.
 function runContainer(c, env, swap) {
-  const args = c.args.map((a) => swap(String(a)));
-  const child = spawn(c.command[0], [...c.command.slice(1), ...args], { env: { ...process.env, ...env } });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, out })));
+  assert.deepEqual(c.command, ["/bin/sh", "-c"]);
+  return sh(swap(script(c)), { env });
 }
 
 test("the Kubernetes example runs here: the manifests' own commands, 4 shards and the merge", async () => {
@@ -202,11 +199,8 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
   const mergeC = container(find("Job", "mcp-harness-merge"));
   const run = harnessCommands(script(shardC), "shards")[0];
   const runId = find("ConfigMap", "mcp-harness-run").data.RUN_ID;
-  const tmp = mkdtempSync(join(tmpdir(), "deploy-k8s-run-"));
-  // The image's PATH: the three programs by name.
-  const binDir = join(tmp, "bin");
-  mkdirSync(binDir);
-  symlinkSync(bin.harness, join(binDir, "mcp-harness"));
+  const tmp = scratch("deploy-k8s-run-");
+  const PATH = programsOnPath(join(tmp, "bin"));  // the image's PATH
   // The volumes: the ConfigMap's scenarios, scaled down to 40 clients (10 a shard) for this
   // machine; the shared reports folder.
   const folders = { "/scenarios": join(tmp, "scenarios"), "/reports": join(tmp, "reports") };
@@ -234,7 +228,7 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
       for (const [mount, dir] of Object.entries(folders)) t = t.replace(new RegExp(`(?<![\\w/])${mount}(?=[/"\\s]|$)`, "g"), dir);
       return t;
     };
-    const env = { RUN_ID: runId, PATH: `${binDir}:${process.env.PATH}` };
+    const env = { RUN_ID: runId, PATH };
     const shards = await Promise.all(
       Array.from({ length: shardsJob.spec.completions }, (_, i) =>
         runContainer(shardC, { ...env, JOB_COMPLETION_INDEX: String(i) }, swap)),
