@@ -159,17 +159,33 @@ function local(args, overrides) {
   return [...kept, ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)];
 }
 
-test("the programs start with the Deployments' arguments and answer their readiness probes", async () => {
+// mock-ollama and mcp-server started with their Deployments' arguments, on loopback, the server
+// pointed at the mock; stop() ends both.
+async function startDeployments() {
   const mockC = container(find("Deployment", "mock-ollama"));
   const serverC = container(find("Deployment", "mcp-server"));
-  let mock, server;
+  const s = { mockC, serverC };
+  s.stop = async () => {
+    await stopProcess(s.server);
+    await stopProcess(s.mock);
+  };
   try {
-    mock = await startProcess("mock-ollama", bin.mock,
+    s.mock = await startProcess("mock-ollama", bin.mock,
       local(mockC.args, { "--host": "127.0.0.1", "--port": 0 }), MOCK_READY_RE, "MOCK_OLLAMA_BIN", "mock-ollama");
-    const dataDir = scratch("deploy-server-");
-    server = await startProcess("mcp-server", bin.server,
-      local(serverC.args, { "--host": "127.0.0.1", "--port": 0, "--data-dir": dataDir, "--ollama-url": mock.url }),
+    const data = scratch("deploy-server-");
+    s.server = await startProcess("mcp-server", bin.server,
+      local(serverC.args, { "--host": "127.0.0.1", "--port": 0, "--data-dir": data, "--ollama-url": s.mock.url }),
       SERVER_READY_RE, "MCP_SERVER_BIN", "mcp-server");
+  } catch (e) {
+    await s.stop();
+    throw e;
+  }
+  return s;
+}
+
+test("the programs start with the Deployments' arguments and answer their readiness probes", async () => {
+  const { mock, server, mockC, serverC, stop } = await startDeployments();
+  try {
     for (const [c, url] of [[mockC, mock.url], [serverC, server.url.replace(/^ws:/, "http:")]]) {
       const base = new URL(url);
       const path = c.readinessProbe.httpGet.path;
@@ -181,8 +197,7 @@ test("the programs start with the Deployments' arguments and answer their readin
       await wrong.arrayBuffer();
     }
   } finally {
-    await stopProcess(server);
-    await stopProcess(mock);
+    await stop();
   }
 });
 
@@ -211,15 +226,8 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
     sc.clients = 40;
     writeFileSync(join(folders["/scenarios"], name), JSON.stringify(sc));
   }
-  const mockC = container(find("Deployment", "mock-ollama"));
-  const serverC = container(find("Deployment", "mcp-server"));
-  let mock, server;
+  const { mock, server, stop } = await startDeployments();
   try {
-    mock = await startProcess("mock-ollama", bin.mock,
-      local(mockC.args, { "--host": "127.0.0.1", "--port": 0 }), MOCK_READY_RE, "MOCK_OLLAMA_BIN", "mock-ollama");
-    server = await startProcess("mcp-server", bin.server,
-      local(serverC.args, { "--host": "127.0.0.1", "--port": 0, "--data-dir": join(tmp, "data"), "--ollama-url": mock.url }),
-      SERVER_READY_RE, "MCP_SERVER_BIN", "mcp-server");
     const swap = (text) => {
       let t = text
         .replaceAll(run.options.get("--server-url"), server.url)
@@ -242,8 +250,7 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
     const clients = report.scenarios[0].extra.calls.map((c) => c.client).sort((a, b) => a - b);
     assert.deepEqual(clients, Array.from({ length: 40 }, (_, k) => k), "every client exactly once");
   } finally {
-    await stopProcess(server);
-    await stopProcess(mock);
+    await stop();
   }
 });
 
