@@ -97,8 +97,17 @@ test("the shards Job: Indexed, --shard auto with the Job's count, real harness o
   assert.equal(volumes.get(mounts.get("/reports")).persistentVolumeClaim.claimName, "mcp-harness-reports");
 });
 
-test("the shared volume is ReadWriteMany and the run id comes from one ConfigMap", () => {
+test("the shared volume is ReadWriteMany, writable by the image's user; one ConfigMap names the run", () => {
   assert.deepEqual(find("PersistentVolumeClaim", "mcp-harness-reports").spec.accessModes, ["ReadWriteMany"]);
+  // The Dockerfile's `USER harness` is uid 1000 (the first useradd of a Debian image).
+  assert.match(read("Dockerfile"), /^RUN useradd [^\n]*harness$/m);
+  assert.match(read("Dockerfile"), /^USER harness$/m);
+  for (const o of objects.filter((x) => ["Job", "Pod"].includes(x.kind))) {
+    const pod = (o.spec.template ?? o).spec;
+    if (!pod.volumes.some((v) => v.persistentVolumeClaim?.claimName === "mcp-harness-reports")) continue;
+    assert.deepEqual(pod.securityContext, { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, fsGroup: 1000 },
+      `${o.file}: the volume must be writable (fsGroup) by the image's numeric user`);
+  }
   const runId = find("ConfigMap", "mcp-harness-run");
   for (const name of ["mcp-harness-shards", "mcp-harness-merge"]) {
     const env = container(find("Job", name)).env.find((e) => e.name === "RUN_ID");
@@ -362,4 +371,26 @@ test("gitlab-ci.yml: parallel with --shard auto, per-shard artifacts, a merge wi
   assert.equal(mc.sub, "merge");
   assert.deepEqual(mc.positionals, [run.options.get("--out").replace("$CI_NODE_INDEX", "*")]);
   assert.equal(pl.merge.artifacts.reports.junit, `${mc.options.get("--out")}/junit.xml`);
+});
+
+// --- Both CI examples ------------------------------------------------------------------------
+
+test("both CI examples build with the same Debian packages, each one scripts/setup.sh installs", () => {
+  const packagesOf = (text) => {
+    const m = /apt-get install -y --no-install-recommends ((?:[\w.+-]+[ \t]*)+)/.exec(text.replace(/\\\n/g, " "));
+    assert.ok(m, `no apt-get install in:\n${text}`);
+    return m[1].trim().split(/\s+/).sort();
+  };
+  const [wf] = parseAll(ghText, "github-actions.yml");
+  const [pl] = parseAll(glText, "gitlab-ci.yml");
+  const gh = packagesOf(wf.jobs.build.steps.map((st) => st.run ?? "").join("\n"));
+  const gl = packagesOf(pl.build.script.join("\n"));
+  assert.deepEqual(gh, gl);
+  const setup = read("scripts/setup.sh");
+  const list = setup.slice(setup.indexOf("PACKAGES=("), setup.indexOf(")", setup.indexOf("PACKAGES=(")));
+  const known = new Set(list.replace(/#.*$/gm, "").split(/\s+/).slice(1));
+  // cpack -G DEB needs dpkg-shlibdeps (dpkg-dev) and file; the project's build needs the rest.
+  for (const p of gh.filter((x) => !["dpkg-dev", "file"].includes(x))) {
+    assert.ok(known.has(p), `${p} is not among scripts/setup.sh's packages`);
+  }
 });
