@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "aggregate.hpp"
+#include "reports/merge.hpp"
 #include "text.hpp"
 
 namespace reports {
@@ -227,6 +228,20 @@ void render_metrics(std::string& out, const RunReport& report) {
     }
 }
 
+// A merged run's parts per scenario: their clocks, the relay-lag skew bound, where the
+// percentiles come from (reports::merge_notes).
+void render_merge_notes(std::string& out, const RunReport& report) {
+    if (!any_scenario(report, [](const ScenarioResult& s) { return !merge_notes(s).empty(); }))
+        return;
+    out += "\n## Shards\n";
+    for (const auto& s : report.scenarios) {
+        const auto notes = merge_notes(s);
+        if (notes.empty()) continue;
+        out += "\n### " + text::md_code(s.name) + "\n\n";
+        for (const auto& line : notes) out += "- " + prose(line) + "\n";
+    }
+}
+
 void render_definitions(std::string& out) {
     out += "\n## Definitions\n\n";
     for (const auto& d : metric_definitions()) {
@@ -288,6 +303,7 @@ std::string render_markdown(const RunReport& report) {
     render_rollup(out, report, checks);
     render_harness_errors(out, report);
     render_metrics(out, report);
+    render_merge_notes(out, report);
     render_definitions(out);
     render_baseline(out, report);
     render_attachments(out, report);

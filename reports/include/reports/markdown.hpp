@@ -5,7 +5,8 @@
 //   one `- [x]` / `- [ ]` line per check id, in CHECKLIST.md order, aggregated over the
 //   scenarios (failed if it failed in any), with per-scenario detail, evidence and warnings
 //   indented under it, ending with the `suite.all_pass` rollup;
-//   harness errors; a metrics table per scenario; the metric definitions; the baseline
+//   harness errors; a metrics table per scenario; the parts of a merged run (merge.hpp);
+//   the metric definitions; the baseline
 //   (expected failures, entries that now pass); attachments (logs) in <details> blocks.
 #include <string>
 

@@ -5,6 +5,7 @@
 
 #include "html/charts.hpp"
 #include "html/sections.hpp"
+#include "reports/merge.hpp"
 #include "text.hpp"
 
 namespace reports::html {
@@ -38,6 +39,15 @@ void metrics_table(Markup& m, const ScenarioResult& s) {
         m.close();
     }
     m.close().close().close();
+}
+
+// A merged scenario's parts, clocks, relay-lag skew bound and percentile source.
+void merge_notes_list(Markup& m, const ScenarioResult& s) {
+    const auto notes = merge_notes(s);
+    if (notes.empty()) return;
+    m.open("ul", {{"class", "merge-notes"}});
+    for (const auto& line : notes) m.element("li", {}, line);
+    m.close();
 }
 
 void chart(Markup& m, const std::string& svg, bool wide) {
@@ -130,6 +140,7 @@ void scenario_section(Markup& m, const ScenarioResult& s) {
         m.element("p", {{"class", "harness-error s-error"}}, "harness error: " + s.harness_error);
     }
     metrics_table(m, s);
+    merge_notes_list(m, s);
     charts(m, s);
     calls_table(m, s);
     attachments(m, s);
