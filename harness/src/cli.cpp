@@ -26,9 +26,11 @@ int run_mcp_harness(int argc, char** argv) {
         const bool report = app.got_subcommand("report");
         const bool compare = app.got_subcommand("compare");
         const bool chat = app.got_subcommand("chat");
+        const bool merge = app.got_subcommand("merge");
         std::cerr << (report    ? "mcp-harness report: "
                       : compare ? "mcp-harness compare: "
                       : chat    ? "mcp-harness chat: "
+                      : merge   ? "mcp-harness merge: "
                                 : "mcp-harness: ")
                   << e.what() << '\n';
         return cli::kHarnessError;
@@ -46,6 +48,8 @@ int run_mcp_harness(int argc, char** argv) {
             return cli::compare_command(r.compare, r.step_summary);
         case cli::Command::chat:
             return cli::chat_command(r.chat);
+        case cli::Command::merge:
+            return cli::merge_command(r.merge, r.step_summary);
     }
     return cli::kHarnessError;
 }

@@ -212,6 +212,7 @@ void setup_cli(CLI::App& app, CliOptions& o) {
     setup_report(app, o.report);
     setup_compare(app, o.compare);
     setup_chat(app, o.chat);
+    setup_merge(app, o.merge);
 }
 
 Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summary_env) {
@@ -235,9 +236,12 @@ Resolved resolve(const CLI::App& app, const CliOptions& o, const char* step_summ
     } else if (app.got_subcommand("chat")) {
         r.command = Command::chat;
         r.chat = resolve_chat(o.chat);
+    } else if (app.got_subcommand("merge")) {
+        r.command = Command::merge;
+        r.merge = resolve_merge(o.merge);
     } else {
         throw std::invalid_argument(
-            "a subcommand is required: run, list, validate, report, compare or chat");
+            "a subcommand is required: run, list, validate, report, compare, chat or merge");
     }
     return r;
 }

@@ -14,6 +14,7 @@
 
 #include "cli/chat_options.hpp"
 #include "cli/gate_options.hpp"
+#include "cli/merge_options.hpp"
 #include "harness/shard.hpp"
 #include "reports/baseline.hpp"
 #include "run/start_at.hpp"
@@ -70,9 +71,10 @@ struct CliOptions {
     ReportArgs report;
     CompareArgs compare;
     ChatArgs chat;
+    MergeArgs merge;
 };
 
-enum class Command { run, list, validate, report, compare, chat };
+enum class Command { run, list, validate, report, compare, chat, merge };
 
 // A run, checked: formats known, the baseline read, an external server named with its mock,
 // its patients file present. The numbers' ranges are checked by the parser (setup_cli).
@@ -102,6 +104,7 @@ struct Resolved {
     ReportConfig report;                       // Command::report
     CompareConfig compare;                     // Command::compare
     ChatConfig chat;                           // Command::chat
+    MergeConfig merge;                         // Command::merge
     std::string step_summary;                  // $GITHUB_STEP_SUMMARY: where CI shows the checklist
 };
 

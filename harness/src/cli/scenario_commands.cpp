@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/samples_file.hpp"
 #include "harness/report_builder.hpp"
 #include "harness/scenario.hpp"
 #include "reports/json.hpp"
@@ -23,23 +24,6 @@ std::optional<std::vector<Scenario>> loaded(const std::vector<std::filesystem::p
     } catch (const std::exception& e) {
         std::cerr << e.what() << '\n';
         return std::nullopt;
-    }
-}
-
-// samples.jsonl beside the report.json, when the run wrote one: a re-rendered report has its
-// raw timings too (an older run without the file renders without them).
-void read_samples_beside(const std::string& report_json, reports::RunReport& report) {
-    const auto path = std::filesystem::path(report_json).parent_path() / "samples.jsonl";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-        reports::parse_samples(ss.str(), report);
-    } catch (const std::invalid_argument& e) {
-        // "samples.jsonl:LINE: why", with the file's whole path.
-        const std::string_view what = e.what();
-        throw std::runtime_error(path.string() + std::string(what.substr(what.find(':'))));
     }
 }
 
@@ -75,6 +59,7 @@ int report_command(const ReportConfig& c, const std::string& step_summary) {
         std::stringstream ss;
         ss << in.rdbuf();
         auto report = reports::parse_json(ss.str());
+        // A re-rendered report has its raw timings too (an older run renders without them).
         read_samples_beside(c.from, report);
         write_reports(report, c.out, c.formats, step_summary);
         std::cout << reports::render_terminal_summary(report, ::isatty(STDOUT_FILENO) != 0);
