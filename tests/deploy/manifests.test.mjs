@@ -233,6 +233,7 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
   for (const [name, text] of Object.entries(find("ConfigMap", "mcp-harness-scenarios").data)) {
     const sc = JSON.parse(text);
     sc.clients = 40;
+    delete sc.needs;  // 40 clients need a fraction of what 4,000 do
     writeFileSync(join(folders["/scenarios"], name), JSON.stringify(sc));
   }
   const { mock, server, stop } = await startDeployments();
@@ -289,6 +290,9 @@ test("the ConfigMap's scenario is valid and fits the server, the mock and the sh
     assert.ok(Number(server.get("--max-connections")) >= sc.clients, `${name}: --max-connections`);
     assert.ok(Number(mock.get("--request-log-limit")) >= sc.clients * generates, `${name}: --request-log-limit`);
     assert.ok(sc.clients / n <= 1000, `${name}: more than 1,000 clients per shard`);
+    // What a shard needs (its share of the run's needs) is what its pod asks for.
+    const cpu = Number(container(find("Job", "mcp-harness-shards")).resources.requests.cpu);
+    assert.ok(sc.needs && Math.ceil(sc.needs.cores / n) <= cpu, `${name}: needs ${sc.needs?.cores} cores / ${n} > ${cpu}`);
   }
 });
 
