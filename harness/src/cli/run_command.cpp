@@ -20,6 +20,7 @@
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 #include "reports/terminal.hpp"
+#include "scenario/scenario_search.hpp"
 
 namespace harness::cli {
 
@@ -130,7 +131,10 @@ void print_summary(const reports::RunReport& report, std::uint64_t tokens, const
 std::vector<Scenario> chosen_scenarios(const RunConfig& c) {
     std::vector<Scenario> scenarios;
     try {
-        scenarios = load_scenarios(c.paths);
+        scenarios = load_scenarios(located_scenarios(c.paths));
+    } catch (const ScenarioNotFound& e) {
+        std::cerr << "mcp-harness: " << e.what() << '\n';
+        return {};
     } catch (const std::exception& e) {
         std::cerr << "mcp-harness: invalid scenario file(s):\n" << e.what() << '\n';
         return {};

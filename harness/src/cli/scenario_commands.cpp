@@ -12,15 +12,17 @@
 #include "reports/json.hpp"
 #include "reports/samples.hpp"
 #include "reports/terminal.hpp"
+#include "scenario/scenario_search.hpp"
 
 namespace harness::cli {
 
 namespace {
 
-// The scenarios, or their errors on stderr and nothing.
+// The scenarios (each path as given, else found by name: scenario_search.hpp), or their errors
+// on stderr and nothing.
 std::optional<std::vector<Scenario>> loaded(const std::vector<std::filesystem::path>& paths) {
     try {
-        return load_scenarios(paths);
+        return load_scenarios(located_scenarios(paths));
     } catch (const std::exception& e) {
         std::cerr << e.what() << '\n';
         return std::nullopt;
