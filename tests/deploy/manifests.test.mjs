@@ -63,14 +63,14 @@ test("the Kubernetes validator rejects a misspelt field and a wrong type", async
   assert.match((await k8sProblems(badType)).join("\n"), /\/spec\/ports\/0\/port type \{"type":"integer"\}/);
 });
 
-test("kustomization.yaml lists the base objects that exist; merge and reader come after", () => {
+test("kustomization.yaml lists the shared objects that exist; the Jobs and the reader come after", () => {
   const [k] = parseAll(read(`${k8sDir}/kustomization.yaml`), "kustomization.yaml");
   assert.equal(k.kind, "Kustomization");
   assert.deepEqual(Object.keys(k).sort(), ["apiVersion", "kind", "resources"]);
   for (const r of k.resources) assert.ok(k8sFiles.includes(r), `kustomization: ${r} missing`);
   assert.deepEqual(
     k8sFiles.filter((f) => !k.resources.includes(f)).sort(),
-    ["kustomization.yaml", "merge-job.yaml", "report-reader.yaml"],
+    ["kustomization.yaml", "merge-job.yaml", "report-reader.yaml", "shards-job.yaml"],
   );
 });
 
@@ -125,6 +125,18 @@ test("the merge Job merges exactly the folders the shards write", () => {
   assert.deepEqual(m.positionals, [shards.options.get("--out").replace("$JOB_COMPLETION_INDEX", "*")]);
   assert.ok(m.options.get("--out").startsWith("/reports/$RUN_ID/"));
   assert.match(script(merge), new RegExp(`cat "${m.options.get("--out").replace(/\$/g, "\\$")}/checklist.md"`));
+});
+
+test("deploy/README.md quotes the Jobs' commands as the manifests have them", () => {
+  const readme = read("deploy/README.md");
+  for (const name of ["mcp-harness-shards", "mcp-harness-merge"]) {
+    const line = script(container(find("Job", name)))
+      .replace(/\\\n/g, " ")
+      .split("\n")
+      .find((l) => /mcp-harness /.test(l));
+    const plain = line.replace(/\|\|.*$/, "").replace(/"/g, "").replace(/\s+/g, " ").trim();
+    assert.ok(readme.includes(`\`${plain}\``), `deploy/README.md does not quote: ${plain}`);
+  }
 });
 
 // The URL a shard uses reaches a Service whose port leads to the Deployment's container port.
