@@ -21,8 +21,7 @@ bool LogQuery::wants(std::string_view prompt) const {
 
 std::variant<LogQuery, std::string> parse_log_query(std::string_view body, std::size_t limit) {
     json doc;
-    if (auto err = parse_body(body, doc)) return *err;
-    if (!doc.is_object()) return std::string("the query must be a JSON object");
+    if (auto err = parse_body(body, doc)) return *err;  // refuses a body that is no object too
     LogQuery q;
     q.limit = limit;
     for (const auto& [key, value] : doc.items()) {

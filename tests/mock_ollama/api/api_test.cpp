@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
+
 namespace {
 
 using namespace mock_ollama;
@@ -252,6 +254,38 @@ TEST_F(ApiTest, ConfigResetRestoresTheStartingConfig) {
     EXPECT_EQ(reply("POST", "/_mock/reset").status, 200);
     EXPECT_EQ(gen(kPrompt).tokens.size(), 20u);
     EXPECT_EQ(json::parse(reply("GET", "/_mock/requests").body)["requests"].size(), 1u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ApiTest, MockRequestsFilteredByPromptLinesOverPost) {
+    gen(kPrompt);
+    gen({{"model", "phi"}, {"prompt", "Name: Bo Chen\nSymptoms: none"}});
+    const auto all = json::parse(reply("POST", "/_mock/requests", "{}").body)["requests"];
+    EXPECT_EQ(all.size(), 2u);
+    const auto bo = json::parse(
+        reply("POST", "/_mock/requests", R"({"prompt_lines": ["Name: Bo Chen"], "tokens": false})")
+            .body)["requests"];
+    ASSERT_EQ(bo.size(), 1u);
+    EXPECT_EQ(bo[0]["id"], 2);
+    EXPECT_FALSE(bo[0].contains("tokens"));
+    const auto bad = reply("POST", "/_mock/requests", R"({"prompt_lines": "Name: Bo Chen"})");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_THAT(bad.body, HasSubstr("prompt_lines: expected an array of strings"));
+    EXPECT_EQ(reply("PUT", "/_mock/requests").status, 405);
+}
+
+TEST_F(ApiTest, MockClockGivesTheWallClockAndTheLastRequestId) {
+    const auto before = common::wall_micros();
+    auto clock = json::parse(reply("GET", "/_mock/clock").body);
+    EXPECT_GE(clock["wall_us"].get<std::int64_t>(), before);
+    EXPECT_LE(clock["wall_us"].get<std::int64_t>(), common::wall_micros());
+    EXPECT_EQ(clock["last_id"], 0);
+    gen(kPrompt);
+    EXPECT_EQ(json::parse(reply("GET", "/_mock/clock").body)["last_id"], 1);
+    EXPECT_EQ(reply("POST", "/_mock/clock", "{}").status, 405);
 }
 
 }  // namespace
