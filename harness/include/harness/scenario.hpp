@@ -61,6 +61,13 @@ enum class Expect { ok, tool_error, protocol_error, close };
 // its clients over every shard ("clients", the load scenarios; harness/shard.hpp).
 enum class ShardBy { scenario, clients };
 
+// What a whole run of a scenario asks of the machine, with its server and mock local
+// ("needs": {"cores": C, "fds": F}); a shard needs its share (harness/needs.hpp). 0: unstated.
+struct Needs {
+    std::uint64_t cores = 0;
+    std::uint64_t fds = 0;  // open files per process (RLIMIT_NOFILE)
+};
+
 struct Step {
     StepKind kind = StepKind::ping;
     std::string label;                    // "as": names a call for `cancel`
@@ -103,6 +110,7 @@ struct Scenario {
     ShardBy shard_by = ShardBy::scenario;
     // Set by shard_scenarios in a run with --shard: the shard this process runs of it.
     std::optional<Shard> shard;
+    Needs needs;
 };
 
 // A scenario file that cannot be used: the message names file, line and column.

@@ -13,6 +13,7 @@
 #include "harness/connection.hpp"
 #include "harness/mock_admin.hpp"
 #include "harness/mock_match.hpp"
+#include "harness/needs.hpp"
 #include "harness/service_process.hpp"
 #include "run/call_plan.hpp"
 #include "run/cli_number.hpp"
@@ -293,6 +294,11 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& given) {
     run.time_scale = o.time_scale;
     run.ollama_timeout_ms = upstream_timeout_ms;
     const auto t0 = std::chrono::steady_clock::now();
+    // Too small a machine would only measure the harness's own shortage: refused up front.
+    if (auto short_of = needs_problem(sc, this_machine()); !short_of.empty()) {
+        run.harness_errors.push_back(std::move(short_of));
+        return out;
+    }
     const auto say = [&o, &sc](const std::string& line) {
         if (o.on_progress) o.on_progress(sc.name + ": " + line);
     };

@@ -75,6 +75,9 @@ namespace {
 // sensible scenario, far below what would exhaust the machine.
 constexpr std::uint64_t kMaxClients = 100'000;
 constexpr std::uint64_t kMaxOversizedBytes = std::uint64_t{1} << 30;
+// Far above any machine: a larger figure is a typo, not a need.
+constexpr std::uint64_t kMaxNeededCores = 1'000'000;
+constexpr std::uint64_t kMaxNeededFds = 1'000'000'000;
 
 // Reads one scenario document, turning every problem into a ScenarioError at its place.
 class Reader {
@@ -209,6 +212,20 @@ class Reader {
                       "shard runs its share of the clients)");
     }
 
+    // "needs": {"cores": C, "fds": F}, at least one of them, each a positive integer.
+    Needs needs(const json& v, const std::string& ptr) const {
+        keys(v, ptr, {"cores", "fds"});
+        if (v.empty()) fail(ptr, where(ptr) + ": name \"cores\", \"fds\" or both");
+        const auto positive = [&](const char* key, std::uint64_t hi) -> std::uint64_t {
+            if (!v.contains(key)) return 0;
+            const std::string p = ptr + "/" + key;
+            const auto n = count(v[key], p, hi);
+            if (n == 0) fail(p, where(p) + ": must be at least 1");
+            return n;
+        };
+        return {positive("cores", kMaxNeededCores), positive("fds", kMaxNeededFds)};
+    }
+
     // What the step expects: expect_code, expect_text, expect (raw defaults to a protocol
     // error, oversized to a close).
     void expectation(const json& s, const std::string& ptr, Step& st) const {
@@ -309,7 +326,7 @@ class Reader {
         keys(doc, "",
              {"name", "description", "checks", "mock", "server", "clients", "form", "transport",
               "protocol_version", "ttft_tolerance_ms", "lag_p99_tolerance_ms",
-              "timeout_tolerance_ms", "deadline_s", "steps", "shard_by"});
+              "timeout_tolerance_ms", "deadline_s", "steps", "shard_by", "needs"});
         Scenario sc;
         sc.file = file_;
         if (!doc.contains("name")) fail("", "missing \"name\"");
@@ -345,6 +362,7 @@ class Reader {
         }
         if (doc.contains("form")) sc.form = form(doc["form"], "/form");
         if (doc.contains("shard_by")) sc.shard_by = shard_by(doc["shard_by"], "/shard_by");
+        if (doc.contains("needs")) sc.needs = needs(doc["needs"], "/needs");
         if (doc.contains("transport")) {
             sc.transport = str(doc["transport"], "/transport");
             if (!is_transport(sc.transport)) {
