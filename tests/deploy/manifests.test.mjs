@@ -265,6 +265,7 @@ test("the Kubernetes example runs here: the manifests' own commands, 4 shards an
     );
     shards.forEach((r, i) => assert.equal(r.code, 0, `shard index ${i}:\n${r.out}`));
     const merged = await runContainer(mergeC, env, swap);
+    assert.ok([0, 1].includes(merged.code), `merge Job: exit ${merged.code}\n${merged.out}`);
     const report = JSON.parse(readFileSync(join(folders["/reports"], runId, "merged/report.json"), "utf8"));
     // Every check passes; only stream.realtime, a timing, may fail on a machine busy with other
     // tests (the sanitizer stage runs this too): then the merge Job says so with exit 1.
