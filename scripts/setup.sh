@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev
   libxml2-dev libxml2-utils
+  dpkg-dev  # dpkg-shlibdeps: the .deb's Depends (cpack -G DEB, ctest -L package)
   clang libfuzzer-14-dev libclang-rt-14-dev
   curl python3 python3-websockets ca-certificates
   chromium fonts-dejavu-core
