@@ -1,4 +1,4 @@
-// What the deploy manifests test needs besides node:test: the npm validators (installed in
+// What the deploy tests need besides node:test: the npm validators (installed in
 // tests/js/node_modules, pinned in tests/js/package.json), the real programs' --help, and a
 // reader of the `mcp-harness ...` commands written in shell scripts.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
