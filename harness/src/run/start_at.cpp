@@ -184,7 +184,7 @@ std::int64_t start_instant(const StartAt& start, std::int64_t now_us) {
     const auto at = now_us + static_cast<std::int64_t>(std::llround(*start.after_s * 1e6));
     std::error_code ignored;  // a folder that cannot be made fails in publish, with its reason
     fs::create_directories(start.announcement.parent_path(), ignored);
-    if (publish(start.announcement, common::rfc3339_micros(at) + "\n")) return at;
+    if (publish(start.announcement, common::rfc3339_micros(at))) return at;
     std::string text = read_all(start.announcement);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     try {
