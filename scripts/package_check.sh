@@ -13,6 +13,7 @@
 #   scripts/package_check.sh              root in /tmp/msh-debian12 (made afresh)
 #   scripts/package_check.sh ROOT         another folder (emptied first)
 #   DEBIAN_MIRROR=http://... scripts/package_check.sh
+#   KEEP_DEB=1 scripts/package_check.sh   the .deb already in build/package (no cpack)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -25,8 +26,10 @@ command -v debootstrap >/dev/null ||
 
 start=$SECONDS
 pkgdir=$BUILD_DIR/package
-rm -f "$pkgdir"/mcp-stream-harness_*.deb
-cpack --config "$BUILD_DIR/CPackConfig.cmake" -G DEB -B "$pkgdir" >/dev/null
+if [[ -z "${KEEP_DEB:-}" ]]; then
+  rm -f "$pkgdir"/mcp-stream-harness_*.deb
+  cpack --config "$BUILD_DIR/CPackConfig.cmake" -G DEB -B "$pkgdir" >/dev/null
+fi
 echo "package_check: $(ls "$pkgdir"/mcp-stream-harness_*.deb) ($((SECONDS - start)) s)"
 
 t=$SECONDS
