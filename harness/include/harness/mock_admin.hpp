@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,11 @@ struct MockRequest {
 };
 
 MockRequest parse_mock_request(const nlohmann::json& j);
+// The requests of one GET /_mock/requests page ({"requests": [...]}), each as
+// parse_mock_request reads it, appended to `out` without building a DOM (100,000 tokens at
+// load). False, with `out` untouched, when the page is anything else: parse it with
+// nlohmann then, which names the problem.
+bool scan_mock_requests(std::string_view page, std::vector<MockRequest>& out);
 
 class MockAdmin {
   public:

@@ -137,13 +137,13 @@ std::vector<MockRequest> MockAdmin::requests(std::uint64_t since, bool tokens, s
             page = std::max<std::size_t>(page / 4, 1);
             continue;
         }
-        const json j = json::parse(body);
-        const auto& arr = j.at("requests");
-        for (const auto& r : arr) {
-            out.push_back(parse_mock_request(r));
-            since = std::max(since, out.back().id);
+        const std::size_t before = out.size();
+        if (!scan_mock_requests(body, out)) {
+            const json j = json::parse(body);
+            for (const auto& r : j.at("requests")) out.push_back(parse_mock_request(r));
         }
-        if (arr.size() < page) break;
+        for (std::size_t i = before; i < out.size(); ++i) since = std::max(since, out[i].id);
+        if (out.size() - before < page) break;
     }
     return out;
 }
