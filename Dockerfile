@@ -9,8 +9,9 @@
 #
 # The build context is the folder cpack wrote the package to; the glob takes its version from
 # the file name (the project's VERSION in CMakeLists.txt is the one place it is written).
-# tests/package/dockerfile_test.sh checks the glob against the file cpack names; the steps
-# below run in a debootstrapped Debian 12 root in scripts/package_check.sh (README, "Install").
+# tests/package/dockerfile_test.py checks the glob against the file cpack names;
+# scripts/package_check.sh builds this file with buildah on a debootstrapped Debian 12 and runs
+# the image (README, "Install").
 FROM debian:12-slim
 COPY mcp-stream-harness_*.deb /tmp/
 RUN apt-get update \

@@ -4,8 +4,8 @@ No image can be built here (no Docker daemon, no registry to pull debian:12-slim
 no Dockerfile linter is packaged for Debian 12; this checks what can be checked without them:
 the base is Debian 12, the COPY glob names the file cpack writes (NAME_VERSION_ARCH.deb), apt
 installs that same file (so apt resolves its Depends), the image does not run as root, and
-the entry point is mcp-harness, which the package installs on PATH. The RUN steps themselves
-are run in a debootstrapped Debian 12 root by scripts/package_check.sh.
+the entry point is mcp-harness, which the package installs on PATH. Building and running the
+image itself is scripts/package_check.sh's (manual: buildah on a debootstrapped Debian 12).
 
     dockerfile_test.py DOCKERFILE DEB_FILE_NAME
 """
