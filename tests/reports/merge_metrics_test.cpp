@@ -3,6 +3,7 @@
 // over the common window, and every call kept once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "merge_support.hpp"
@@ -86,6 +87,21 @@ TEST(MergeMetrics, EveryCallIsKeptExactlyOnce) {
     for (std::size_t k = 0; k < 41; ++k) EXPECT_EQ(clients.count(k), 1u) << k;
     EXPECT_EQ(merged.scenarios[0].extra["tokens_received"], 41 * kTokens);
     EXPECT_EQ(merged.scenarios[0].extra["clients"], 41);
+}
+
+TEST(MergeMetrics, SamplesCountFromTheCommonStart) {
+    // Shard 2/4 started 1 ms after shard 1/4, the first: its times move 1 ms later.
+    const auto merged = reports::merge_runs(shards(4, 8));
+    const auto& samples = merged.scenarios[0].samples;
+    const auto one =
+        std::find_if(samples.begin(), samples.end(), [](const auto& c) { return c.client == 1; });
+    ASSERT_NE(one, samples.end());
+    const auto own = client_call(1);
+    EXPECT_EQ(one->sent_us, own.sent_us + 1000);
+    EXPECT_EQ(one->response_us, own.response_us + 1000);
+    EXPECT_EQ(one->arrived_us.back(), own.arrived_us.back() + 1000);
+    EXPECT_EQ(one->emitted_us.front(), own.emitted_us.front() + 1000);
+    EXPECT_EQ(samples.front().sent_us, client_call(0).sent_us);  // shard 1/4: unmoved
 }
 
 TEST(MergeMetrics, HistogramsOfDifferentResolutionsAreRefusedNamingTheShard) {

@@ -17,7 +17,8 @@
 // tokens/s total over the common window [min start, max end] of extra.shard.window. The
 // merged scenario's extra carries "shards" (each part's dir, clients, tokens, window, clock
 // offset and uncertainty) and "skew_bound_us" (max over parts of |offset| + uncertainty: how
-// far the relay-lag figures can be off because clocks differ).
+// far the relay-lag figures can be off because clocks differ). The samples are kept, each
+// part's moved from its own start to the common one (the earliest window start).
 #include <string>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // One merged scenario from its parts: checks, metrics and extra by their own rules, the rest
 // (samples, harness errors, attachments) kept with the part they came from.
 #include <algorithm>
+#include <optional>
 
 #include "merge/parts.hpp"
 
@@ -29,6 +30,25 @@ double seconds_of(const std::vector<Part>& parts) {
     return s;
 }
 
+// A part's samples count µs from its own start (its window's start: the harness's origin of
+// samples.jsonl); merged, they count from the common start, so timelines line up.
+std::vector<CallSamples> samples_from(const Part& p, const std::optional<Window>& common) {
+    std::vector<CallSamples> out = p.scenario->samples;
+    const auto own = shard_extra(p).window;
+    if (!common || !own) return out;
+    const std::int64_t by = own->start_us - common->start_us;
+    const auto shift = [by](std::int64_t& t) {
+        if (t >= 0) t += by;  // -1: unknown
+    };
+    for (auto& c : out) {
+        shift(c.sent_us);
+        shift(c.response_us);
+        for (auto& t : c.arrived_us) shift(t);
+        for (auto& t : c.emitted_us) shift(t);
+    }
+    return out;
+}
+
 }  // namespace
 
 ScenarioResult merge_scenario(const std::vector<Part>& parts) {
@@ -42,9 +62,10 @@ ScenarioResult merge_scenario(const std::vector<Part>& parts) {
     out.checks = merge_checks(parts);
     out.extra = merge_extra(parts);
     out.metrics = merge_metrics(parts, out.extra);
+    const auto common = common_window(parts);
     for (const auto& p : parts) {
-        out.samples.insert(out.samples.end(), p.scenario->samples.begin(),
-                           p.scenario->samples.end());
+        const auto samples = samples_from(p, common);
+        out.samples.insert(out.samples.end(), samples.begin(), samples.end());
         for (const auto& [name, text] : p.scenario->attachments) {
             out.attachments.emplace_back(p.from->label + ": " + name, text);
         }
