@@ -16,7 +16,9 @@ namespace {
 
 constexpr const char* kDefaultScenarios = "scenarios/checklist";
 const std::string kPathsHelp =
-    std::string("Scenario files or folders (default ") + kDefaultScenarios + ")";
+    std::string("Scenario files or folders (default ") + kDefaultScenarios +
+    "); a path that does not exist is looked up by name in the installed scenarios, e.g. "
+    "checklist, faults, load";
 
 std::vector<fs::path> scenario_paths(const std::vector<std::string>& given) {
     std::vector<fs::path> paths(given.begin(), given.end());
