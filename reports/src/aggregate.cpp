@@ -5,9 +5,6 @@
 
 namespace reports::detail {
 
-namespace {
-
-// Higher wins when instances disagree.
 int severity(Status s) {
     switch (s) {
         case Status::skipped:
@@ -23,8 +20,6 @@ int severity(Status s) {
     }
     return 3;
 }
-
-}  // namespace
 
 bool is_ok(Status s) {
     return s == Status::passed || s == Status::skipped || s == Status::expected_failure;

@@ -32,6 +32,10 @@ struct AggregatedCheck {
 // with the id `suite.all_pass` are left out: the renderers derive that line themselves.
 std::vector<AggregatedCheck> aggregate_checks(const RunReport& report);
 
+// How much a status weighs when instances of one check disagree, higher wins: skipped <
+// passed < expected_failure < error < failed.
+int severity(Status s);
+
 // passed, skipped or expected_failure: does not count against the run.
 bool is_ok(Status s);
 

@@ -4,27 +4,17 @@
 #include <algorithm>
 #include <map>
 
+#include "aggregate.hpp"
 #include "merge/parts.hpp"
 
 namespace reports::merge_detail {
 
 namespace {
 
-// Higher wins.
+// The checklist's order of statuses (detail::severity), except that a part that could not
+// decide outweighs a failure: the verdict of an incomplete run is not a verdict.
 int rank(Status s) {
-    switch (s) {
-        case Status::skipped:
-            return 0;
-        case Status::passed:
-            return 1;
-        case Status::expected_failure:
-            return 2;
-        case Status::failed:
-            return 3;
-        case Status::error:
-            return 4;
-    }
-    return 4;
+    return s == Status::error ? 100 : detail::severity(s);
 }
 
 bool is_bad(Status s) {
