@@ -158,3 +158,25 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
 }
 
 }  // namespace
+
+namespace {
+
+// More shards than scenarios: the shard with nothing to run writes an empty report that says
+// which shard it is, says so in one line, and exits 0 (no verdict: it decided nothing).
+TEST(ShardRunE2E, AShardWithNothingToRunWritesAnEmptyReportAndExits0) {
+    test_support::TempDir dir{"shard-empty"};
+    const auto out = dir.path() / "out";
+    common::ChildProcess harness(
+        {.argv = {MCP_HARNESS_BIN, "run", std::string(SCENARIOS_DIR) + "/load/load_100.json",
+                  "--shard", "101/101", "--out", out.string()},
+         .stderr_file = dir.path() / "stderr"});
+    const auto line =
+        harness.wait_for_line("no scenario falls to this shard", std::chrono::seconds(20));
+    EXPECT_EQ(line, "shard 101/101: no scenario falls to this shard; an empty report was written");
+    EXPECT_EQ(harness.wait_exit(std::chrono::seconds(10)), 0) << harness.stderr_tail();
+    const json r = json::parse(read_text(out / "report.json"));
+    EXPECT_EQ(r["options"]["shard"], "101/101");
+    EXPECT_TRUE(r["scenarios"].empty());
+}
+
+}  // namespace

@@ -182,9 +182,12 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
     // The harness's own cost, so that its figures can be trusted at 1,000 clients.
     const auto cpu = self_cpu();
     const std::uint64_t tokens = finish_report(report, c.baseline, cpu);
-    if (c.given.quiet) {
+    // More shards than scenarios: an empty share is no failure (merge takes its report), and
+    // no verdict is printed for it, only the line below.
+    const bool empty_shard = c.shard && report.scenarios.empty();
+    if (!empty_shard && c.given.quiet) {
         std::cout << reports::render_terminal_verdict(report, tty) << std::flush;
-    } else {
+    } else if (!empty_shard) {
         print_summary(report, tokens, cpu, tty);
     }
     try {
@@ -201,8 +204,7 @@ int run_command(const RunConfig& c, const std::string& step_summary) {
             std::cout << "open " << (out / "report.html").string() << " for the plots\n";
         }
     }
-    if (c.shard && report.scenarios.empty()) {
-        // More shards than scenarios: an empty share is no failure (merge takes its report).
+    if (empty_shard) {
         std::cout << "shard " << c.shard->text()
                   << ": no scenario falls to this shard; an empty report was written\n";
         return 0;
