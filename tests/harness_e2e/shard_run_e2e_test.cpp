@@ -130,6 +130,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
         EXPECT_EQ(shard["by"], "clients");
         EXPECT_EQ(shard["clients"], kClients / kShards);
         EXPECT_EQ(mine, kClients / kShards);
+        EXPECT_EQ(sc["extra"]["clients"], kClients / kShards);  // the share: merge adds them up
         EXPECT_EQ(shard["tokens"], sc["extra"]["tokens_received"]);
         EXPECT_EQ(shard["client_indices"][1], i - 1 + kShards);
         // The clock evidence against the one mock: same machine, so a small offset, known

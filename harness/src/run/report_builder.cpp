@@ -124,7 +124,7 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
         r.samples = call_samples(r.name, out.run);
         r.extra["tokens_received"] = tokens_received(out.run);
         r.extra["calls"] = call_rows(out.run);
-        r.extra["clients"] = sc.clients;
+        r.extra["clients"] = clients_to_run(sc).size();  // a shard: its share (merge sums them)
     }
     // Even after a harness error: merge must see which shard ran what.
     if (sc.shard) r.extra["shard"] = shard_extra(sc, out.run);
