@@ -89,6 +89,14 @@ TEST(MergeMetrics, EveryCallIsKeptExactlyOnce) {
     EXPECT_EQ(merged.scenarios[0].extra["clients"], 41);
 }
 
+TEST(MergeMetrics, OneShardsClientsSpanCpuIsNotPassedOffAsTheMergedRuns) {
+    auto in = shards(2, 10);
+    for (auto& s : in) s.report.scenarios[0].extra["cpu_during_clients"] = {{"harness_s", 1.0}};
+    const auto merged = reports::merge_runs(std::move(in));
+    EXPECT_FALSE(merged.scenarios[0].extra.contains("cpu_during_clients"));
+    EXPECT_EQ(merged.scenarios[0].extra["clients"], 10);  // the rest of extra is still there
+}
+
 TEST(MergeMetrics, SamplesCountFromTheCommonStart) {
     // Shard 2/4 started 1 ms after shard 1/4, the first: its times move 1 ms later.
     const auto merged = reports::merge_runs(shards(4, 8));

@@ -50,6 +50,9 @@ struct ScenarioRun {
     bool summaries_csv_known = true;  // false: the server's CSV is not reachable (remote)
     std::map<std::string, std::string> patient_names;  // id -> name
     std::int64_t started_wall_us = 0, ended_wall_us = 0;
+    // CPU seconds spent while the clients ran (first connect to last close, setup and the
+    // mock's log left out): this process's and, when the harness started it, the server's.
+    std::optional<double> clients_cpu_s, server_clients_cpu_s;
     std::vector<std::string> harness_errors;  // the run itself went wrong (not the server)
     // A sharded or coordinated run (--shard, --start-at): the mock's clock against ours,
     // measured after setup, and how late the clients began after the --start-at instant.

@@ -100,6 +100,21 @@ std::uint64_t tokens_received(const ScenarioRun& run) {
     return tokens;
 }
 
+// What the clients' span cost each process, in seconds and per token received: the harness's
+// own share without setup, the log and the checks, next to the server it loaded.
+nlohmann::json cpu_during_clients(const ScenarioRun& run) {
+    const auto tokens = static_cast<double>(tokens_received(run));
+    nlohmann::json out = nlohmann::json::object();
+    const auto add = [&](const char* who, const std::optional<double>& s) {
+        if (!s) return;
+        out[std::string(who) + "_s"] = *s;
+        if (tokens > 0) out[std::string(who) + "_us_per_token"] = *s * 1e6 / tokens;
+    };
+    add("harness", run.clients_cpu_s);
+    add("server", run.server_clients_cpu_s);
+    return out;
+}
+
 bool went_wrong(const reports::ScenarioResult& r) {
     bool bad = !r.harness_error.empty();
     for (const auto& c : r.checks)
@@ -125,6 +140,7 @@ reports::ScenarioResult decide(const Scenario& sc, const ScenarioOutput& out) {
         r.extra["tokens_received"] = tokens_received(out.run);
         r.extra["calls"] = call_rows(out.run);
         r.extra["clients"] = clients_to_run(sc).size();  // a shard: its share (merge sums them)
+        if (out.run.clients_cpu_s) r.extra["cpu_during_clients"] = cpu_during_clients(out.run);
     }
     // Even after a harness error: merge must see which shard ran what.
     if (sc.shard) r.extra["shard"] = shard_extra(sc, out.run);

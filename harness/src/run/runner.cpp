@@ -14,6 +14,7 @@
 #include "harness/mock_admin.hpp"
 #include "harness/mock_match.hpp"
 #include "harness/needs.hpp"
+#include "harness/proc_stats.hpp"
 #include "harness/service_process.hpp"
 #include "run/call_plan.hpp"
 #include "run/cli_number.hpp"
@@ -315,8 +316,14 @@ ScenarioOutput run_scenario(const Scenario& sc, const RunOptions& given) {
         snapshot_summaries_before(services.summaries, run);
         run.transport = services.endpoint.transport;
         const LogSlice slice = before_clients(sc, o, admin, services.mock_url, ids, run, say);
+        const double self0 = self_cpu().total();
+        const auto server0 = services.server ? process_cpu(services.server->pid()) : std::nullopt;
         run_clients(run.transport == "ws" ? sc : without_legacy_form(sc), o, services.endpoint, ids,
                     run, say);
+        run.clients_cpu_s = self_cpu().total() - self0;
+        if (const auto server1 = server0 ? process_cpu(services.server->pid()) : std::nullopt) {
+            run.server_clients_cpu_s = server1->total() - server0->total();
+        }
         collect(admin, services.summaries, slice, run);
         match_generate_calls(run);
     } catch (const std::exception& e) {

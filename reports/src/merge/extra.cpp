@@ -26,6 +26,7 @@ json merge_extra(const std::vector<Part>& parts) {
     const json& first = parts.front().scenario->extra;
     json out = first.is_object() ? first : json::object();
     out.erase("shard");
+    out.erase("cpu_during_clients");  // one process's figure, not the merged run's
     json shards = json::array();
     json calls = json::array();
     std::uint64_t tokens = 0;

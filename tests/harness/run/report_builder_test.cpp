@@ -57,6 +57,21 @@ TEST(ReportBuilderDecide, APassingRunHasItsChecksMetricsAndCallsButNoAttachments
     EXPECT_TRUE(r.attachments.empty());
 }
 
+TEST(ReportBuilderDecide, TheClientsSpanCpuIsReportedPerTokenForEachProcessMeasured) {
+    RunBuilder b;
+    auto out = recorded(b);
+    EXPECT_FALSE(decide(b.scenario, out).extra.contains("cpu_during_clients"));  // not measured
+    out.run.clients_cpu_s = 0.0007;  // 7 tokens: 100 us each
+    const auto harness_only = decide(b.scenario, out).extra.at("cpu_during_clients");
+    EXPECT_DOUBLE_EQ(harness_only.at("harness_s"), 0.0007);
+    EXPECT_NEAR(harness_only.at("harness_us_per_token").get<double>(), 100.0, 1e-9);
+    EXPECT_FALSE(harness_only.contains("server_s"));  // a server of the user's own
+    out.run.server_clients_cpu_s = 0.0014;
+    const auto both = decide(b.scenario, out).extra.at("cpu_during_clients");
+    EXPECT_NEAR(both.at("server_us_per_token").get<double>(), 200.0, 1e-9);
+    EXPECT_NEAR(both.at("harness_us_per_token").get<double>(), 100.0, 1e-9);
+}
+
 TEST(ReportBuilderDecide, AFailedCheckBringsTheAttachments) {
     RunBuilder b;
     auto out = recorded(b);
