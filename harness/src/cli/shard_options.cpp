@@ -1,21 +1,16 @@
 #include "cli/shard_options.hpp"
 
-#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
+#include <variant>
+
+#include "reports/shard_text.hpp"
 
 namespace harness::cli {
 
 namespace {
 
-// Plain decimal digits up to `hi`: no sign, no space, no overflow.
-std::optional<std::uint64_t> decimal(std::string_view s, std::uint64_t hi) {
-    if (s.empty() || s.size() > 20) return std::nullopt;
-    std::uint64_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v > hi) return std::nullopt;
-    return v;
-}
+using reports::shard_decimal;
 
 std::string max_text() {
     return std::to_string(kMaxShards);
@@ -23,12 +18,12 @@ std::string max_text() {
 
 // GitLab's pair: both or neither; N from CI_NODE_TOTAL (a --shard-count must agree).
 Shard from_gitlab(const std::string& index, const std::string& total, std::uint64_t shard_count) {
-    const auto n = decimal(total, kMaxShards);
+    const auto n = shard_decimal(total, kMaxShards);
     if (!n || *n == 0) {
         throw std::invalid_argument("--shard auto: CI_NODE_TOTAL='" + total +
                                     "' is not a shard count 1.." + max_text());
     }
-    const auto i = decimal(index, *n);
+    const auto i = shard_decimal(index, *n);
     if (!i || *i == 0) {
         throw std::invalid_argument("--shard auto: CI_NODE_INDEX='" + index +
                                     "' is not a shard number 1.." + std::to_string(*n) +
@@ -48,7 +43,7 @@ Shard from_kubernetes(const std::string& index, std::uint64_t shard_count) {
             "--shard auto: JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but "
             "--shard-count is not: give the Job's completions as --shard-count N");
     }
-    const auto i = decimal(index, shard_count - 1);
+    const auto i = shard_decimal(index, shard_count - 1);
     if (!i) {
         throw std::invalid_argument("--shard auto: JOB_COMPLETION_INDEX='" + index +
                                     "' is not an index 0.." + std::to_string(shard_count - 1) +
@@ -76,21 +71,13 @@ Shard from_environment(std::uint64_t shard_count, const EnvLookup& env) {
 }  // namespace
 
 Shard parse_shard(std::string_view text) {
-    const auto slash = text.find('/');
-    const auto bad = [&](const std::string& why) {
-        return std::invalid_argument("--shard: '" + std::string(text) + "': " + why);
-    };
-    if (slash == std::string_view::npos) {
-        throw bad("expected I/N (this shard's number I of N shards, 1-based, e.g. 1/4) or auto");
+    const auto read = reports::read_shard_text(text);
+    if (const auto* why = std::get_if<std::string>(&read)) {
+        throw std::invalid_argument("--shard: '" + std::string(text) + "': " + *why +
+                                    (text.find('/') == std::string_view::npos ? " or auto" : ""));
     }
-    const auto n = decimal(text.substr(slash + 1), kMaxShards);
-    if (!n || *n == 0) throw bad("N must be a whole number 1.." + max_text());
-    const auto i = decimal(text.substr(0, slash), kMaxShards);
-    if (!i || *i == 0 || *i > *n) {
-        throw bad("I must be a whole number 1.." + std::to_string(*n) +
-                  " (shards are numbered from 1)");
-    }
-    return {*i, *n};
+    const auto& shard = std::get<reports::ShardNumber>(read);
+    return {shard.index, shard.count};
 }
 
 std::optional<Shard> resolve_shard(const std::string& given, std::uint64_t shard_count,

@@ -9,11 +9,12 @@
 #include <string_view>
 
 #include "harness/shard.hpp"
+#include "reports/shard_text.hpp"
 
 namespace harness::cli {
 
-// The most shards a run can be split into (a client per shard at the largest scenario).
-inline constexpr std::size_t kMaxShards = 100'000;
+// The most shards a run can be split into (reports/shard_text.hpp reads every "I/N").
+inline constexpr std::size_t kMaxShards = reports::kMaxShards;
 
 // "I/N" with 1 <= I <= N <= kMaxShards, plain decimal digits; std::invalid_argument naming
 // --shard and what is wrong otherwise.

@@ -1,32 +1,21 @@
 // The inputs of a merge checked as a set: each shard I of N exactly once, or independent runs
 // only; the same tool version and time scale (and seed, for shards: one run split N ways).
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <stdexcept>
+#include <variant>
 
 #include "merge/parts.hpp"
+#include "reports/shard_text.hpp"
 
 namespace reports::merge_detail {
 
 namespace {
 
-struct ShardId {
-    std::size_t index = 0;
-    std::size_t count = 0;
-};
-
-// More shards than this is a typo, not a cluster.
-constexpr std::size_t kMaxShards = 100000;
+using ShardId = ShardNumber;
 
 [[noreturn]] void fail(const MergeInput& in, const std::string& field, const std::string& what) {
     throw std::invalid_argument(in.dir + ": " + field + ": " + what);
-}
-
-bool digits(std::string_view s, std::size_t& out) {
-    if (s.empty() || s.size() > 6) return false;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
 // options.shard: "I/N" with 1 <= I <= N, absent for a run that was not sharded.
@@ -40,14 +29,11 @@ std::optional<ShardId> shard_of(const MergeInput& in) {
         fail(in, "options.shard",
              "\"" + s + "\": already a merged report; merge the shards' own reports");
     }
-    const auto slash = s.find('/');
-    ShardId id;
-    if (slash == std::string::npos || !digits(std::string_view(s).substr(0, slash), id.index) ||
-        !digits(std::string_view(s).substr(slash + 1), id.count) || id.index < 1 ||
-        id.index > id.count || id.count > kMaxShards) {
-        fail(in, "options.shard", "\"" + s + "\" is not I/N with 1 <= I <= N");
+    const auto read = read_shard_text(s);
+    if (const auto* why = std::get_if<std::string>(&read)) {
+        fail(in, "options.shard", "\"" + s + "\" is not I/N with 1 <= I <= N: " + *why);
     }
-    return id;
+    return std::get<ShardId>(read);
 }
 
 const nlohmann::json& option(const MergeInput& in, const char* key) {
