@@ -31,7 +31,9 @@ int merge_command(const MergeConfig& c, const std::string& step_summary) {
         const reports::RunReport merged = reports::merge_runs(std::move(inputs));
         write_reports(merged, c.out, c.formats, step_summary);
         std::cout << reports::render_terminal_summary(merged, ::isatty(STDOUT_FILENO) != 0);
-        std::cout << "merged " << c.dirs.size() << " report(s) into "
+        // The merged percentiles are what the shards were run for: shown as `run` shows them.
+        print_metrics(merged);
+        std::cout << "\nmerged " << c.dirs.size() << " report(s) into "
                   << std::filesystem::absolute(c.out).string() << "/\n";
         return reports::exit_code(merged);
     } catch (const std::exception& e) {
