@@ -28,6 +28,7 @@
 #include "reports/json.hpp"
 #include "reports/samples.hpp"
 #include "run/start_at.hpp"
+#include "shard_command.hpp"
 #include "support/processes.hpp"
 
 namespace {
@@ -95,27 +96,16 @@ struct Rig {
     std::vector<int> run_shards(const std::function<void()>& before_start = [] {}) {
         std::vector<common::ChildProcess> shards;
         for (std::size_t i = 1; i <= kShards; ++i) {
+            const test_support::ShardCommand cmd{.scenario = scenario.string(),
+                                                 .index = i,
+                                                 .count = kShards,
+                                                 .start_at = kStartAfter,
+                                                 .dir = dir.path(),
+                                                 .server_url = server.ws_url(),
+                                                 .mock_url = mock.base_url(),
+                                                 .out = shard_dir(i)};
             shards.emplace_back(common::ChildProcess::Options{
-                .argv = {MCP_HARNESS_BIN,
-                         "run",
-                         scenario.string(),
-                         "--shard",
-                         std::to_string(i) + "/" + std::to_string(kShards),
-                         "--start-at",
-                         kStartAfter,
-                         "--start-dir",
-                         (dir.path() / "start").string(),
-                         "--server-url",
-                         server.ws_url(),
-                         "--ollama-url",
-                         mock.base_url(),
-                         "--patients-csv",
-                         (dir.path() / "data" / "patients_data.csv").string(),
-                         "--summaries-csv",
-                         (dir.path() / "data" / "patient_summaries.csv").string(),
-                         "--out",
-                         shard_dir(i).string(),
-                         "--verbose"},
+                .argv = cmd.argv(MCP_HARNESS_BIN),
                 .stderr_file = dir.path() / ("shard-" + std::to_string(i) + ".stderr")});
         }
         for (auto& s : shards) s.wait_for_line("clients start at", std::chrono::seconds(20));

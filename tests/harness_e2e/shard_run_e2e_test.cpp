@@ -19,6 +19,7 @@
 
 #include "common/child_process.hpp"
 #include "run/start_at.hpp"
+#include "shard_command.hpp"
 #include "support/http.hpp"
 #include "support/processes.hpp"
 
@@ -51,31 +52,19 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
     std::vector<common::ChildProcess> shards;
     for (std::size_t i = 1; i <= kShards; ++i) {
         const auto out = dir.path() / ("shard-" + std::to_string(i));
+        const test_support::ShardCommand cmd{
+            .scenario = std::string(SCENARIOS_DIR) + "/load/load_100.json",
+            .index = i,
+            .count = kShards,
+            .start_at = "+4",
+            .dir = dir.path(),
+            .server_url = server.ws_url(),
+            .mock_url = mock.base_url(),
+            .out = out};
+        auto argv = cmd.argv(MCP_HARNESS_BIN);
+        for (const char* more : {"--time-scale", "1", "--format", "json"}) argv.push_back(more);
         shards.emplace_back(common::ChildProcess::Options{
-            .argv = {MCP_HARNESS_BIN,
-                     "run",
-                     std::string(SCENARIOS_DIR) + "/load/load_100.json",
-                     "--shard",
-                     std::to_string(i) + "/" + std::to_string(kShards),
-                     "--start-at",
-                     "+4",
-                     "--start-dir",
-                     (dir.path() / "start").string(),
-                     "--server-url",
-                     server.ws_url(),
-                     "--ollama-url",
-                     mock.base_url(),
-                     "--patients-csv",
-                     (dir.path() / "data" / "patients_data.csv").string(),
-                     "--summaries-csv",
-                     (dir.path() / "data" / "patient_summaries.csv").string(),
-                     "--time-scale",
-                     "1",
-                     "--out",
-                     out.string(),
-                     "--format",
-                     "json",
-                     "--verbose"},
+            .argv = std::move(argv),
             .stderr_file = dir.path() / ("shard-" + std::to_string(i) + ".stderr")});
     }
     for (std::size_t i = 0; i < kShards; ++i) {
