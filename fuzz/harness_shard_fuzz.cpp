@@ -13,7 +13,7 @@
 
 #include "cli/shard_options.hpp"
 #include "common/clock.hpp"
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 
 namespace {
 

@@ -27,7 +27,7 @@
 #include "common/csv.hpp"
 #include "reports/json.hpp"
 #include "reports/samples.hpp"
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 #include "shard_command.hpp"
 #include "support/processes.hpp"
 

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/child_process.hpp"
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 #include "shard_command.hpp"
 #include "support/http.hpp"
 #include "support/processes.hpp"

@@ -17,7 +17,7 @@
 #include "cli/merge_options.hpp"
 #include "harness/shard.hpp"
 #include "reports/baseline.hpp"
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 
 namespace harness::cli {
 

@@ -14,7 +14,7 @@
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
 #include "reports/samples.hpp"
-#include "run/shard_report.hpp"
+#include "shard/shard_report.hpp"
 
 namespace harness {
 

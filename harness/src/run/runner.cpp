@@ -20,7 +20,7 @@
 #include "run/cli_number.hpp"
 #include "run/clients.hpp"
 #include "run/server_args.hpp"
-#include "run/shard_run.hpp"
+#include "shard/shard_run.hpp"
 
 namespace harness {
 

@@ -1,6 +1,6 @@
 // --start-at: RFC 3339 read exactly (and every malformed time refused), +SECONDS announced
 // once in the shared folder and read back by every later shard, and the wait.
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 
 #include <fstream>
 #include <thread>

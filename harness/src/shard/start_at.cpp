@@ -1,4 +1,4 @@
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "run/shard_report.hpp"
+#include "shard/shard_report.hpp"
 
 #include "harness/shard.hpp"
 

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario.hpp"
-#include "run/shard_report.hpp"
-#include "run/shard_run.hpp"
+#include "shard/shard_report.hpp"
+#include "shard/shard_run.hpp"
 
 namespace harness {
 namespace {

@@ -1,10 +1,10 @@
-#include "run/shard_run.hpp"
+#include "shard/shard_run.hpp"
 
 #include "common/clock.hpp"
 #include "harness/clock_probe.hpp"
 #include "harness/shard.hpp"
 #include "run/call_plan.hpp"
-#include "run/start_at.hpp"
+#include "shard/start_at.hpp"
 
 namespace harness {
 
