@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends /tmp/mcp-stream-harness_*.deb \
  && rm -rf /var/lib/apt/lists/* /tmp/mcp-stream-harness_*.deb
 # Not root: the harness needs no privilege (its services listen on loopback ports above 1024).
-RUN useradd --create-home harness
+RUN useradd --create-home --uid 1000 harness
 USER harness
 WORKDIR /home/harness
 ENTRYPOINT ["mcp-harness"]

@@ -68,8 +68,8 @@ test("the shards Job: Indexed, --shard auto with the Job's count, real harness o
 
 test("the shared volume is ReadWriteMany, writable by the image's user; one ConfigMap names the run", () => {
   assert.deepEqual(find("PersistentVolumeClaim", "mcp-harness-reports").spec.accessModes, ["ReadWriteMany"]);
-  // The Dockerfile's `USER harness` is uid 1000 (the first useradd of a Debian image).
-  assert.match(read("Dockerfile"), /^RUN useradd [^\n]*harness$/m);
+  // The Dockerfile's `USER harness` is uid 1000, said there rather than left to the base image.
+  assert.match(read("Dockerfile"), /^RUN useradd [^\n]*--uid 1000 [^\n]*harness$/m);
   assert.match(read("Dockerfile"), /^USER harness$/m);
   for (const o of objects.filter((x) => ["Job", "Pod"].includes(x.kind))) {
     const pod = (o.spec.template ?? o).spec;
