@@ -67,6 +67,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
             .argv = std::move(argv),
             .stderr_file = dir.path() / ("shard-" + std::to_string(i) + ".stderr")});
     }
+    std::vector<int> codes;
     for (std::size_t i = 0; i < kShards; ++i) {
         // Its stdout read to the end (a pipe: unread, a long summary could block it).
         try {
@@ -74,12 +75,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
         } catch (const std::exception& e) {
             ADD_FAILURE() << "shard " << i + 1 << ": " << e.what();
         }
-        const int code = shards[i].wait_exit(std::chrono::seconds(10));
-        EXPECT_EQ(code, 0) << "shard " << i + 1 << "\n"
-                           << shards[i].stderr_tail() << "\n"
-                           << read_text(dir.path() / ("shard-" + std::to_string(i + 1)) /
-                                        "report.json")
-                                  .substr(0, 3000);
+        codes.push_back(shards[i].wait_exit(std::chrono::seconds(10)));
     }
     const auto start_us = harness::parse_rfc3339_us(read_text(dir.path() / "start" / "start-at"));
 
@@ -92,6 +88,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
         EXPECT_EQ(harness::parse_rfc3339_us(r["options"]["start_at"].get<std::string>()), start_us);
         ASSERT_EQ(r["scenarios"].size(), 1u);
         const json& sc = r["scenarios"][0];
+        bool late = false;
         for (const auto& c : sc["checks"]) {
             // On a machine shared with other jobs, tokens can be late for reasons of its own:
             // that, and only that, may fail stream.realtime (H2's merge test does the same).
@@ -100,10 +97,14 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
                     std::string::npos) {
                 std::cerr << "shard " << i << ": late tokens on a busy machine: " << c["message"]
                           << '\n';
+                late = true;
                 continue;
             }
             EXPECT_EQ(c["status"], "passed") << "shard " << i << ": " << c.dump();
         }
+        // Exit 0, or 1 for that one tolerated failure and nothing else.
+        EXPECT_EQ(codes[i - 1], late ? 1 : 0) << "shard " << i << "\n"
+                                              << shards[i - 1].stderr_tail();
         std::size_t mine = 0;
         for (const auto& call : sc["extra"]["calls"]) {
             const auto k = call["client"].get<std::size_t>();

@@ -251,8 +251,11 @@ TEST_F(Format, BadResponseFormatsAre400sInOpenAisShape) {
 }
 
 TEST_F(Format, HostileSchemasAreRefusedQuicklyAndTheMockServesOn) {
-    json deep = json::object();
-    for (int i = 0; i < 5000; ++i) deep = {{"items", deep}};
+    // 5,000 nested levels, as text: a json value that deep would overflow the test's own
+    // stack when copied or dumped (nlohmann recurses), before the mock saw a byte of it.
+    std::string deep;
+    for (int i = 0; i < 5000; ++i) deep += R"({"items":)";
+    deep += "{}" + std::string(5000, '}');
     const json cube = {{"type", "array"},
                        {"minItems", 256},
                        {"items",
@@ -260,9 +263,19 @@ TEST_F(Format, HostileSchemasAreRefusedQuicklyAndTheMockServesOn) {
                          {"minItems", 256},
                          {"items", {{"type", "array"}, {"minItems", 256}}}}}};
     const json loop = {{"$ref", "#/$defs/a"}, {"$defs", {{"a", {{"$ref", "#/$defs/a"}}}}}};
-    for (const json& schema : {deep, cube, loop}) {
+    std::vector<std::string> bodies;
+    for (const json& schema : {cube, loop}) {
+        bodies.push_back(chat_body("hi", {{"format", schema}}).dump());
+    }
+    // The deep one spliced into the body's text where a null stands in for it.
+    std::string with_deep = chat_body("hi", {{"format", nullptr}}).dump();
+    const auto at = with_deep.find("\"format\":null");
+    ASSERT_NE(at, std::string::npos) << with_deep;
+    with_deep.replace(at, 13, "\"format\":" + deep);
+    bodies.push_back(std::move(with_deep));
+    for (const auto& body : bodies) {
         const auto started = Clock::now();
-        const auto r = http_.post("/api/chat", chat_body("hi", {{"format", schema}}));
+        const auto r = http_.post("/api/chat", body);
         EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
         EXPECT_THAT(r.json()["error"].get<std::string>(), HasSubstr("mock-ollama can satisfy"));
         EXPECT_LT(micros(started, Clock::now()), 2'000'000) << r.body.substr(0, 300);
