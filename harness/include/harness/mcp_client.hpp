@@ -33,7 +33,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
 
@@ -191,14 +190,22 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     void on_closed(boost::beast::error_code ec);
     void finish(ClientError error);
 
-    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+    // The socket and the stream on it name the strand's own type, not the type-erased
+    // any_io_executor a beast::tcp_stream carries: every completion of every token read goes
+    // through the executor, and the erased one copies, compares and releases a shared
+    // strand per hop. The connect deadline tcp_stream would keep is connect_timer_.
+    using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+    Strand strand_;
     boost::asio::ip::tcp::resolver resolver_;
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<Socket> ws_;
     boost::beast::flat_buffer buffer_;
     boost::beast::websocket::response_type handshake_response_;
     // Our own idle watchdog: Beast's idle timeout re-arms a timer on every read, which costs
     // more than the rest of reading a token frame; this one wakes every half idle period.
     boost::asio::steady_timer idle_timer_;
+    boost::asio::steady_timer connect_timer_;  // the TCP connect's deadline
+    bool connect_timed_out_ = false;
     std::int64_t last_heard_us_ = 0;  // steady µs
     bool ping_in_flight_ = false;
 

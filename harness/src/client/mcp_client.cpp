@@ -19,7 +19,11 @@ std::shared_ptr<McpClient> McpClient::create(net::io_context& io) {
 }
 
 McpClient::McpClient(net::io_context& io)
-    : strand_(net::make_strand(io)), resolver_(strand_), ws_(strand_), idle_timer_(strand_) {}
+    : strand_(net::make_strand(io)),
+      resolver_(strand_),
+      ws_(strand_),
+      idle_timer_(strand_),
+      connect_timer_(strand_) {}
 
 McpClient::~McpClient() {
     if (link_) link_->abort();  // its child process or sockets end with us
@@ -379,7 +383,7 @@ void McpClient::close(CloseHandler on_closed) {
             if (self->link_) return;  // opened() sees close_requested_
             beast::error_code ignored;
             self->resolver_.cancel();
-            beast::get_lowest_layer(self->ws_).socket().close(ignored);
+            self->ws_.next_layer().close(ignored);
             return;
         }
         if (!self->writing_) self->do_close();  // else after the frames already queued
@@ -417,8 +421,8 @@ void McpClient::finish(ClientError error) {
                      Arrival::now());
     if (link_) link_->abort();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws_.next_layer().close(ignored);
     queue_.clear();
     queued_bytes_ = 0;
     const ClientError reported = asked && !error ? ClientError{} : error;

@@ -1,7 +1,9 @@
 // McpClient, connecting: the ws:// URL, resolve, TCP connect and the WebSocket handshake
 // (the subprotocol checked). Calls, reading, writing and closing are in mcp_client.cpp.
+#include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/error.hpp>
 
@@ -88,23 +90,27 @@ void McpClient::do_connect(std::string url, ConnectHandler on_connected) {
 void McpClient::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
     if (ec) return connect_failed(ec, "resolve " + url_.host + ": " + ec.message());
     if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
-    auto& tcp_layer = beast::get_lowest_layer(ws_);
-    tcp_layer.expires_after(options_.connect_timeout);
-    tcp_layer.async_connect(results,
-                            beast::bind_front_handler(&McpClient::on_connect, shared_from_this()));
+    connect_timer_.expires_after(options_.connect_timeout);
+    connect_timer_.async_wait([weak = weak_from_this()](beast::error_code tec) {
+        auto self = weak.lock();
+        if (tec || !self || self->state_ != State::connecting) return;
+        self->connect_timed_out_ = true;
+        beast::error_code ignored;
+        self->ws_.next_layer().close(ignored);  // the connect ends with operation_aborted
+    });
+    net::async_connect(ws_.next_layer(), results,
+                       beast::bind_front_handler(&McpClient::on_connect, shared_from_this()));
 }
 
 void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
+    connect_timer_.cancel();
+    if (connect_timed_out_) ec = beast::error::timeout;
     if (ec) {
         return connect_failed(ec, "connect " + url_.host + ":" + url_.port + ": " + ec.message());
     }
     if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
-    auto& tcp_layer = beast::get_lowest_layer(ws_);
     beast::error_code ignored;
-    tcp_layer.socket().set_option(tcp::no_delay(true), ignored);  // small frames, no batching
-    // From here the WebSocket layer's own timeouts apply; the TCP layer's must be off.
-    tcp_layer.expires_never();
-    // Beast bounds the handshake and the close handshake; idle time is watched below.
+    ws_.next_layer().set_option(tcp::no_delay(true), ignored);  // small frames, no batching
     ws_.set_option(websocket::stream_base::timeout{options_.connect_timeout,
                                                    websocket::stream_base::none(),
                                                    /*keep_alive_pings=*/false});
@@ -195,8 +201,9 @@ void McpClient::connect_link(std::string url) {
 
 void McpClient::connect_failed(beast::error_code ec, const std::string& what) {
     state_ = State::closed;
+    connect_timer_.cancel();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().close(ignored);
     if (auto h = std::move(on_connected_)) h({ec, what});
     for (auto& w : on_closed_waiters_) {
         if (w) w({ec, what});

@@ -3,7 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <future>
+#include <thread>
 
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
@@ -134,6 +142,80 @@ TEST(McpClient, ConnectionRefusedIsReported) {
     // A call on a client that is not open ends at once.
     auto r = call(*client, "ping", json::object());
     EXPECT_EQ(get_within(r).error, "not connected");
+}
+
+// A listening socket on 127.0.0.1:0 that never accepts; `backlog` 0 with one connection
+// already queued leaves no room, so Linux drops every further SYN and a connect hangs.
+struct FullListener {
+    int fd = -1, queued = -1;
+    unsigned short port = 0;
+    FullListener() {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd, 0) != 0 ||
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+            ADD_FAILURE() << "listener: " << std::strerror(errno);
+        }
+        port = ntohs(a.sin_port);
+        queued = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (::connect(queued, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ADD_FAILURE() << "the first connect: " << std::strerror(errno);
+        }
+    }
+    ~FullListener() {
+        ::close(queued);
+        ::close(fd);
+    }
+};
+
+std::string connect_error(EventLoop& loop, const std::string& url, ClientOptions o) {
+    auto client = McpClient::create(loop.io());
+    std::promise<std::string> p;
+    auto f = p.get_future();
+    client->connect(url, o, [&p](const ClientError& e) { p.set_value(e.message); });
+    return get_within(f);
+}
+
+TEST(McpClient, ATcpConnectThatNeverCompletesEndsAtTheConnectTimeout) {
+    FullListener listener;
+    EventLoop loop;
+    ClientOptions o;
+    o.connect_timeout = 300ms;
+    const auto start = std::chrono::steady_clock::now();
+    const auto error =
+        connect_error(loop, "ws://127.0.0.1:" + std::to_string(listener.port) + "/mcp", o);
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_NE(error.find("connect 127.0.0.1:" + std::to_string(listener.port) + ": "),
+              std::string::npos)
+        << error;
+    EXPECT_NE(error.find("closed due to a timeout"), std::string::npos) << error;
+    EXPECT_GE(took, 300ms);
+    EXPECT_LT(took, 3s) << "a SYN retry (1 s, then 3 s) must not be what ended it";
+}
+
+TEST(McpClient, AHandshakeThatIsNeverAnsweredEndsAtTheConnectTimeout) {
+    // Accepts and reads the upgrade request, then says nothing.
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    std::thread server([&] {
+        boost::asio::ip::tcp::socket s(io);
+        acceptor.accept(s);
+        char buf[4096];
+        boost::system::error_code ec;
+        s.read_some(boost::asio::buffer(buf), ec);  // the upgrade request, never answered
+        std::this_thread::sleep_for(1500ms);
+    });
+    EventLoop loop;
+    ClientOptions o;
+    o.connect_timeout = 300ms;
+    const auto error = connect_error(
+        loop, "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/mcp", o);
+    server.join();
+    EXPECT_NE(error.find("WebSocket handshake with 127.0.0.1:"), std::string::npos) << error;
+    EXPECT_NE(error.find("closed due to a timeout"), std::string::npos) << error;
 }
 
 TEST(McpClient, BadUrlIsReported) {
