@@ -111,8 +111,7 @@ std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& 
         const TokenArrival& t = c.tokens[i];
         code_points += common::utf8::code_points(t.text);
         bytes += t.text.size();
-        Evidence e;
-        e.call = describe(step);
+        Evidence e;  // its call is named only when it is kept: this loop runs per token
         e.token_index = i;
         if (t.form == StreamForm::legacy && !position_reported) {
             e.expected = "position " + std::to_string(code_points);
@@ -129,6 +128,7 @@ std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& 
             }
             if (!e.detail.empty()) {
                 position_reported = true;
+                e.call = describe(step);
                 out.push_back(e);
             }
             last_position = std::max(last_position, t.position);
@@ -140,6 +140,7 @@ std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& 
                 e.detail = t.progress < 0 ? "a progress notification without progress"
                                           : "progress does not increase";
                 progress_reported = true;
+                e.call = describe(step);
                 out.push_back(std::move(e));
             }
             last_progress = std::max(last_progress, t.progress);

@@ -199,16 +199,20 @@ void ClientScript::call(StepRecord& rec, std::string method, json params, Reques
     if (opts.timeout.count() < 0) opts.timeout = ctx_.call_timeout;
     StepRecord* r = &rec;
     const std::string label = rec.label;
-    auto on_token = [weak, label](const CallRecord&, const TokenArrival& token) {
-        auto self = weak.lock();
-        if (!self) return;
-        if (self->ctx_.tokens_seen) self->ctx_.tokens_seen->fetch_add(1, std::memory_order_relaxed);
-        if (auto* live = self->ctx_.live) {
+    // Per token, so it touches only the run's counters, which outlive every client (their
+    // owner stops the loop before it goes): no lock of the script unless a step waits on
+    // this call's tokens.
+    auto on_token = [weak, label, seen = ctx_.tokens_seen, live = ctx_.live](
+                        const CallRecord&, const TokenArrival& token) {
+        if (seen) seen->fetch_add(1, std::memory_order_relaxed);
+        if (live) {
             live->tokens.fetch_add(1, std::memory_order_relaxed);
             // The arrival's own stamp (the same steady clock): no second clock read per token.
             live->last_heard_steady_us.store(token.steady_us, std::memory_order_relaxed);
         }
         if (label.empty()) return;
+        auto self = weak.lock();
+        if (!self) return;
         net::post(self->strand_, [self, label] {
             const auto n = ++self->tokens_seen_[label];
             (void)n;

@@ -89,6 +89,9 @@ void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoi
     }
     loop.stop();  // joins the loop's threads: the records below have one owner again
     run.ended_wall_us = common::wall_micros();
+    std::size_t records = run.steps.size();
+    for (const auto& s : scripts) records += s->records().size();
+    run.steps.reserve(records);  // a record is large: moved once, not again on every growth
     for (auto& s : scripts) {
         for (auto& r : s->records()) run.steps.push_back(std::move(r));
     }
