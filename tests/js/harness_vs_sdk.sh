@@ -11,7 +11,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # 0.2, not the 0.02 of other runs: the first call of a fresh Node process needs more than the
 # 20 ms floor of the TTFT tolerance on a loaded machine; at 0.2 the tolerance is 50 ms.
 SCALE=0.2
-WORK=$(mktemp -d /tmp/harness_vs_sdk.XXXXXX)
+WORK=$(mktemp -d -t harness_vs_sdk.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -19,17 +19,26 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Nothing this script starts may outlive it: the EXIT trap ends the servers on a normal end or an
+# error, and where no trap runs (SIGKILL, as from ctest's timeout) each program, harness runs
+# included, gets PR_SET_PDEATHSIG, as common::ChildProcess gives the harness's own children.
+# The death signal comes from the parent, so each must be a direct child of this shell.
+OWNED=(setpriv --pdeathsig KILL --)
 
-# Starts a server in the background and prints the URL of its "listening on URL" line.
-start() {  # log-file command...
-  local log=$1; shift
-  "$@" >"$log" 2>&1 &
+# Starts a server in the background and sets the variable named $1 to the URL of its
+# "listening on URL" line. Not called in a command substitution: that subshell would keep the
+# pid (the EXIT trap would end nothing) and be the parent whose death kills the server.
+mock='' sdk='' broken=''  # the URLs start sets
+start() {  # url-variable log-file command...
+  local var=$1 log=$2; shift 2
+  "${OWNED[@]}" "$@" >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
     if grep -q "listening on " "$log"; then
-      grep -o "listening on [^ ]*" "$log" | head -1 | cut -d' ' -f3
+      printf -v "$var" '%s' "$(grep -o "listening on [^ ]*" "$log" | head -1 | cut -d' ' -f3)"
       return
     fi
+    kill -0 "${pids[-1]}" 2>/dev/null || break
     sleep 0.1
   done
   echo "harness_vs_sdk: $* did not start:" >&2
@@ -39,7 +48,7 @@ start() {  # log-file command...
 
 mkdir -p "$WORK/data"
 "$SERVER" generate-patients --count 100 --out "$WORK/data/patients_data.csv" >/dev/null
-mock=$(start "$WORK/mock.log" "$MOCK" --port 0 --time-scale "$SCALE")
+start mock "$WORK/mock.log" "$MOCK" --port 0 --time-scale "$SCALE"
 # The SDK server's upstream timeout scaled like the mock: the checklist's 120 s stall.
 timeout=$(awk -v s="$SCALE" 'BEGIN { print 120 * s }')
 sdk_args=(--data-dir "$WORK/data" --ollama-url "$mock" --ollama-timeout "$timeout")
@@ -47,16 +56,17 @@ harness_args=(--time-scale "$SCALE" --ollama-url "$mock"
               --patients-csv "$WORK/data/patients_data.csv"
               --summaries-csv "$WORK/data/patient_summaries.csv")
 
-sdk=$(start "$WORK/sdk.log" node "$HERE/sdk_server.mjs" --transport http --port 0 "${sdk_args[@]}")
+start sdk "$WORK/sdk.log" node "$HERE/sdk_server.mjs" --transport http --port 0 "${sdk_args[@]}"
 echo "== checklist against the SDK reference server at $sdk"
-if ! "$HARNESS" run "$ROOT/scenarios/checklist" --server-url "$sdk" "${harness_args[@]}" \
-     --out "$WORK/report" >"$WORK/run.log" 2>&1; then
+if ! "${OWNED[@]}" "$HARNESS" run "$ROOT/scenarios/checklist" --server-url "$sdk" \
+     "${harness_args[@]}" --out "$WORK/report" >"$WORK/run.log" 2>&1; then
   cat "$WORK/run.log"; echo "harness_vs_sdk: the checklist failed against the SDK server" >&2; exit 1
 fi
 grep -E "^(PASSED|FAILED)" "$WORK/run.log"
 
 echo "== checklist against the SDK reference server over stdio (one process per client)"
-if ! "$HARNESS" run "$ROOT/scenarios/checklist" "${harness_args[@]}" --out "$WORK/report-stdio" \
+if ! "${OWNED[@]}" "$HARNESS" run "$ROOT/scenarios/checklist" "${harness_args[@]}" \
+     --out "$WORK/report-stdio" \
      --server-cmd "node '$HERE/sdk_server.mjs' --transport stdio ${sdk_args[*]}" \
      >"$WORK/stdio.log" 2>&1; then
   cat "$WORK/stdio.log"
@@ -65,12 +75,12 @@ if ! "$HARNESS" run "$ROOT/scenarios/checklist" "${harness_args[@]}" --out "$WOR
 fi
 grep -E "^(PASSED|FAILED)" "$WORK/stdio.log"
 
-broken=$(start "$WORK/sdk-broken.log" node "$HERE/sdk_server.mjs" --transport http --port 0 \
-         "${sdk_args[@]}" --buffer-tokens)
+start broken "$WORK/sdk-broken.log" node "$HERE/sdk_server.mjs" --transport http --port 0 \
+  "${sdk_args[@]}" --buffer-tokens
 echo "== streaming scenario against the --buffer-tokens variant at $broken"
 set +e
-"$HARNESS" run "$ROOT/scenarios/checklist/01_streaming.json" --server-url "$broken" \
-  "${harness_args[@]}" --out "$WORK/report-broken" >"$WORK/broken.log" 2>&1
+"${OWNED[@]}" "$HARNESS" run "$ROOT/scenarios/checklist/01_streaming.json" \
+  --server-url "$broken" "${harness_args[@]}" --out "$WORK/report-broken" >"$WORK/broken.log" 2>&1
 rc=$?
 set -e
 grep -E "FAIL|^(PASSED|FAILED)" "$WORK/broken.log" || true
