@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "error_counts.hpp"
+#include "harness/connect_window.hpp"
 #include "latch.hpp"
 
 namespace bench {
@@ -17,18 +18,21 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// What the loop's threads report and the waiting thread reads, under one lock.
 struct FleetState {
+    explicit FleetState(std::size_t slots) : window(slots) {}
+
+    harness::ConnectWindow window;  // the bounded bring-up the harness's clients use too
     std::mutex mutex;
     std::condition_variable changed;
-    std::size_t in_flight = 0;
+    bool gave_up = false;  // past the deadline: a turn that comes now connects nobody
     std::size_t finished = 0;
-    std::vector<std::shared_ptr<McpClient>> ready;
+    std::vector<std::shared_ptr<McpClient>> started, ready;
     std::map<std::string, std::size_t> errors;
 
     void finish(const std::shared_ptr<McpClient>& c, const std::string& error) {
         {
             std::lock_guard lock(mutex);
-            --in_flight;
             ++finished;
             if (error.empty()) {
                 ready.push_back(c);
@@ -37,6 +41,7 @@ struct FleetState {
             }
         }
         changed.notify_all();
+        window.release();
     }
 };
 
@@ -48,43 +53,41 @@ std::string FleetResult::error_summary() const {
 
 FleetResult connect_fleet(boost::asio::io_context& io, const FleetOptions& o) {
     const auto start = std::chrono::steady_clock::now();
-    const auto deadline = start + o.timeout;
-    auto state = std::make_shared<FleetState>();
-    std::vector<std::shared_ptr<McpClient>> started;
-    started.reserve(o.clients);
-    const std::size_t window = std::max<std::size_t>(o.connects_in_flight, 1);
-
+    auto state = std::make_shared<FleetState>(o.connects_in_flight);
+    // A turn may come after we returned (one taken just before the deadline): its own copy.
+    auto opts = std::make_shared<const FleetOptions>(o);
+    // Each client is made and connected in its turn; the window keeps the others waiting.
     for (std::size_t i = 0; i < o.clients; ++i) {
-        {
-            std::unique_lock lock(state->mutex);
-            if (!state->changed.wait_until(lock, deadline,
-                                           [&] { return state->in_flight < window; })) {
-                break;
+        state->window.acquire([&io, state, opts] {
+            auto client = McpClient::create(io);
+            bool late = false;
+            {
+                std::lock_guard lock(state->mutex);
+                late = state->gave_up;
+                if (!late) state->started.push_back(client);
             }
-            ++state->in_flight;
-        }
-        auto client = McpClient::create(io);
-        started.push_back(client);
-        client->connect(o.url, o.client,
-                        [client, state, init = o.initialize, version = o.protocol_version,
-                         info = o.client_info](const ClientError& e) {
-                            if (e) return state->finish(client, e.message);
-                            if (!init) return state->finish(client, {});
-                            client->initialize(version, info, [client, state](CallRecord r) {
-                                state->finish(
-                                    client, r.ok() ? std::string() : "initialize: " + r.failure());
-                            });
-                        });
-    }
-    {
-        std::unique_lock lock(state->mutex);
-        state->changed.wait_until(lock, deadline,
-                                  [&] { return state->finished == started.size(); });
+            if (late) return state->window.release();  // not under our lock: it may run a turn
+            client->connect(opts->url, opts->client, [client, state, opts](const ClientError& e) {
+                if (e) return state->finish(client, e.message);
+                if (!opts->initialize) return state->finish(client, {});
+                client->initialize(
+                    opts->protocol_version, opts->client_info, [client, state](CallRecord r) {
+                        state->finish(client,
+                                      r.ok() ? std::string() : "initialize: " + r.failure());
+                    });
+            });
+        });
     }
     FleetResult result;
-    std::lock_guard lock(state->mutex);
-    result.clients = state->ready;
-    result.errors = state->errors;
+    {
+        std::unique_lock lock(state->mutex);
+        state->changed.wait_until(lock, start + o.timeout,
+                                  [&] { return state->finished == o.clients; });
+        state->gave_up = true;
+        result.clients = state->ready;
+        result.errors = state->errors;
+    }
+    state->window.close();  // the turns still waiting never come
     result.failed = o.clients - result.clients.size();
     std::size_t explained = 0;
     for (const auto& [what, n] : result.errors) explained += n;
@@ -92,7 +95,8 @@ FleetResult connect_fleet(boost::asio::io_context& io, const FleetOptions& o) {
         result.errors["not ready within " + std::to_string(o.timeout.count()) + " ms"] +=
             result.failed - explained;
         // Late ones are closed, and dropped even if they become ready after all.
-        for (auto& c : started) {
+        std::lock_guard lock(state->mutex);
+        for (auto& c : state->started) {
             bool ready = false;
             for (const auto& r : result.clients) ready |= r == c;
             if (!ready) c->close();

@@ -1,7 +1,8 @@
 #pragma once
 // Many clients of one server on one event loop, for mcp_server_load: connected (a bounded
 // number of handshakes at a time, so the server's listen backlog never overflows into SYN
-// retries), initialized, and closed again. Blocking helpers: call them from a thread that is
+// retries: harness::ConnectWindow, as the harness's own clients), initialized, and closed
+// again. Blocking helpers: call them from a thread that is
 // not running the loop.
 #include <chrono>
 #include <cstddef>
@@ -21,7 +22,7 @@ namespace bench {
 struct FleetOptions {
     std::string url;
     std::size_t clients = 1;
-    std::size_t connects_in_flight = 64;
+    std::size_t connects_in_flight = 64;  // at least 1
     harness::ClientOptions client = {};
     bool initialize = true;
     std::string protocol_version = "2025-06-18";

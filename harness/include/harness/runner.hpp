@@ -54,6 +54,9 @@ struct RunOptions {
     std::string mock_bin, server_bin;                          // binaries to launch
     std::filesystem::path work_dir;                            // data folders and logs go below it
     unsigned client_threads = 1;                               // event-loop threads for the clients
+    // How many of a scenario's clients may be connecting and initializing at a time: all at
+    // once overflow the server's listen backlog, and a dropped SYN is retried only after 1 s+.
+    std::size_t connects_in_flight = 64;
     bool keep_work_dir = false;
     // --start-at: every scenario's clients begin at this wall instant (µs since the epoch), after
     // its setup; one already past starts at once and the report says how late.

@@ -36,6 +36,7 @@ struct RunArgs {
     double time_scale = 1.0;
     std::string filter;
     unsigned jobs = 1;
+    std::size_t connects_in_flight = 64;  // clients connecting at a time (RunOptions)
     std::uint64_t seed = 7;
     std::string server_url, ollama_url, summaries_csv, patients_csv, baseline;
     // How the clients connect (docs/mcp-harness.md, "Transports"); "" leaves each to the

@@ -53,6 +53,7 @@ RunOptions runner_options(const RunConfig& c) {
     o.protocol_version = c.given.protocol_version;
     o.headers = c.headers;
     o.keep_work_dir = c.given.keep;
+    o.connects_in_flight = c.given.connects_in_flight;
     const fs::path self = fs::read_symlink("/proc/self/exe");
     o.mock_bin = find_binary("mock-ollama", self);
     o.server_bin = find_binary("mcp-server", self);
@@ -85,7 +86,8 @@ reports::RunReport start_report(const RunConfig& c, const RunOptions& o,
                       {"headers", common::spelled_list(header_names)},
                       {"ollama_url", c.given.ollama_url},
                       {"filter", c.given.filter},
-                      {"jobs", c.given.jobs}};
+                      {"jobs", c.given.jobs},
+                      {"connects_in_flight", c.given.connects_in_flight}};
     if (c.shard) report.options["shard"] = c.shard->text();
     if (o.start_at_us) report.options["start_at"] = common::rfc3339_micros(*o.start_at_us);
     report.scenarios.resize(scenarios.size());

@@ -46,6 +46,14 @@ ClientScript::ClientScript(net::io_context& io, ScriptContext context)
     collect_cancel_targets(ctx_.scenario->steps, cancel_targets_);
 }
 
+ClientScript::~ClientScript() {
+    release_slot();
+}
+
+void ClientScript::release_slot() {
+    if (ctx_.window && holds_slot_.exchange(false)) ctx_.window->release();
+}
+
 void ClientScript::start(const std::string& url, ClientOptions options,
                          std::function<void()> done) {
     done_ = std::move(done);
@@ -60,6 +68,19 @@ void ClientScript::start(const std::string& url, ClientOptions options,
     client_->on_close([weak](const ClientError& e) {
         if (auto self = weak.lock()) net::post(self->strand_, [self, e] { self->on_closed(e); });
     });
+    if (!ctx_.window) return connect_now(url, options);
+    // The window keeps this until our turn (weak, like every handler kept elsewhere); it
+    // runs it, so it is alive whenever it does.
+    ctx_.window->acquire([weak, window = ctx_.window.get(), url, options] {
+        auto self = weak.lock();
+        if (!self) return window->release();  // gone while waiting: the turn passes on
+        self->holds_slot_ = true;
+        self->connect_now(url, options);
+    });
+}
+
+void ClientScript::connect_now(const std::string& url, const ClientOptions& options) {
+    const std::weak_ptr<ClientScript> weak = weak_from_this();
     client_->connect(url, options, [weak](const ClientError& e) {
         auto self = weak.lock();
         if (!self) return;
@@ -73,8 +94,12 @@ void ClientScript::start(const std::string& url, ClientOptions options,
                 rec.call.method = "connect";
                 rec.call.error = "cannot connect: " + e.message;
                 self->records_.push_back(std::move(rec));
+                self->release_slot();
                 return self->finish_all();
             }
+            // Brought up once initialized: the initialize step releases (see initialize()).
+            const auto& steps = self->ctx_.scenario->steps;
+            if (steps.empty() || steps.front().kind != StepKind::initialize) self->release_slot();
             self->run_list(&self->ctx_.scenario->steps, 0, "steps", [weak] {
                 if (auto s = weak.lock()) s->finish_all();
             });
@@ -83,6 +108,7 @@ void ClientScript::start(const std::string& url, ClientOptions options,
 }
 
 void ClientScript::finish_all() {
+    release_slot();
     client_->close([weak = weak_from_this()](const ClientError&) {
         auto self = weak.lock();
         if (!self) return;
@@ -187,6 +213,7 @@ void ClientScript::initialize(StepRecord& rec, Next next) {
                             if (!self) return;
                             net::post(self->strand_, [self, &rec, next, c = std::move(c)] {
                                 rec.call = std::move(c);
+                                self->release_slot();  // a no-op unless it is the first step
                                 next();
                             });
                         });
@@ -349,6 +376,7 @@ void ClientScript::expect_close(StepRecord& rec, Next next) {
 }
 
 void ClientScript::on_closed(const ClientError& error) {
+    release_slot();  // closed before it was brought up: no initialize will release it
     closed_ = true;
     close_error_ = error;
     closed_wall_us_ = common::wall_micros();

@@ -22,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "harness/connect_window.hpp"
 #include "harness/mcp_client.hpp"
 #include "harness/run_record.hpp"
 #include "harness/runner.hpp"
@@ -41,19 +42,31 @@ struct ScriptContext {
     std::atomic<std::uint64_t>* calls_done = nullptr;  // live progress, may be null
     std::atomic<std::uint64_t>* tokens_seen = nullptr;
     LiveScenario* live = nullptr;  // this scenario's progress counters, may be null
+    // Shared by the run's clients: at most K of them connecting and initializing at a time.
+    // Null: every client connects at once.
+    std::shared_ptr<ConnectWindow> window;
 };
 
 class ClientScript : public std::enable_shared_from_this<ClientScript> {
   public:
     ClientScript(boost::asio::io_context& io, ScriptContext context);
+    ~ClientScript();  // a slot of the window still held is released
+    ClientScript(const ClientScript&) = delete;
+    ClientScript& operator=(const ClientScript&) = delete;
 
-    // Connects to `url`, runs every step, closes; then `done` (on the script's strand).
+    // Connects to `url` (when the window has a slot for it), runs every step, closes; then
+    // `done` (on the script's strand). The slot is released once the connection is up and
+    // initialized: after the first step when that is an initialize, else once connected; or
+    // when connecting failed, the connection closed or the script ended or went away first.
     void start(const std::string& url, ClientOptions options, std::function<void()> done);
     // The records, in step order; read after `done`.
     std::deque<StepRecord>& records() { return records_; }
 
   private:
     using Next = std::function<void()>;
+
+    void connect_now(const std::string& url, const ClientOptions& options);
+    void release_slot();  // at most once per script, from any thread
 
     void run_list(const std::vector<Step>* steps, std::size_t i, std::string base, Next next);
     void run_step(const Step& step, const std::string& path, Next next);
@@ -90,6 +103,9 @@ class ClientScript : public std::enable_shared_from_this<ClientScript> {
     bool closed_ = false;
     ClientError close_error_;
     std::int64_t closed_wall_us_ = 0;
+    // Set when the window gave us a slot, cleared by the one release: an exchange, as the
+    // destructor may run on another thread than the strand.
+    std::atomic<bool> holds_slot_{false};
 };
 
 }  // namespace harness

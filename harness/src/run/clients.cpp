@@ -5,6 +5,7 @@
 
 #include "client/client_script.hpp"
 #include "common/clock.hpp"
+#include "harness/connect_window.hpp"
 #include "harness/connection.hpp"
 #include "harness/event_loop.hpp"
 #include "harness/proc_stats.hpp"
@@ -22,7 +23,7 @@ std::chrono::milliseconds call_timeout_of(const Scenario& sc, double time_scale)
 
 ScriptContext script_context(const Scenario& sc, const RunOptions& o,
                              const std::vector<std::string>& ids, const ScenarioRun& run,
-                             std::size_t client) {
+                             std::size_t client, std::shared_ptr<ConnectWindow> window) {
     ScriptContext ctx;
     ctx.scenario = &sc;
     ctx.time_scale = o.time_scale;
@@ -35,6 +36,7 @@ ScriptContext script_context(const Scenario& sc, const RunOptions& o,
     ctx.calls_done = o.calls_done;
     ctx.tokens_seen = o.tokens_seen;
     ctx.live = o.live;
+    ctx.window = std::move(window);
     return ctx;
 }
 
@@ -63,13 +65,16 @@ void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoi
     std::mutex m;
     std::condition_variable cv;
     std::size_t finished = 0;
+    // One window for the run's clients: a few connecting at a time, not all at once.
+    const auto window = std::make_shared<ConnectWindow>(o.connects_in_flight);
     std::vector<std::shared_ptr<ClientScript>> scripts;
     const ClientOptions copts = client_options(endpoint);
     // This shard's share of the clients (all of them unsharded), each with its global index.
     const std::vector<std::size_t> mine = clients_to_run(sc);
     run.started_wall_us = common::wall_micros();
     for (const std::size_t c : mine) {
-        auto script = std::make_shared<ClientScript>(loop.io(), script_context(sc, o, ids, run, c));
+        auto script =
+            std::make_shared<ClientScript>(loop.io(), script_context(sc, o, ids, run, c, window));
         scripts.push_back(script);
         script->start(endpoint.url, copts, [&] {
             std::lock_guard lock(m);
@@ -87,7 +92,8 @@ void run_clients(const Scenario& sc, const RunOptions& o, const Endpoint& endpoi
                 std::to_string(finished) + " of " + std::to_string(mine.size()) + " clients done)");
         }
     }
-    loop.stop();  // joins the loop's threads: the records below have one owner again
+    loop.stop();      // joins the loop's threads: the records below have one owner again
+    window->close();  // the scripts that go away now start no connection on a stopped loop
     run.ended_wall_us = common::wall_micros();
     std::size_t records = run.steps.size();
     for (const auto& s : scripts) records += s->records().size();
