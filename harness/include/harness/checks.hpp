@@ -61,6 +61,9 @@ std::string patient_name(const ScenarioRun& run, const StepRecord& step);
 const MockRequest* matched_mock(const ScenarioRun& run, const StepRecord& step);
 // True when the call kept every token it received (the runner may keep only counts).
 bool tokens_kept(const CallRecord& call);
+// True when the call received exactly the mock's tokens, text for text in order: the common
+// case, decided without copying either stream (the checks run over every token of a load).
+bool same_token_texts(const CallRecord& call, const MockRequest& mock);
 // The undecided item of a call whose tokens were not kept (compat, concurrency; the stream
 // checks say how many were kept).
 reports::Evidence tokens_not_kept(const StepRecord& step);

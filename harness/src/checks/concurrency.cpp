@@ -74,21 +74,23 @@ std::vector<Evidence> isolation_problems(const ScenarioRun& run, const Owners& o
                                          const StepRecord& step, const MockRequest& mock,
                                          bool expected_ok) {
     const CallRecord& c = step.call;
-    const std::vector<std::string> want = mock.token_texts();
-    std::vector<std::string> got;
-    for (const auto& t : c.tokens) got.push_back(t.text);
     const bool whole = expected_ok && c.ok();
-    const bool fine =
-        whole ? got == want
-              : got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin());
     std::vector<Evidence> problems;
-    if (!fine) {
-        const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
-        const auto i = static_cast<std::size_t>(m.first - want.begin());
-        Evidence e = difference_at(step, want, got, i);
-        e.detail = i < got.size() ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
-                                  : "the stream ended before the call's own tokens did";
-        problems.push_back(std::move(e));
+    if (!same_token_texts(c, mock)) {
+        const std::vector<std::string> want = mock.token_texts();
+        std::vector<std::string> got;
+        for (const auto& t : c.tokens) got.push_back(t.text);
+        const bool fine =
+            !whole && got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin());
+        if (!fine) {
+            const auto m = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
+            const auto i = static_cast<std::size_t>(m.first - want.begin());
+            Evidence e = difference_at(step, want, got, i);
+            e.detail = i < got.size()
+                           ? foreign_source(run, owners, *step.mock_request, c.tokens[i], i)
+                           : "the stream ended before the call's own tokens did";
+            problems.push_back(std::move(e));
+        }
     }
     if (whole && !step.used_stream_upstream) {
         const auto summary = final_summary(step);

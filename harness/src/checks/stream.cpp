@@ -56,6 +56,7 @@ std::string number(double v) {
 
 std::vector<Evidence> delivery_problems(const StepRecord& step, const MockRequest& mock) {
     const CallRecord& c = step.call;
+    if (tokens_kept(c) && same_token_texts(c, mock)) return {};
     const std::vector<std::string> want = mock.token_texts();
     const std::size_t got_count = c.token_count;
     if (!tokens_kept(c)) {
@@ -86,22 +87,24 @@ std::vector<Evidence> delivery_problems(const StepRecord& step, const MockReques
 std::vector<Evidence> order_problems(const StepRecord& step, const MockRequest& mock) {
     std::vector<Evidence> out;
     const CallRecord& c = step.call;
-    const std::vector<std::string> want = mock.token_texts();
-    const std::vector<std::string> got = client_texts(c);
     // Tokens only missing or only extra keep the order of those present: that is
     // stream.tokens_delivered's verdict, not this one's.
-    if (got != want && !subsequence(got, want) && !subsequence(want, got)) {
-        const std::size_t i = first_difference(want, got);
-        Evidence e = difference_at(step, want, got, i);
-        e.detail = "token texts out of the mock's emission order";
-        if (i < got.size()) {
-            const auto j = std::find(want.begin(), want.end(), got[i]);
-            if (j != want.end() && j - want.begin() != static_cast<std::ptrdiff_t>(i)) {
-                e.detail += ": the client's token " + std::to_string(i) + " is the mock's token " +
-                            std::to_string(j - want.begin());
+    if (!same_token_texts(c, mock)) {
+        const std::vector<std::string> want = mock.token_texts();
+        const std::vector<std::string> got = client_texts(c);
+        if (!subsequence(got, want) && !subsequence(want, got)) {
+            const std::size_t i = first_difference(want, got);
+            Evidence e = difference_at(step, want, got, i);
+            e.detail = "token texts out of the mock's emission order";
+            if (i < got.size()) {
+                const auto j = std::find(want.begin(), want.end(), got[i]);
+                if (j != want.end() && j - want.begin() != static_cast<std::ptrdiff_t>(i)) {
+                    e.detail += ": the client's token " + std::to_string(i) +
+                                " is the mock's token " + std::to_string(j - want.begin());
+                }
             }
+            out.push_back(std::move(e));
         }
-        out.push_back(std::move(e));
     }
     std::size_t code_points = 0, bytes = 0;
     std::int64_t last_position = -1;

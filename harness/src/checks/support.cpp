@@ -64,6 +64,12 @@ bool tokens_kept(const CallRecord& call) {
     return call.tokens.size() == call.token_count;
 }
 
+bool same_token_texts(const CallRecord& call, const MockRequest& mock) {
+    return std::equal(
+        call.tokens.begin(), call.tokens.end(), mock.tokens.begin(), mock.tokens.end(),
+        [](const TokenArrival& got, const MockToken& want) { return got.text == want.text; });
+}
+
 Evidence tokens_not_kept(const StepRecord& step) {
     Evidence e;
     e.call = describe(step);
