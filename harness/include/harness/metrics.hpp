@@ -22,6 +22,7 @@ Percentiles percentiles(std::vector<double> values);
 // (common::nearest_rank, the rule reports::summarize uses too).
 double percentile_sorted(const std::vector<double>& sorted, double q);
 
+// One call's figures, by the definitions in reports/call_figures.hpp (which merge uses too).
 struct CallMetrics {
     std::uint64_t tokens = 0;
     double ttft_ms = -1;             // -1: no token, or the send time is unknown

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "common/percentile.hpp"
+#include "reports/call_figures.hpp"
 
 namespace harness {
 
@@ -26,32 +28,40 @@ Percentiles percentiles(std::vector<double> values) {
     return p;
 }
 
+namespace {
+
+// A CallRecord's 0: not happened (steady and wall clocks are far from their origins).
+std::optional<std::int64_t> known(std::int64_t us) {
+    return us != 0 ? std::optional(us) : std::nullopt;
+}
+
+std::vector<std::int64_t> stamps(const std::vector<TokenArrival>& tokens,
+                                 std::int64_t TokenArrival::*clock) {
+    std::vector<std::int64_t> out;
+    out.reserve(tokens.size());
+    for (const auto& t : tokens) out.push_back(t.*clock);
+    return out;
+}
+
+}  // namespace
+
+// The figures as reports/call_figures.hpp defines them (merge derives them again from samples):
+// steady clock for durations within this process, wall clock for the lag against the mock's.
 CallMetrics call_metrics(const CallRecord& c, const std::vector<std::int64_t>& emitted_wall_us) {
+    namespace f = reports::call_figures;
     CallMetrics m;
     m.tokens = c.token_count;
-    const auto ms = [](std::int64_t us) { return static_cast<double>(us) / 1000.0; };
-    if (c.sent_steady_us != 0 && c.first_token_steady_us != 0) {
-        m.ttft_ms = ms(c.first_token_steady_us - c.sent_steady_us);
-    }
-    if (c.sent_steady_us != 0 && c.responded()) {
-        m.e2e_ms = ms(c.response_steady_us - c.sent_steady_us);
-        if (m.e2e_ms > 0) m.tokens_per_s = static_cast<double>(c.token_count) / (m.e2e_ms / 1000);
-    }
-    if (c.token_count >= 2 && c.last_token_steady_us > c.first_token_steady_us) {
-        m.first_to_last_ms = ms(c.last_token_steady_us - c.first_token_steady_us);
-        m.stream_tokens_per_s =
-            static_cast<double>(c.token_count - 1) / (m.first_to_last_ms / 1000);
-    }
-    if (c.tokens.size() >= 2) {
-        m.itl_ms.reserve(c.tokens.size() - 1);
-        for (std::size_t i = 1; i < c.tokens.size(); ++i) {
-            m.itl_ms.push_back(ms(c.tokens[i].steady_us - c.tokens[i - 1].steady_us));
-        }
-    }
-    const std::size_t n = std::min(c.tokens.size(), emitted_wall_us.size());
-    m.lag_ms.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        m.lag_ms.push_back(ms(c.tokens[i].wall_us - emitted_wall_us[i]));
+    const auto sent = known(c.sent_steady_us);
+    m.ttft_ms = f::ttft_ms(sent, known(c.first_token_steady_us)).value_or(-1);
+    const auto e2e = f::e2e_ms(sent, known(c.response_steady_us));
+    m.e2e_ms = e2e.value_or(-1);
+    m.tokens_per_s = f::tokens_per_s(c.token_count, e2e).value_or(0);
+    const auto first = c.first_token_steady_us, last = c.last_token_steady_us;
+    m.first_to_last_ms = f::stream_span_ms(c.token_count, first, last).value_or(0);
+    m.stream_tokens_per_s = f::stream_tokens_per_s(c.token_count, first, last).value_or(0);
+    m.itl_ms = f::itl_ms(stamps(c.tokens, &TokenArrival::steady_us));
+    if (!emitted_wall_us.empty()) {
+        m.lag_ms = f::relay_lag_ms(stamps(c.tokens, &TokenArrival::wall_us), emitted_wall_us);
     }
     return m;
 }

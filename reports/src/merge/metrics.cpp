@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "merge/parts.hpp"
+#include "reports/call_figures.hpp"
 
 namespace reports::merge_detail {
 
@@ -12,28 +13,35 @@ namespace {
 
 using nlohmann::json;
 
-double ms(std::int64_t us) {
-    return static_cast<double>(us) / 1000.0;
+std::optional<std::int64_t> known(std::int64_t us) {
+    return us >= 0 ? std::optional(us) : std::nullopt;  // samples.jsonl's -1: unknown
 }
 
-// One call's values of `metric`, as the harness measures them per successful call
-// (harness/src/checks/call_metrics.cpp), from the call's wall-clock samples. False for a
-// metric samples cannot give.
+void add(std::optional<double> value, std::vector<double>& out) {
+    if (value) out.push_back(*value);
+}
+
+void add(const std::vector<double>& values, std::vector<double>& out) {
+    out.insert(out.end(), values.begin(), values.end());
+}
+
+// One call's values of `metric`, by the definitions the harness measures with
+// (reports/call_figures.hpp), from the call's wall-clock samples. False for a metric samples
+// cannot give.
 bool add_values(const std::string& metric, const CallSamples& c, std::vector<double>& out) {
+    namespace f = call_figures;
     const auto& a = c.arrived_us;
+    const auto first = a.empty() ? std::nullopt : std::optional(a.front());
     if (metric == "ttft") {
-        if (c.sent_us >= 0 && !a.empty()) out.push_back(ms(a.front() - c.sent_us));
+        add(f::ttft_ms(known(c.sent_us), first), out);
     } else if (metric == "itl") {
-        for (std::size_t i = 1; i < a.size(); ++i) out.push_back(ms(a[i] - a[i - 1]));
+        add(f::itl_ms(a), out);
     } else if (metric == "relay_lag") {
-        const std::size_t n = std::min(a.size(), c.emitted_us.size());
-        for (std::size_t i = 0; i < n; ++i) out.push_back(ms(a[i] - c.emitted_us[i]));
+        add(f::relay_lag_ms(a, c.emitted_us), out);
     } else if (metric == "e2e") {
-        if (c.sent_us >= 0 && c.response_us >= 0) out.push_back(ms(c.response_us - c.sent_us));
+        add(f::e2e_ms(known(c.sent_us), known(c.response_us)), out);
     } else if (metric == "tokens_per_s_stream") {
-        if (a.size() >= 2 && a.back() > a.front()) {
-            out.push_back(static_cast<double>(a.size() - 1) / (ms(a.back() - a.front()) / 1000));
-        }
+        add(f::stream_tokens_per_s(a.size(), first.value_or(0), a.empty() ? 0 : a.back()), out);
     } else {
         return false;
     }
