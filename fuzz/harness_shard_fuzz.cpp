@@ -1,8 +1,9 @@
 // Bytes -> `run --shard` and `--start-at`: parse_shard, resolve_shard (the bytes also give
 // the environment's JOB_COMPLETION_INDEX / CI_NODE_INDEX / CI_NODE_TOTAL), and the RFC 3339
-// reader. Each refuses with std::invalid_argument or returns a value that holds: 1 <= I <= N <=
-// kMaxShards and "I/N" read back to the same shard; a time written back by the harness reads
-// as the same instant. A crash, UB, another exception or a broken invariant is a finding.
+// reader it uses (common::parse_rfc3339_us). Each refuses with std::invalid_argument or returns a
+// value that holds: 1 <= I <= N <= kMaxShards and "I/N" read back to the same shard; a time written
+// back by the harness reads as the same instant. A crash, UB, another exception or a broken
+// invariant is a finding.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
@@ -13,7 +14,6 @@
 
 #include "cli/shard_options.hpp"
 #include "common/clock.hpp"
-#include "shard/start_at.hpp"
 
 namespace {
 
@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::invalid_argument&) {
     }
     try {
-        const auto us = harness::parse_rfc3339_us(text);
-        if (us >= 0 && harness::parse_rfc3339_us(common::rfc3339_micros(us)) != us) std::abort();
+        const auto us = common::parse_rfc3339_us(text);
+        if (us >= 0 && common::parse_rfc3339_us(common::rfc3339_micros(us)) != us) std::abort();
     } catch (const std::invalid_argument&) {
     }
     return 0;

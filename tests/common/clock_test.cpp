@@ -1,6 +1,11 @@
 #include "common/clock.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace {
 
@@ -44,6 +49,49 @@ TEST(Clock, WallMicrosIsCloseToSystemClock) {
                        .count();
     EXPECT_LE(a, b);
     EXPECT_LT(b - a, 1'000'000);
+}
+
+using ::testing::HasSubstr;
+
+std::string rfc3339_error(std::string_view text) {
+    try {
+        common::parse_rfc3339_us(text);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Clock, ParseRfc3339ReadsUtcOffsetsAndFractions) {
+    EXPECT_EQ(common::parse_rfc3339_us("1970-01-01T00:00:00Z"), 0);
+    EXPECT_EQ(common::parse_rfc3339_us("2026-12-04T23:10:00Z"), 1'796'425'800'000'000);
+    EXPECT_EQ(common::parse_rfc3339_us("2026-12-04T23:10:00.25Z"), 1'796'425'800'250'000);
+    EXPECT_EQ(common::parse_rfc3339_us("2026-12-04T23:10:00.123456789Z"), 1'796'425'800'123'456);
+    EXPECT_EQ(common::parse_rfc3339_us("2026-12-05T00:10:00+01:00"), 1'796'425'800'000'000);
+    EXPECT_EQ(common::parse_rfc3339_us("2026-12-04t18:10:00-05:00"), 1'796'425'800'000'000);
+    EXPECT_EQ(common::parse_rfc3339_us("2024-02-29T00:00:00Z"), 1'709'164'800'000'000);  // leap day
+    // What rfc3339_micros writes, it reads.
+    const std::int64_t now = common::wall_micros();
+    EXPECT_EQ(common::parse_rfc3339_us(common::rfc3339_micros(now)), now);
+}
+
+TEST(Clock, ParseRfc3339RefusesMalformedTimesSayingWhy) {
+    EXPECT_THAT(rfc3339_error(""), HasSubstr("expected the year"));
+    EXPECT_THAT(rfc3339_error("tomorrow"), HasSubstr("expected the year"));
+    EXPECT_THAT(rfc3339_error("2026-13-01T00:00:00Z"), HasSubstr("bad month"));
+    EXPECT_THAT(rfc3339_error("2026-02-29T00:00:00Z"), HasSubstr("bad day"));  // not a leap year
+    EXPECT_THAT(rfc3339_error("2026-04-31T00:00:00Z"), HasSubstr("bad day"));
+    EXPECT_THAT(rfc3339_error("2026-12-04 23:10Z"), HasSubstr("bad minute"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T24:00:00Z"), HasSubstr("bad hour"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:60:00Z"), HasSubstr("bad minute"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:61Z"), HasSubstr("bad second"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:00"), HasSubstr("expected Z or an offset"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:00.Z"), HasSubstr("digits after the decimal"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:00+1:00"), HasSubstr("bad offset hour"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:00+01:60"), HasSubstr("bad offset minute"));
+    EXPECT_THAT(rfc3339_error("2026-12-04T23:10:00Zjunk"), HasSubstr("unexpected text"));
+    EXPECT_THAT(rfc3339_error("2026-12-04"), HasSubstr("expected T"));
+    EXPECT_THAT(rfc3339_error("+026-12-04T23:10:00Z"), HasSubstr("expected the year"));
 }
 
 }  // namespace

@@ -27,7 +27,6 @@
 #include "common/csv.hpp"
 #include "reports/json.hpp"
 #include "reports/samples.hpp"
-#include "shard/start_at.hpp"
 #include "shard_command.hpp"
 #include "support/processes.hpp"
 
@@ -208,7 +207,7 @@ TEST(MergeShardsE2E, ABrokenClientInOneShardFailsTheMergedChecklistNamingThatSha
     });
     // Injected before the clients began, after every shard's own configuration.
     const auto start_us =
-        harness::parse_rfc3339_us(read_text(rig.dir.path() / "start" / "start-at"));
+        common::parse_rfc3339_us(read_text(rig.dir.path() / "start" / "start-at"));
     EXPECT_LT(injected_us, start_us) << "the fault came too late: raise kStartAfter";
     EXPECT_EQ(codes[2], 1) << read_text(rig.dir.path() / "shard-3.stderr");
     EXPECT_EQ(rig.merge(), 1) << read_text(rig.dir.path() / "merge.stderr");

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/child_process.hpp"
-#include "shard/start_at.hpp"
+#include "common/clock.hpp"
 #include "shard_command.hpp"
 #include "support/http.hpp"
 #include "support/processes.hpp"
@@ -77,7 +77,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
         }
         codes.push_back(shards[i].wait_exit(std::chrono::seconds(10)));
     }
-    const auto start_us = harness::parse_rfc3339_us(read_text(dir.path() / "start" / "start-at"));
+    const auto start_us = common::parse_rfc3339_us(read_text(dir.path() / "start" / "start-at"));
 
     std::multiset<std::size_t> clients;
     std::vector<std::int64_t> starts;
@@ -85,7 +85,7 @@ TEST(ShardRunE2E, TwoShardsOfLoad100SplitTheClientsAndBothPass) {
         const json r =
             json::parse(read_text(dir.path() / ("shard-" + std::to_string(i)) / "report.json"));
         EXPECT_EQ(r["options"]["shard"], std::to_string(i) + "/2");
-        EXPECT_EQ(harness::parse_rfc3339_us(r["options"]["start_at"].get<std::string>()), start_us);
+        EXPECT_EQ(common::parse_rfc3339_us(r["options"]["start_at"].get<std::string>()), start_us);
         ASSERT_EQ(r["scenarios"].size(), 1u);
         const json& sc = r["scenarios"][0];
         bool late = false;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace common {
@@ -22,6 +23,10 @@ void append_rfc3339_nanos(std::string& out, SystemClock::time_point t);
 
 // RFC 3339 UTC with microseconds, for logs and admin output.
 std::string rfc3339_micros(std::int64_t micros_since_epoch);
+// The reader of what rfc3339_micros writes, and of any RFC 3339 time: "2026-12-04T23:10:00Z",
+// "2026-12-04T23:10:00.250+01:00" (digits past the microsecond dropped): µs since the Unix
+// epoch. Throws std::invalid_argument saying what is wrong.
+std::int64_t parse_rfc3339_us(std::string_view text);
 
 // THE time-scale rule (--time-scale of mcp-server and mock-ollama, and the harness that runs
 // them): a duration is multiplied by the factor and rounded to the nearest unit of the

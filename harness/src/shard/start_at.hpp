@@ -1,18 +1,14 @@
 #pragma once
 // `run --start-at`: the instant every shard's clients begin. Either an RFC 3339 time, or
 // "+SECONDS" from the first shard to arrive, announced in a shared folder (--start-dir) as
-// DIR/start-at, created atomically so that every later shard reads the same instant.
+// DIR/start-at, created atomically so that every later shard reads the same instant. Both are
+// read and written by common::parse_rfc3339_us and common::rfc3339_micros (common/clock.hpp).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace harness {
-
-// "2026-12-04T23:10:00Z", "2026-12-04T23:10:00.250+01:00": µs since the Unix epoch. Throws
-// std::invalid_argument saying what is wrong.
-std::int64_t parse_rfc3339_us(std::string_view text);
 
 // --start-at as given, checked: an absolute instant, or an offset from the announcement.
 struct StartAt {

@@ -1,5 +1,6 @@
-// --start-at: RFC 3339 read exactly (and every malformed time refused), +SECONDS announced
-// once in the shared folder and read back by every later shard, and the wait.
+// --start-at: an RFC 3339 time (read by common::parse_rfc3339_us, tested in
+// tests/common/clock_test.cpp) or +SECONDS announced once in the shared folder and read back by
+// every later shard, and the wait.
 #include "shard/start_at.hpp"
 
 #include <fstream>
@@ -15,47 +16,6 @@ namespace harness {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string error_of(std::string_view text) {
-    try {
-        parse_rfc3339_us(text);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
-}
-
-TEST(StartAt, ReadsRfc3339) {
-    EXPECT_EQ(parse_rfc3339_us("1970-01-01T00:00:00Z"), 0);
-    EXPECT_EQ(parse_rfc3339_us("2026-12-04T23:10:00Z"), 1'796'425'800'000'000);
-    EXPECT_EQ(parse_rfc3339_us("2026-12-04T23:10:00.25Z"), 1'796'425'800'250'000);
-    EXPECT_EQ(parse_rfc3339_us("2026-12-04T23:10:00.123456789Z"), 1'796'425'800'123'456);
-    EXPECT_EQ(parse_rfc3339_us("2026-12-05T00:10:00+01:00"), 1'796'425'800'000'000);
-    EXPECT_EQ(parse_rfc3339_us("2026-12-04t18:10:00-05:00"), 1'796'425'800'000'000);
-    EXPECT_EQ(parse_rfc3339_us("2024-02-29T00:00:00Z"), 1'709'164'800'000'000);  // leap day
-    // What the harness writes, it reads.
-    const std::int64_t now = common::wall_micros();
-    EXPECT_EQ(parse_rfc3339_us(common::rfc3339_micros(now)), now);
-}
-
-TEST(StartAt, RefusesMalformedTimes) {
-    EXPECT_THAT(error_of(""), HasSubstr("expected the year"));
-    EXPECT_THAT(error_of("tomorrow"), HasSubstr("expected the year"));
-    EXPECT_THAT(error_of("2026-13-01T00:00:00Z"), HasSubstr("bad month"));
-    EXPECT_THAT(error_of("2026-02-29T00:00:00Z"), HasSubstr("bad day"));  // not a leap year
-    EXPECT_THAT(error_of("2026-04-31T00:00:00Z"), HasSubstr("bad day"));
-    EXPECT_THAT(error_of("2026-12-04 23:10Z"), HasSubstr("bad minute"));
-    EXPECT_THAT(error_of("2026-12-04T24:00:00Z"), HasSubstr("bad hour"));
-    EXPECT_THAT(error_of("2026-12-04T23:60:00Z"), HasSubstr("bad minute"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:61Z"), HasSubstr("bad second"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:00"), HasSubstr("expected Z or an offset"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:00.Z"), HasSubstr("digits after the decimal"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:00+1:00"), HasSubstr("bad offset hour"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:00+01:60"), HasSubstr("bad offset minute"));
-    EXPECT_THAT(error_of("2026-12-04T23:10:00Zjunk"), HasSubstr("unexpected text"));
-    EXPECT_THAT(error_of("2026-12-04"), HasSubstr("expected T"));
-    EXPECT_THAT(error_of("+026-12-04T23:10:00Z"), HasSubstr("expected the year"));
-}
 
 std::string option_error(const std::string& given, const std::string& dir) {
     try {
