@@ -156,3 +156,52 @@ TEST(JsonScan, NeverDisagreesWithTheFullParser) {
 }
 
 }  // namespace
+
+// object_in and array_in read nested values in place, with the same scanner: what they
+// accept and where they stop must be what object() and value() say of the same text.
+TEST(JsonScan, ReadsNestedValuesInPlace) {
+    const std::string_view text = R"( {"a": [ {"x": 1}, {"x": 2} ], "b": "s", "c": {"d": null}} )";
+    common::JsonScanner s(text);
+    std::vector<std::string> seen;
+    const bool ok = s.object_in([&](std::string_view key, common::JsonScanner& in) {
+        if (key == "a") {
+            return in.array_in([&](common::JsonScanner& el) {
+                return el.object_in([&](std::string_view k, common::JsonScanner& v) {
+                    std::string_view raw;
+                    if (!v.value(raw)) return false;
+                    seen.push_back(std::string(k) + "=" + std::string(raw));
+                    return true;
+                });
+            });
+        }
+        std::string_view raw;
+        if (!in.value(raw)) return false;
+        seen.push_back(std::string(key) + ":" + std::string(raw));
+        return true;
+    });
+    EXPECT_TRUE(ok);
+    EXPECT_TRUE(s.at_end());
+    EXPECT_EQ(seen, (std::vector<std::string>{"x=1", "x=2", "b:\"s\"", "c:{\"d\": null}"}));
+}
+
+TEST(JsonScan, InPlaceReadersDeclineBrokenStructure) {
+    const auto reads = [](std::string_view text) {
+        common::JsonScanner s(text);
+        const bool ok = s.object_in([](std::string_view, common::JsonScanner& in) {
+            return in.array_in([](common::JsonScanner& el) {
+                std::string_view raw;
+                return el.value(raw);
+            });
+        });
+        return ok && s.at_end();
+    };
+    EXPECT_TRUE(reads(R"({"a":[1,2],"b":[]})"));
+    EXPECT_FALSE(reads(R"({"a":[1,2})"));    // the array is never closed
+    EXPECT_FALSE(reads(R"({"a":[1,,2]})"));  // an empty element
+    EXPECT_FALSE(reads(R"({"a":[1,2],})"));  // a trailing comma
+    EXPECT_FALSE(reads(R"({"a" [1]})"));     // no colon
+    EXPECT_FALSE(reads(R"({"a":[1]} x)"));   // text after the object
+    EXPECT_FALSE(reads(R"({"a":1})"));       // the member declines: not an array
+    common::JsonScanner stops(R"({"a":[1]})");
+    EXPECT_FALSE(stops.object_in([](std::string_view, common::JsonScanner&) { return false; }));
+}

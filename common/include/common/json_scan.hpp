@@ -41,6 +41,33 @@ class JsonScanner {
         return eat('}');
     }
 
+    // The same, but member(key, scanner) reads the value itself, in place, with this scanner
+    // (exactly one value: value(), string(), object_in(), array_in(), ...) and returns false
+    // to decline. object() hands out a value's raw text, which costs a nested structure one
+    // more pass per level when its caller then reads inside it; reading in place costs one.
+    // The caller bounds the nesting: only value() counts depth.
+    template <typename Member>
+    bool object_in(Member&& member) {
+        if (!eat('{')) return false;
+        if (eat('}')) return true;
+        do {
+            std::string_view key;
+            if (!string(key) || !eat(':')) return false;
+            if (!member(key.substr(1, key.size() - 2), *this)) return false;
+        } while (eat(','));
+        return eat('}');
+    }
+    // An array whose elements element(scanner) reads in place, as object_in() its values.
+    template <typename Element>
+    bool array_in(Element&& element) {
+        if (!eat('[')) return false;
+        if (eat(']')) return true;
+        do {
+            if (!element(*this)) return false;
+        } while (eat(','));
+        return eat(']');
+    }
+
   private:
     std::string_view s_;
     std::size_t i_ = 0;
