@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "common/enum_names.hpp"
 #include "common/percentile.hpp"
@@ -33,13 +34,19 @@ Distribution summarize(std::string name, std::string unit, std::vector<double> v
     d.unit = std::move(unit);
     std::erase_if(values, [](double v) { return !std::isfinite(v); });
     if (values.empty()) return d;
-    std::sort(values.begin(), values.end());
     const std::size_t n = values.size();
     d.count = n;
-    d.p50 = common::nearest_rank(values, 0.50);
-    d.p90 = common::nearest_rank(values, 0.90);
-    d.p99 = common::nearest_rank(values, 0.99);
-    d.max = values.back();
+    // Three selections, each in the part above the last, instead of a sort: a load run's
+    // inter-token and relay-lag distributions hold 100,000 values each.
+    auto from = values.begin();
+    for (auto [q, out] : {std::pair{0.50, &d.p50}, {0.90, &d.p90}, {0.99, &d.p99}}) {
+        const auto at =
+            values.begin() + static_cast<std::ptrdiff_t>(common::nearest_rank_index(n, q));
+        std::nth_element(from, at, values.end());
+        *out = *at;
+        from = at;
+    }
+    d.max = *std::max_element(from, values.end());
     double sum = 0;
     for (double v : values) sum += v;
     d.mean = sum / static_cast<double>(n);

@@ -1,10 +1,13 @@
 // Nearest-rank percentiles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
+#include "common/percentile.hpp"
 #include "reports/report.hpp"
 
 namespace {
@@ -62,6 +65,31 @@ TEST(Summarize, NonFiniteValuesAreDropped) {
     EXPECT_EQ(d.count, 2u);
     EXPECT_EQ(d.max, 4.0);
     EXPECT_EQ(d.mean, 3.0);
+}
+
+}  // namespace
+
+namespace {
+
+// summarize() selects its percentiles instead of sorting: for every size and order it must
+// give what nearest rank over the sorted values gives.
+TEST(Summarize, SelectionAgreesWithNearestRankOfTheSortedValues) {
+    std::uint64_t state = 42;
+    const auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 40) / 1024.0;
+    };
+    for (std::size_t n = 1; n <= 300; ++n) {
+        std::vector<double> v(n);
+        for (auto& x : v) x = n % 3 == 0 ? std::floor(next() / 4096) : next();  // ties too
+        auto sorted = v;
+        std::sort(sorted.begin(), sorted.end());
+        const auto d = reports::summarize("x", "ms", v);
+        ASSERT_EQ(d.p50, common::nearest_rank(sorted, 0.50)) << n;
+        ASSERT_EQ(d.p90, common::nearest_rank(sorted, 0.90)) << n;
+        ASSERT_EQ(d.p99, common::nearest_rank(sorted, 0.99)) << n;
+        ASSERT_EQ(d.max, sorted.back()) << n;
+    }
 }
 
 }  // namespace
