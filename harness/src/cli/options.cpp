@@ -1,6 +1,5 @@
 #include "cli/options.hpp"
 
-#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,10 +39,11 @@ void setup_run(CLI::App& app, RunArgs& ra) {
     run->add_option("--jobs", ra.jobs, "Scenarios in parallel (default 1)")
         ->check(CLI::Range(1, 64));
     run->add_option("--connects-in-flight", ra.connects_in_flight,
-                    "Clients of a scenario connecting and initializing at a time (default 64): "
-                    "all at once overflow the server's listen backlog, and each dropped SYN is "
-                    "retried only after a second or more")
-        ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()));
+                    "Clients of a scenario connecting and initializing at a time, 1 to 1000000 "
+                    "(default 64): all at once overflow the server's listen backlog, and each "
+                    "dropped SYN is retried only after a second or more")
+        // The cap also refuses -1, which would otherwise wrap round to the largest size_t.
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
     run->add_option("--seed", ra.seed, "The mock's seed (default 7)");
     run->add_option("--server-url", ra.server_url,
                     "Test a running server (ws://HOST:PORT/mcp, or http://HOST:PORT/mcp: "

@@ -94,8 +94,7 @@ void ClientScript::connect_now(const std::string& url, const ClientOptions& opti
                 rec.call.method = "connect";
                 rec.call.error = "cannot connect: " + e.message;
                 self->records_.push_back(std::move(rec));
-                self->release_slot();
-                return self->finish_all();
+                return self->finish_all();  // which gives the window's slot back
             }
             // Brought up once initialized: the initialize step releases (see initialize()).
             const auto& steps = self->ctx_.scenario->steps;

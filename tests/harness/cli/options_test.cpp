@@ -37,12 +37,13 @@ std::string shown(const RunArgs& a) {
     for (const auto& p : a.paths) paths += p + ' ';
     std::ostringstream s;
     s << "paths " << paths << "\nout " << a.out << "\nformats " << a.formats << "\ntime_scale "
-      << a.time_scale << "\nfilter " << a.filter << "\njobs " << a.jobs << "\nseed " << a.seed
-      << "\nserver_url " << a.server_url << "\nollama_url " << a.ollama_url << "\nsummaries_csv "
-      << a.summaries_csv << "\npatients_csv " << a.patients_csv << "\nbaseline " << a.baseline
-      << "\ntransport " << a.transport << "\nprotocol_version " << a.protocol_version
-      << "\nserver_cmd " << a.server_cmd << "\nheaders " << a.headers.size() << "\nverbose "
-      << a.verbose << "\nkeep " << a.keep;
+      << a.time_scale << "\nfilter " << a.filter << "\njobs " << a.jobs << "\nconnects_in_flight "
+      << a.connects_in_flight << "\nseed " << a.seed << "\nserver_url " << a.server_url
+      << "\nollama_url " << a.ollama_url << "\nsummaries_csv " << a.summaries_csv
+      << "\npatients_csv " << a.patients_csv << "\nbaseline " << a.baseline << "\ntransport "
+      << a.transport << "\nprotocol_version " << a.protocol_version << "\nserver_cmd "
+      << a.server_cmd << "\nheaders " << a.headers.size() << "\nverbose " << a.verbose << "\nkeep "
+      << a.keep;
     return s.str();
 }
 
@@ -54,7 +55,8 @@ TEST(CliRun, Defaults) {
     EXPECT_EQ(
         shown(r.run.given),
         "paths \nout harness-report\nformats md,junit,json,html\ntime_scale 1\nfilter \njobs 1"
-        "\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv \nbaseline "
+        "\nconnects_in_flight 64\nseed 7\nserver_url \nollama_url \nsummaries_csv \npatients_csv "
+        "\nbaseline "
         "\ntransport \nprotocol_version \nserver_cmd \nheaders 0\nverbose 0\nkeep 0");
     EXPECT_EQ(r.run.transport, "");
     EXPECT_TRUE(r.run.headers.empty());
@@ -71,14 +73,14 @@ TEST(CliRun, EachOption) {
         {"scenario": "*", "check": "timeout.upstream_stall"}]})");
     const auto r = parsed(
         "run a.json dir --out o --format md,json --time-scale 0.5 --filter x "
-        "--jobs 3 --seed 9 --server-url ws://h:1 --ollama-url http://m:2 "
+        "--jobs 3 --connects-in-flight 8 --seed 9 --server-url ws://h:1 --ollama-url http://m:2 "
         "--summaries-csv s.csv --patients-csv " +
         patients + " --baseline " + baseline +
         " --transport ws --protocol-version 2026-07-28 --header 'Authorization: Bearer t' "
         "--header X-A:1 --verbose --keep");
     EXPECT_EQ(shown(r.run.given),
               "paths a.json dir \nout o\nformats md,json\ntime_scale 0.5"
-              "\nfilter x\njobs 3\nseed 9\nserver_url ws://h:1"
+              "\nfilter x\njobs 3\nconnects_in_flight 8\nseed 9\nserver_url ws://h:1"
               "\nollama_url http://m:2\nsummaries_csv s.csv\npatients_csv " +
                   patients + "\nbaseline " + baseline +
                   "\ntransport ws\nprotocol_version 2026-07-28\nserver_cmd \nheaders 2"
@@ -205,6 +207,12 @@ TEST(CliRun, TheParserChecksTheNumbersRanges) {
     EXPECT_TRUE(parser_refuses("run --jobs 0"));
     EXPECT_TRUE(parser_refuses("run --jobs 65"));
     EXPECT_FALSE(parser_refuses("run --jobs 64"));
+    EXPECT_TRUE(parser_refuses("run --connects-in-flight 0"));  // nobody would ever connect
+    EXPECT_TRUE(parser_refuses("run --connects-in-flight -1"));
+    EXPECT_TRUE(parser_refuses("run --connects-in-flight many"));
+    EXPECT_FALSE(parser_refuses("run --connects-in-flight 1"));
+    EXPECT_FALSE(parser_refuses("run --connects-in-flight 1000000"));
+    EXPECT_TRUE(parser_refuses("run --connects-in-flight 1000001"));
     EXPECT_TRUE(parser_refuses("run --seed seven"));
     EXPECT_TRUE(parser_refuses("run --no-such-option"));
 }
