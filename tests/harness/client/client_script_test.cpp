@@ -30,6 +30,33 @@ Scenario one_ping() {
                           "s.json");
 }
 
+// Reads the client's first message and never answers it; holds the connection open until it
+// goes away.
+class UnansweringServer {
+  public:
+    UnansweringServer()
+        : server_([this](WsStream& ws) {
+              test::read_text(ws);
+              asked_.set_value();
+              released_.wait_for(10s);
+          }) {}
+    ~UnansweringServer() { release_.set_value(); }
+    UnansweringServer(const UnansweringServer&) = delete;
+    UnansweringServer& operator=(const UnansweringServer&) = delete;
+
+    std::string url() const { return server_.url(); }
+    bool asked_within(std::chrono::seconds s) {
+        return asked_f_.wait_for(s) == std::future_status::ready;
+    }
+
+  private:
+    std::promise<void> asked_;
+    std::future<void> asked_f_ = asked_.get_future();
+    std::promise<void> release_;
+    std::shared_future<void> released_ = release_.get_future().share();
+    ScriptedServer server_;  // last: its thread uses the members above
+};
+
 TEST(ClientScript, IsReleasedAfterACompleteRun) {
     ScriptedServer server([](WsStream& ws) {
         const auto req = json::parse(test::read_text(ws));
@@ -59,15 +86,7 @@ TEST(ClientScript, IsReleasedAfterACompleteRun) {
 TEST(ClientScript, IsReleasedWhenTheLoopStopsMidRun) {
     // The runner stops the loop when a scenario overruns its deadline: the script is then
     // still waiting for an answer, its call still in flight in the client.
-    std::promise<void> asked;
-    auto asked_f = asked.get_future();
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    ScriptedServer server([&asked, released](WsStream& ws) {
-        test::read_text(ws);  // the ping, never answered
-        asked.set_value();
-        released.wait_for(10s);
-    });
+    UnansweringServer server;  // the ping, never answered
     const Scenario sc = one_ping();
     std::weak_ptr<ClientScript> weak;
     {
@@ -77,11 +96,10 @@ TEST(ClientScript, IsReleasedWhenTheLoopStopsMidRun) {
         auto script = std::make_shared<ClientScript>(loop.io(), ctx);
         weak = script;
         script->start(server.url(), {}, [] {});
-        ASSERT_EQ(asked_f.wait_for(5s), std::future_status::ready);
+        ASSERT_TRUE(server.asked_within(5s));
         loop.stop();
     }
     EXPECT_TRUE(weak.expired()) << "the script (and its client) outlived the run";
-    release.set_value();
 }
 
 // The connect window: a script holds its slot from connect until it is brought up, and gives
@@ -181,15 +199,7 @@ TEST(ClientScript, WithoutAnInitializeStepGivesTheSlotBackOnceConnected) {
 TEST(ClientScript, GivesTheSlotBackWhenTheLoopStopsMidRun) {
     // One slot: the first script waits forever for its initialize, the second waits for the
     // slot. The loop stops; the waiting one goes first, then the one holding the slot.
-    std::promise<void> asked;
-    auto asked_f = asked.get_future();
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    ScriptedServer server([&asked, released](WsStream& ws) {
-        test::read_text(ws);  // initialize, never answered
-        asked.set_value();
-        released.wait_for(10s);
-    });
+    UnansweringServer server;  // initialize, never answered
     const Scenario sc = steps(R"([{"op":"initialize"},{"op":"ping"}])");
     auto w = std::make_shared<ConnectWindow>(1);
     {
@@ -203,7 +213,7 @@ TEST(ClientScript, GivesTheSlotBackWhenTheLoopStopsMidRun) {
             scripts.push_back(std::make_shared<ClientScript>(loop.io(), ctx));
             scripts.back()->start(server.url(), {}, [] {});
         }
-        ASSERT_EQ(asked_f.wait_for(5s), std::future_status::ready);
+        ASSERT_TRUE(server.asked_within(5s));
         EXPECT_EQ(w->in_flight(), 1u);
         EXPECT_EQ(w->queued(), 1u);
         loop.stop();
@@ -213,7 +223,6 @@ TEST(ClientScript, GivesTheSlotBackWhenTheLoopStopsMidRun) {
     EXPECT_EQ(w->in_flight(), 0u);
     EXPECT_EQ(w->queued(), 0u);
     EXPECT_EQ(w->releases(), 2u);
-    release.set_value();
 }
 
 }  // namespace
