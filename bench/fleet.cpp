@@ -78,16 +78,21 @@ FleetResult connect_fleet(boost::asio::io_context& io, const FleetOptions& o) {
             });
         });
     }
-    FleetResult result;
     {
         std::unique_lock lock(state->mutex);
         state->changed.wait_until(lock, start + o.timeout,
                                   [&] { return state->finished == o.clients; });
+    }
+    // The turns still waiting never come (closed first, so a late turn's release starts no
+    // other), and one already under way connects nobody.
+    state->window.close();
+    FleetResult result;
+    {
+        std::lock_guard lock(state->mutex);
         state->gave_up = true;
         result.clients = state->ready;
         result.errors = state->errors;
     }
-    state->window.close();  // the turns still waiting never come
     result.failed = o.clients - result.clients.size();
     std::size_t explained = 0;
     for (const auto& [what, n] : result.errors) explained += n;
