@@ -16,7 +16,9 @@
 #   from the report's extra.cpu_during_clients), next to mcp-server's CPU in that span;
 # - per token, marginal: (CPU at 100 tokens - CPU at 2 tokens) / (tokens received at 100 -
 #   at 2), the same arithmetic for both clients: what one more streamed token costs, with
-#   every per-client and per-run cost subtracted;
+#   every per-client and per-run cost subtracted; for the harness also over the clients' span
+#   alone, which leaves out what it does with a token after the clients are done (reading
+#   the mock's log of it, deciding the checks over it, writing its samples);
 # - per client, fixed: what the harness spends on a client apart from its tokens (connect,
 #   WebSocket handshake, initialize, the call's request and response, close, and its share of
 #   the run's setup, log reading and checks): (CPU at 2 tokens - 2 tokens x the marginal cost)
@@ -77,6 +79,7 @@ def harness(name):
     tokens = opts["tokens_received"]
     return dict(cpu=opts["harness_cpu_s"] * 1e6, tokens=tokens,
                 per_token=opts["harness_cpu_s"] * 1e6 / tokens,
+                span_cpu=span.get("harness_s", float("nan")) * 1e6,
                 span=span.get("harness_us_per_token", float("nan")),
                 server=span.get("server_us_per_token", float("nan")))
 
@@ -89,12 +92,14 @@ for r in range(1, rounds + 1):
     h, hf = harness(f"harness-{r}"), harness(f"harness-few-{r}")
     row = dict(bench=b["per_token"], harness=h["per_token"], span=h["span"], server=h["server"],
                bench_server=b["server"], bench_marginal=marginal(b, bf),
-               harness_marginal=marginal(h, hf))
+               harness_marginal=marginal(h, hf),
+               span_marginal=(h["span_cpu"] - hf["span_cpu"]) / (h["tokens"] - hf["tokens"]))
     row["harness_per_client"] = (hf["cpu"] - hf["tokens"] * row["harness_marginal"]) / clients
     rows.append(row)
     print(f"round {r}: bench client {row['bench']:5.2f} us/token ({int(b['tokens'])} tokens), "
           f"marginal {row['bench_marginal']:5.2f}; harness whole process {row['harness']:5.2f}, "
-          f"clients' span {row['span']:5.2f}, marginal {row['harness_marginal']:5.2f} us/token "
+          f"clients' span {row['span']:5.2f}, marginal {row['harness_marginal']:5.2f} "
+          f"(clients' span {row['span_marginal']:5.2f}) us/token "
           f"({h['tokens']} tokens), {row['harness_per_client']:4.0f} us per client; mcp-server "
           f"{row['server']:5.2f} us/token in the harness's run, {row['bench_server']:5.2f} in "
           f"the bench's")
@@ -108,6 +113,8 @@ print(f"  mcp-harness, clients' span (connect -> close)    {med['span']:6.2f}"
 print(f"  per token, marginal: bench client               {med['bench_marginal']:6.2f}")
 print(f"  per token, marginal: mcp-harness (whole process) {med['harness_marginal']:6.2f}"
       f"  ({med['harness_marginal'] / med['bench_marginal']:.2f} x bench)")
+print(f"  per token, marginal: mcp-harness clients' span   {med['span_marginal']:6.2f}"
+      f"  ({med['span_marginal'] / med['bench_marginal']:.2f} x bench)")
 print(f"  mcp-harness per client, fixed                    {med['harness_per_client']:6.0f} us")
 print(f"  mcp-server during the harness's clients' span    {med['server']:6.2f}")
 print(f"  mcp-server in the bench's window                 {med['bench_server']:6.2f}")
