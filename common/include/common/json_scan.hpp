@@ -31,14 +31,12 @@ class JsonScanner {
     // text between the key's quotes (still escaped).
     template <typename Member>
     bool object(Member&& member) {
-        if (!eat('{')) return false;
-        if (eat('}')) return true;
-        do {
-            std::string_view key, val;
-            if (!string(key) || !eat(':') || !value(val)) return false;
-            member(key.substr(1, key.size() - 2), val);
-        } while (eat(','));
-        return eat('}');
+        return object_in([&](std::string_view key, JsonScanner& in) {
+            std::string_view val;
+            if (!in.value(val)) return false;
+            member(key, val);
+            return true;
+        });
     }
 
     // The same, but member(key, scanner) reads the value itself, in place, with this scanner
