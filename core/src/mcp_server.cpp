@@ -151,8 +151,12 @@ void McpServer::shutdown() {
 void McpServer::shutdown_step() {
     const auto now = std::chrono::steady_clock::now();
     // Generations and saves in flight may finish; their replies go out before the close.
-    const bool calls_done =
-        stats_.generations_active.load() == 0 && stats_.saves_active.load() == 0;
+    // The order of the loads matters: a handler raises generations_active (or saves_active)
+    // before it lowers messages_in_handling, and a save is counted before its generation
+    // ends, so reading them in this order cannot find all three at zero mid-handoff.
+    const bool calls_done = stats_.messages_in_handling.load() == 0 &&
+                            stats_.generations_active.load() == 0 &&
+                            stats_.saves_active.load() == 0;
     if (calls_done || now >= shutdown_deadline_) {
         registry_->shutdown_all();
         if (registry_->size() == 0 || now >= shutdown_deadline_ + std::chrono::seconds(2)) {

@@ -48,6 +48,7 @@ struct ServerStats {
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> tool_calls{0};
     std::atomic<std::uint64_t> tokens_relayed{0};
+    std::atomic<std::int64_t> messages_in_handling{0};  // on a handler's stack right now
     std::atomic<std::int64_t> generations_active{0};
     std::atomic<std::int64_t> saves_active{0};     // saves queued, reply not yet sent
     std::atomic<std::int64_t> calls_in_flight{0};  // tools/calls admitted, not yet answered

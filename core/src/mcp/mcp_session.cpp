@@ -159,6 +159,14 @@ void McpSession::on_message(std::string_view frame) {
 void McpSession::on_incoming(const Incoming& in) {
     if (closed_) return;
     state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
+    // Counted from here until the handler returns, by which time a generation or save it
+    // started is counted on its own: graceful shutdown, on another thread, then cannot see
+    // zero of everything while a call read before the signal is still on its way to Ollama.
+    state_.stats.messages_in_handling.fetch_add(1);
+    struct Handled {
+        std::atomic<std::int64_t>& n;
+        ~Handled() { n.fetch_sub(1); }
+    } handled{state_.stats.messages_in_handling};
     // A message must never take the server down: whatever a handler throws on input it did
     // not foresee becomes an internal error for this request, and the connection goes on.
     try {

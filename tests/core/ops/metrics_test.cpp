@@ -241,6 +241,7 @@ void fill(ServerStats& s) {
     s.calls_refused = 59;
     s.slow_clients_dropped = 61;
     s.internal_errors = 67;
+    s.messages_in_handling = 71;
     s.upstream_errors.add(OllamaError::timeout);
     s.upstream_errors.add(OllamaError::timeout);
     s.upstream_errors.add(OllamaError::unreachable);
@@ -269,6 +270,7 @@ TEST(Metrics, EveryCounterAndGaugeIsExposedUnderItsName) {
     EXPECT_EQ(p.at("mcp_server_calls_refused_total"), 59);
     EXPECT_EQ(p.at("mcp_server_slow_clients_dropped_total"), 61);
     EXPECT_EQ(p.at("mcp_server_internal_errors_total"), 67);
+    EXPECT_EQ(p.at("mcp_server_messages_in_handling"), 71);
     EXPECT_EQ(p.at("mcp_server_upstream_errors_total", {{"kind", "timeout"}}), 2);
     EXPECT_EQ(p.at("mcp_server_upstream_errors_total", {{"kind", "unreachable"}}), 1);
     EXPECT_EQ(p.at("mcp_server_upstream_errors_total", {{"kind", "malformed"}}), 0);
