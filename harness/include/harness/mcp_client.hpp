@@ -32,13 +32,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
 
 #include "harness/router.hpp"
 
 namespace harness {
+
+namespace ws {
+class FrameReader;
+}
+struct WsHandshake;
 
 // ws://host[:port][/target]; port 80 when absent, target "/" when absent.
 struct WsUrl {
@@ -154,6 +157,9 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
         std::string call_id;  // non-empty: stamp this call's send time
         std::string method;   // http: the Mcp-Method header ("" for send_raw)
         std::string name;     // http: the Mcp-Name header (tools/call: params.name)
+        // WebSocket: data is the framed message; a control frame is counted in no stats.
+        std::size_t payload_bytes = 0;
+        bool control = false;
     };
     // A transport other than WebSocket, driven on the client's strand (client/transport.hpp).
     class Link;
@@ -171,40 +177,58 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     // Adds the stateless revision's _meta to a request's params.
     void add_stateless_meta(nlohmann::json& params);
     void send_message(std::string text, std::string method);
-    void on_resolve(boost::beast::error_code ec,
+    void on_resolve(boost::system::error_code ec,
                     boost::asio::ip::tcp::resolver::results_type results);
-    void on_connect(boost::beast::error_code ec, boost::asio::ip::tcp::endpoint);
-    void on_handshake(boost::beast::error_code ec);
-    void connect_failed(boost::beast::error_code ec, const std::string& what);
+    void on_connect(boost::system::error_code ec, boost::asio::ip::tcp::endpoint);
+    void on_handshake_written(boost::system::error_code ec, std::size_t);
+    void on_handshake(boost::system::error_code ec, std::size_t);
+    void connect_failed(boost::system::error_code ec, const std::string& what);
 
     void start_call(Outgoing message, CallRecord record, TokenHandler on_token, DoneHandler on_done,
                     bool keep_tokens, std::chrono::milliseconds timeout);
     bool enqueue(Outgoing item, std::string& error);
+    // WebSocket: one masked frame onto the write queue (control frames skip the queue limit).
+    void push_frame(int opcode, std::string_view payload, std::string call_id = {});
     void do_write();
-    void on_write(boost::beast::error_code ec, std::size_t n);
+    void on_write(boost::system::error_code ec, std::size_t n);
     void do_read();
-    void on_read(boost::beast::error_code ec, std::size_t n);
+    void on_read(boost::system::error_code ec, std::size_t n);
+    // The frames complete in the read buffer; false when the connection is over.
+    bool take_frames();
+    // The server broke the protocol (or its limit): close with `code`, then finish.
+    void fail_protocol(boost::system::error_code ec, std::string why, int code);
+    // Sends a close frame after what is being written, then finishes with `then` once it is
+    // out (or at the close deadline).
+    void close_then_finish(int code, std::string_view reason, ClientError then);
     void arm_idle_check();
-    void on_idle_check(boost::beast::error_code ec);
+    void on_idle_check(boost::system::error_code ec);
     void do_close();
-    void on_closed(boost::beast::error_code ec);
     void finish(ClientError error);
 
     using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-    // The socket and the stream on it name the strand's own type, not the type-erased
-    // any_io_executor a beast::tcp_stream carries: every completion of every token read goes
-    // through the executor, and the erased one copies, compares and releases a shared
-    // strand per hop. The connect deadline tcp_stream would keep is connect_timer_.
+    // The socket names the strand's own type, not the type-erased any_io_executor: every
+    // completion of every token read goes through the executor, and the erased one copies,
+    // compares and releases a shared strand per hop.
     using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
     Strand strand_;
     boost::asio::ip::tcp::resolver resolver_;
-    boost::beast::websocket::stream<Socket> ws_;
-    boost::beast::flat_buffer buffer_;
-    boost::beast::websocket::response_type handshake_response_;
-    // Our own idle watchdog: Beast's idle timeout re-arms a timer on every read, which costs
-    // more than the rest of reading a token frame; this one wakes every half idle period.
+    Socket socket_;
+    // WebSocket, our own (client/ws_frame.hpp says why not Beast's stream): the handshake
+    // while connecting, then one read buffer that the frame reader takes messages from in
+    // place. The buffer grows to hold the largest frame seen, never beyond the message limit.
+    std::unique_ptr<WsHandshake> handshake_;
+    std::unique_ptr<ws::FrameReader> reader_;
+    static constexpr std::size_t kReadChunk = 16 * 1024;  // the buffer's first size
+    std::unique_ptr<char[]> in_;
+    std::size_t in_capacity_ = 0, in_size_ = 0;
+    std::uint64_t mask_state_;  // masks the frames we send (RFC 6455: unpredictable keys)
+    bool sent_close_ = false;   // our close frame is queued: nothing may follow it
+    std::optional<ClientError> finish_when_written_;
+    // Our own idle watchdog wakes every half idle period, instead of a timer re-armed on
+    // every read (which costs more than the rest of reading a token frame).
     boost::asio::steady_timer idle_timer_;
-    boost::asio::steady_timer connect_timer_;  // the TCP connect's deadline
+    // The TCP connect's and the handshake's deadline; then the close handshake's.
+    boost::asio::steady_timer connect_timer_;
     bool connect_timed_out_ = false;
     std::int64_t last_heard_us_ = 0;  // steady µs
     bool ping_in_flight_ = false;

@@ -1,14 +1,22 @@
 #include "harness/mcp_client.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <random>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/error.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "client/beast_names.hpp"
 #include "client/link.hpp"
+#include "client/ws_frame.hpp"
+#include "client/ws_handshake.hpp"
 #include "common/mcp_protocol.hpp"
+#include "common/rng.hpp"
 
 namespace harness {
 
@@ -18,10 +26,20 @@ std::shared_ptr<McpClient> McpClient::create(net::io_context& io) {
     return std::shared_ptr<McpClient>(new McpClient(io));
 }
 
+namespace {
+
+std::uint64_t fresh_seed() {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32) ^ device();
+}
+
+}  // namespace
+
 McpClient::McpClient(net::io_context& io)
     : strand_(net::make_strand(io)),
       resolver_(strand_),
-      ws_(strand_),
+      socket_(strand_),
+      mask_state_(fresh_seed()),
       idle_timer_(strand_),
       connect_timer_(strand_) {}
 
@@ -244,32 +262,52 @@ bool McpClient::enqueue(Outgoing item, std::string& error) {
         bytes_out_.fetch_add(n, std::memory_order_relaxed);
         return true;
     }
-    queued_bytes_ += item.data.size();
-    queue_.push_back(std::move(item));
-    if (!writing_) do_write();
+    push_frame(static_cast<int>(ws::Opcode::text), item.data, std::move(item.call_id));
     return true;
 }
 
+void McpClient::push_frame(int opcode, std::string_view payload, std::string call_id) {
+    Outgoing out;
+    out.data.reserve(payload.size() + 14);
+    ws::append_frame(out.data, static_cast<ws::Opcode>(opcode), payload,
+                     static_cast<std::uint32_t>(common::splitmix64(mask_state_)));
+    out.call_id = std::move(call_id);
+    // The message's own size, for the stats; control frames are not messages.
+    out.payload_bytes = payload.size();
+    out.control = opcode != static_cast<int>(ws::Opcode::text);
+    queued_bytes_ += out.data.size();
+    queue_.push_back(std::move(out));
+    if (!writing_) do_write();
+}
+
 void McpClient::do_write() {
-    if (queue_.empty() || state_ != State::open) return;
+    if (queue_.empty() || state_ == State::closed) return;
     writing_ = true;
     const Outgoing& item = queue_.front();
     // Stamped as the write starts: Asio tries the send right away, so this is when the bytes
     // reach the kernel, not when the completion handler gets to run.
     if (!item.call_id.empty()) router_.sent(item.call_id, Arrival::now());
-    ws_.async_write(net::buffer(item.data),
-                    beast::bind_front_handler(&McpClient::on_write, shared_from_this()));
+    net::async_write(socket_, net::buffer(item.data),
+                     beast::bind_front_handler(&McpClient::on_write, shared_from_this()));
 }
 
-void McpClient::on_write(beast::error_code ec, std::size_t n) {
+void McpClient::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     if (state_ == State::closed) return;  // finish() dropped the queue
+    const bool message = !queue_.front().control;
+    const std::size_t payload = queue_.front().payload_bytes;
     queued_bytes_ -= queue_.front().data.size();
     queue_.pop_front();
-    if (ec) return finish({ec, "write: " + ec.message()});
-    frames_out_.fetch_add(1, std::memory_order_relaxed);
-    bytes_out_.fetch_add(n, std::memory_order_relaxed);
+    if (ec) {
+        if (finish_when_written_) return finish(*finish_when_written_);
+        return finish({ec, "write: " + ec.message()});
+    }
+    if (message) {
+        frames_out_.fetch_add(1, std::memory_order_relaxed);
+        bytes_out_.fetch_add(payload, std::memory_order_relaxed);
+    }
     if (!queue_.empty()) return do_write();
+    if (finish_when_written_) return finish(*finish_when_written_);
     if (state_ == State::open && close_requested_) do_close();
 }
 
@@ -286,52 +324,124 @@ void McpClient::deliver(std::string_view text, Arrival at) {
 }
 
 void McpClient::do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&McpClient::on_read, shared_from_this()));
+    if (in_size_ == in_capacity_) {
+        // A frame larger than the buffer: room for it, up to the largest the reader lets
+        // through (a longer one has failed on its header before this).
+        const std::size_t most = options_.max_message_bytes + 14;
+        if (in_capacity_ >= most) {
+            return fail_protocol(make_error_code(boost::system::errc::message_size),
+                                 "a frame larger than the read buffer", ws::kCloseProtocolError);
+        }
+        const std::size_t grown = std::min(most, in_capacity_ * 2);
+        auto bigger = std::make_unique<char[]>(grown);
+        std::memcpy(bigger.get(), in_.get(), in_size_);
+        in_ = std::move(bigger);
+        in_capacity_ = grown;
+    }
+    socket_.async_read_some(net::buffer(in_.get() + in_size_, in_capacity_ - in_size_),
+                            beast::bind_front_handler(&McpClient::on_read, shared_from_this()));
 }
 
 void McpClient::on_read(beast::error_code ec, std::size_t n) {
+    if (state_ == State::closed) return;
     if (ec) {
-        if (ec == websocket::error::closed) {
-            if (close_requested_) return finish({});
-            const auto& reason = ws_.reason();
-            ClientError closed{ec, "closed by the server"};
-            if (reason.code != websocket::close_code::none) {
-                closed.close_code = reason.code;
-                closed.close_reason = std::string(reason.reason);
-                closed.message += " (" + std::to_string(reason.code) +
-                                  (reason.reason.empty() ? "" : " " + closed.close_reason) + ")";
-            }
-            return finish(std::move(closed));
-        }
+        if (finish_when_written_) return finish(*finish_when_written_);
         if (close_requested_ && ec == net::error::operation_aborted) return finish({});
-        if (ec == websocket::error::message_too_big) {
-            return finish({ec, "a message from the server exceeded " +
-                                   std::to_string(options_.max_message_bytes) + " bytes"});
-        }
-        if (ec == beast::error::timeout) {  // Beast's close-handshake deadline
-            return finish({ec, "no answer to the close handshake within " +
-                                   std::to_string(options_.connect_timeout.count()) + " ms"});
-        }
         return finish({ec, "read: " + ec.message()});
     }
+    in_size_ += n;
+    if (take_frames()) do_read();
+}
+
+bool McpClient::take_frames() {
+    // Every frame of one read arrived together: one stamp for all of them.
     const Arrival at = Arrival::now();
-    last_heard_us_ = at.steady_us;
-    frames_in_.fetch_add(1, std::memory_order_relaxed);
-    bytes_in_.fetch_add(n, std::memory_order_relaxed);
-    const auto data = buffer_.cdata();
-    const std::string_view text(static_cast<const char*>(data.data()), data.size());
-    FrameKind kind;
-    if (ws_.got_text()) {
-        kind = router_.route(text, at);
-    } else {
-        kind = FrameKind::invalid;
-        router_.route(invalid_frame("binary frame"), at);
+    const std::string_view data(in_.get(), in_size_);
+    std::size_t used = 0;
+    bool reading = true;
+    while (reading) {
+        auto e = reader_->next(data, &used);
+        if (!e) break;
+        last_heard_us_ = at.steady_us;
+        ping_in_flight_ = false;  // the server is alive
+        switch (e->kind) {
+            case ws::Event::Kind::message:
+                if (e->text) {
+                    deliver(e->payload, at);
+                } else {
+                    frames_in_.fetch_add(1, std::memory_order_relaxed);
+                    bytes_in_.fetch_add(e->payload.size(), std::memory_order_relaxed);
+                    router_.route(invalid_frame("binary frame"), at);
+                }
+                break;
+            case ws::Event::Kind::ping:
+                if (!sent_close_) push_frame(static_cast<int>(ws::Opcode::pong), e->payload);
+                break;
+            case ws::Event::Kind::pong:
+                break;
+            case ws::Event::Kind::close: {
+                reading = false;
+                if (sent_close_) {  // the answer to ours
+                    finish(finish_when_written_ ? *finish_when_written_ : ClientError{});
+                    break;
+                }
+                ClientError closed{websocket::error::closed, "closed by the server"};
+                if (e->close_code != 0) {
+                    closed.close_code = e->close_code;
+                    closed.close_reason = std::string(e->close_reason);
+                    closed.message += " (" + std::to_string(e->close_code) +
+                                      (e->close_reason.empty() ? "" : " " + closed.close_reason) +
+                                      ")";
+                }
+                // Echo the code, as RFC 6455 asks (none when the server gave none).
+                close_then_finish(e->close_code != 0 ? e->close_code : ws::kCloseNormal, {},
+                                  std::move(closed));
+                break;
+            }
+            case ws::Event::Kind::error: {
+                reading = false;
+                const bool too_big = e->error_close_code == ws::kCloseTooBig;
+                fail_protocol(
+                    make_error_code(too_big ? boost::system::errc::message_size
+                                            : boost::system::errc::protocol_error),
+                    too_big ? e->error : "the server broke the WebSocket protocol: " + e->error,
+                    e->error_close_code);
+                break;
+            }
+        }
+        if (state_ == State::closed) return false;
     }
-    if (kind == FrameKind::legacy_token || kind == FrameKind::progress_token) {
-        tokens_in_.fetch_add(1, std::memory_order_relaxed);
+    if (used > 0) {
+        std::memmove(in_.get(), in_.get() + used, in_size_ - used);
+        in_size_ -= used;
     }
-    buffer_.consume(buffer_.size());
-    if (state_ == State::open || state_ == State::closing) do_read();
+    return reading && state_ != State::closed;
+}
+
+void McpClient::fail_protocol(beast::error_code ec, std::string why, int code) {
+    close_then_finish(code, {}, ClientError{ec, std::move(why)});
+}
+
+void McpClient::close_then_finish(int code, std::string_view reason, ClientError then) {
+    if (state_ == State::closed) return;
+    if (sent_close_) return finish(std::move(then));
+    sent_close_ = true;
+    if (state_ == State::open) state_ = State::closing;
+    open_.store(false, std::memory_order_release);
+    idle_timer_.cancel();
+    // Nothing may follow a close frame: what waits behind the frame being written is dropped.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+        queued_bytes_ -= queue_.back().data.size();
+        queue_.pop_back();
+    }
+    finish_when_written_ = std::move(then);
+    push_frame(static_cast<int>(ws::Opcode::close), ws::close_payload(code, reason));
+    connect_timer_.expires_after(options_.connect_timeout);  // a server that never reads
+    connect_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        auto self = weak.lock();
+        if (ec || !self || !self->finish_when_written_) return;
+        self->finish(*self->finish_when_written_);
+    });
 }
 
 // --- keep-alive -----------------------------------------------------------------------------
@@ -353,11 +463,8 @@ void McpClient::on_idle_check(beast::error_code ec) {
                                                   std::to_string(silent_us / 1000) + " ms"});
     }
     if (silent_us >= idle_us / 2 && !ping_in_flight_) {
-        // Beast lets a ping go out while a message is being written.
-        ping_in_flight_ = true;
-        ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {
-            self->ping_in_flight_ = false;  // a failure shows up on the read side
-        });
+        ping_in_flight_ = true;  // until the server is heard from again
+        push_frame(static_cast<int>(ws::Opcode::ping), {});
     }
     arm_idle_check();
 }
@@ -383,7 +490,7 @@ void McpClient::close(CloseHandler on_closed) {
             if (self->link_) return;  // opened() sees close_requested_
             beast::error_code ignored;
             self->resolver_.cancel();
-            self->ws_.next_layer().close(ignored);
+            self->socket_.close(ignored);
             return;
         }
         if (!self->writing_) self->do_close();  // else after the frames already queued
@@ -400,13 +507,17 @@ void McpClient::do_close() {
             if (auto self = weak.lock()) self->finish(error);
         });
     }
-    ws_.async_close(websocket::close_code::normal,
-                    beast::bind_front_handler(&McpClient::on_closed, shared_from_this()));
-}
-
-void McpClient::on_closed(beast::error_code ec) {
-    // The read loop sees the server's close frame and finishes; a failed close finishes here.
-    if (ec && ec != net::error::operation_aborted) finish({ec, "close: " + ec.message()});
+    sent_close_ = true;
+    push_frame(static_cast<int>(ws::Opcode::close), ws::close_payload(ws::kCloseNormal, {}));
+    // The read loop ends it when the server's close frame comes; or this does.
+    connect_timer_.expires_after(options_.connect_timeout);
+    connect_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        auto self = weak.lock();
+        if (ec || !self || self->state_ == State::closed) return;
+        self->finish({beast::error::timeout,
+                      "no answer to the close handshake within " +
+                          std::to_string(self->options_.connect_timeout.count()) + " ms"});
+    });
 }
 
 void McpClient::finish(ClientError error) {
@@ -415,14 +526,16 @@ void McpClient::finish(ClientError error) {
     state_ = State::closed;
     open_.store(false, std::memory_order_release);
     idle_timer_.cancel();
+    connect_timer_.cancel();
+    finish_when_written_.reset();
     for (auto& [id, timer] : deadlines_) timer->cancel();
     deadlines_.clear();
     router_.fail_all(error ? "connection lost: " + error.message : "connection closed",
                      Arrival::now());
     if (link_) link_->abort();
     beast::error_code ignored;
-    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    ws_.next_layer().close(ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
     queue_.clear();
     queued_bytes_ = 0;
     const ClientError reported = asked && !error ? ClientError{} : error;

@@ -1,16 +1,21 @@
 // McpClient, connecting: the ws:// URL, resolve, TCP connect and the WebSocket handshake
 // (the subprotocol checked). Calls, reading, writing and closing are in mcp_client.cpp.
+#include <algorithm>
+#include <cstring>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/websocket/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
 
 #include "harness/mcp_client.hpp"
 
 #include "client/beast_names.hpp"
 #include "client/link.hpp"
+#include "client/ws_frame.hpp"
+#include "client/ws_handshake.hpp"
 #include "common/mcp_protocol.hpp"
 
 namespace harness {
@@ -90,65 +95,65 @@ void McpClient::do_connect(std::string url, ConnectHandler on_connected) {
 void McpClient::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
     if (ec) return connect_failed(ec, "resolve " + url_.host + ": " + ec.message());
     if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    // One deadline for the TCP connect and the handshake after it.
     connect_timer_.expires_after(options_.connect_timeout);
     connect_timer_.async_wait([weak = weak_from_this()](beast::error_code tec) {
         auto self = weak.lock();
         if (tec || !self || self->state_ != State::connecting) return;
         self->connect_timed_out_ = true;
         beast::error_code ignored;
-        self->ws_.next_layer().close(ignored);  // the connect ends with operation_aborted
+        self->socket_.close(ignored);  // what is pending ends with operation_aborted
     });
-    net::async_connect(ws_.next_layer(), results,
+    net::async_connect(socket_, results,
                        beast::bind_front_handler(&McpClient::on_connect, shared_from_this()));
 }
 
 void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
-    connect_timer_.cancel();
     if (connect_timed_out_) ec = beast::error::timeout;
     if (ec) {
+        connect_timer_.cancel();
         return connect_failed(ec, "connect " + url_.host + ":" + url_.port + ": " + ec.message());
     }
     if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
     beast::error_code ignored;
-    ws_.next_layer().set_option(tcp::no_delay(true), ignored);  // small frames, no batching
-    ws_.set_option(websocket::stream_base::timeout{options_.connect_timeout,
-                                                   websocket::stream_base::none(),
-                                                   /*keep_alive_pings=*/false});
-    ws_.control_callback([this](websocket::frame_type, beast::string_view) {
-        last_heard_us_ = Arrival::now().steady_us;  // pings and pongs: the server is alive
-    });
-    ws_.set_option(websocket::stream_base::decorator(
-        [ua = options_.user_agent, mcp = options_.offer_mcp_subprotocol,
-         headers = options_.headers](websocket::request_type& req) {
-            req.set(http::field::user_agent, ua);
-            if (mcp) req.set(http::field::sec_websocket_protocol, "mcp");
-            for (const auto& [name, value] : headers) req.set(name, value);
-        }));
-    ws_.read_message_max(options_.max_message_bytes);
-    ws_.text(true);
-    ws_.async_handshake(handshake_response_, url_.host + ":" + url_.port, url_.target,
-                        beast::bind_front_handler(&McpClient::on_handshake, shared_from_this()));
+    socket_.set_option(tcp::no_delay(true), ignored);  // small frames, no batching
+    handshake_ =
+        make_ws_handshake(url_, options_, mask_state_, mask_state_ * 0x9e3779b97f4a7c15ULL);
+    http::async_write(
+        socket_, handshake_->request,
+        beast::bind_front_handler(&McpClient::on_handshake_written, shared_from_this()));
 }
 
-void McpClient::on_handshake(beast::error_code ec) {
-    if (ec) {
-        std::string what = "WebSocket handshake with " + url_.host + ":" + url_.port + url_.target +
-                           ": " + ec.message();
-        if (ec == websocket::error::upgrade_declined) {
-            what += " (HTTP " + std::to_string(handshake_response_.result_int()) + ")";
-        }
-        return connect_failed(ec, what);
+void McpClient::on_handshake_written(beast::error_code ec, std::size_t) {
+    if (ec) return on_handshake(ec, 0);
+    http::async_read(socket_, handshake_->buffer, handshake_->parser,
+                     beast::bind_front_handler(&McpClient::on_handshake, shared_from_this()));
+}
+
+void McpClient::on_handshake(beast::error_code ec, std::size_t) {
+    connect_timer_.cancel();
+    if (connect_timed_out_) ec = beast::error::timeout;
+    const std::string with =
+        "WebSocket handshake with " + url_.host + ":" + url_.port + url_.target + ": ";
+    if (ec) return connect_failed(ec, with + ec.message());
+    if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
+    if (auto why = check_ws_upgrade(*handshake_, options_.offer_mcp_subprotocol, subprotocol_)) {
+        return connect_failed(make_error_code(boost::system::errc::protocol_error), with + *why);
     }
-    subprotocol_ = std::string(handshake_response_[http::field::sec_websocket_protocol]);
-    if (options_.offer_mcp_subprotocol && !subprotocol_.empty() && subprotocol_ != "mcp") {
-        return connect_failed(
-            make_error_code(boost::system::errc::protocol_error),
-            "the server selected subprotocol '" + subprotocol_ + "', which was not offered");
-    }
+    // What the server sent after its 101 is the start of the first frames.
+    reader_ = std::make_unique<ws::FrameReader>(options_.max_message_bytes);
+    const auto early = handshake_->buffer.cdata();
+    in_capacity_ = std::max<std::size_t>(kReadChunk, early.size());
+    in_ = std::make_unique<char[]>(in_capacity_);
+    std::memcpy(in_.get(), early.data(), early.size());
+    in_size_ = early.size();
+    handshake_.reset();
     last_heard_us_ = Arrival::now().steady_us;
     arm_idle_check();
-    do_read();
     opened();
+    // Closing (close() came first) still reads: the server's close frame ends it.
+    if (state_ == State::closed) return;
+    if (take_frames()) do_read();
 }
 
 void McpClient::opened() {
@@ -202,8 +207,9 @@ void McpClient::connect_link(std::string url) {
 void McpClient::connect_failed(beast::error_code ec, const std::string& what) {
     state_ = State::closed;
     connect_timer_.cancel();
+    handshake_.reset();
     beast::error_code ignored;
-    ws_.next_layer().close(ignored);
+    socket_.close(ignored);
     if (auto h = std::move(on_connected_)) h({ec, what});
     for (auto& w : on_closed_waiters_) {
         if (w) w({ec, what});
