@@ -95,12 +95,18 @@ class Router {
     };
 
     std::shared_ptr<Pending> take(const std::string& id);
+    // Hands a token to its call without a reference count per token (a shared_ptr copy
+    // here was 4 % of the client's CPU per token): a call its own token handler ends is
+    // kept alive by take() until the handler is back.
+    void dispatch(Pending& call, Frame& frame, Arrival at);
     void token(Pending& call, Frame& frame, Arrival at);
     void other(const Frame& frame);
 
     std::unordered_map<std::string, std::shared_ptr<Pending>> by_id_;
     std::unordered_map<std::string, std::shared_ptr<Pending>> by_progress_;
     std::size_t without_progress_ = 0;  // calls in flight that asked for legacy frames
+    const Pending* dispatching_ = nullptr;
+    std::shared_ptr<Pending> ended_in_handler_;
     FrameHandler on_other_;
     Counters counters_;
 };

@@ -38,6 +38,7 @@ std::shared_ptr<Router::Pending> Router::take(const std::string& id) {
     if (it == by_id_.end()) return nullptr;
     auto call = std::move(it->second);
     by_id_.erase(it);
+    if (call.get() == dispatching_) ended_in_handler_ = call;
     if (!call->record.progress_token.empty()) {
         by_progress_.erase(call->record.progress_token);
     } else {
@@ -57,25 +58,24 @@ void Router::route(Frame frame, Arrival at) {
     ++counters_.frames;
     switch (frame.kind) {
         case FrameKind::legacy_token: {
-            std::shared_ptr<Pending> call;
+            Pending* call = nullptr;
             if (!frame.route.empty()) {
                 const auto it = by_id_.find(frame.route);
-                if (it != by_id_.end()) call = it->second;
+                if (it != by_id_.end()) call = it->second.get();
             } else if (without_progress_ == 1) {
                 // The original server's frames carry no id: with one legacy call in flight
                 // they can only be its tokens.
                 for (const auto& [id, pending] : by_id_) {
-                    if (pending->record.progress_token.empty()) call = pending;
+                    if (pending->record.progress_token.empty()) call = pending.get();
                 }
             }
-            if (!call) return other(frame);
-            return token(*call, frame, at);
+            if (call == nullptr) return other(frame);
+            return dispatch(*call, frame, at);
         }
         case FrameKind::progress_token: {
             const auto it = by_progress_.find(frame.route);
             if (it == by_progress_.end()) return other(frame);
-            const auto call = it->second;  // the handler may end the call
-            return token(*call, frame, at);
+            return dispatch(*it->second, frame, at);
         }
         case FrameKind::response: {
             auto call = take(frame.route);
@@ -97,6 +97,13 @@ void Router::route(Frame frame, Arrival at) {
             ++counters_.invalid;
             return other(frame);
     }
+}
+
+void Router::dispatch(Pending& call, Frame& frame, Arrival at) {
+    dispatching_ = &call;
+    token(call, frame, at);
+    dispatching_ = nullptr;
+    ended_in_handler_.reset();  // a call its handler ended goes now, not under its feet
 }
 
 void Router::token(Pending& call, Frame& frame, Arrival at) {

@@ -151,6 +151,32 @@ TEST(Router, FailAllEndsEveryCallWithTheError) {
     EXPECT_EQ(router.counters().unrouted, 1u);
 }
 
+// A token handler may end its own call (here: fail it, as a deadline would): what the
+// handler's closure holds must live until it returns (ASan sees it otherwise). Its
+// arguments go with the call's record.
+TEST(Router, ATokenHandlerMayEndItsOwnCall) {
+    Router router;
+    std::vector<std::string> seen;
+    std::string ended;
+    CallRecord r = call("7", "\"pt-7\"");
+    const std::string mine(64, 'm');  // heap storage, copied into the closure
+    router.expect(
+        std::move(r),
+        [&router, &seen, mine](const CallRecord& c, const TokenArrival& t) {
+            const std::string text = t.text;  // the call's record goes with the call
+            router.fail(c.id, "ended by its token", at(2));
+            seen.push_back(mine + text);  // the closure, used after its call ended
+        },
+        [&ended](CallRecord c) { ended = c.error; }, true);
+    router.route(
+        R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"pt-7","progress":1,"message":"x"}})",
+        at(1));
+    EXPECT_EQ(ended, "ended by its token");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], std::string(64, 'm') + "x");
+    EXPECT_EQ(router.in_flight(), 0u);
+}
+
 TEST(Router, ToolErrorsAndRpcErrorsAreNotOk) {
     Router router;
     Recorder rec;
