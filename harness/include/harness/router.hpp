@@ -105,6 +105,10 @@ class Router {
     std::unordered_map<std::string, std::shared_ptr<Pending>> by_id_;
     std::unordered_map<std::string, std::shared_ptr<Pending>> by_progress_;
     std::size_t without_progress_ = 0;  // calls in flight that asked for legacy frames
+    // The call the last progress token went to: a client streams one call at a time, and
+    // comparing a short key costs less than hashing it for every token.
+    std::string last_progress_key_;
+    Pending* last_progress_ = nullptr;
     const Pending* dispatching_ = nullptr;
     std::shared_ptr<Pending> ended_in_handler_;
     FrameHandler on_other_;

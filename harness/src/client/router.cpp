@@ -16,6 +16,7 @@ void Router::expect(CallRecord record, TokenHandler on_token, DoneHandler on_don
     const std::string id = record.id;
     if (!record.progress_token.empty()) {
         by_progress_[record.progress_token] = call;
+        last_progress_ = nullptr;  // the token may have named another call until now
     } else {
         ++without_progress_;
     }
@@ -41,6 +42,7 @@ std::shared_ptr<Router::Pending> Router::take(const std::string& id) {
     if (call.get() == dispatching_) ended_in_handler_ = call;
     if (!call->record.progress_token.empty()) {
         by_progress_.erase(call->record.progress_token);
+        if (last_progress_ == call.get()) last_progress_ = nullptr;
     } else {
         --without_progress_;
     }
@@ -73,9 +75,13 @@ void Router::route(Frame frame, Arrival at) {
             return dispatch(*call, frame, at);
         }
         case FrameKind::progress_token: {
-            const auto it = by_progress_.find(frame.route);
-            if (it == by_progress_.end()) return other(frame);
-            return dispatch(*it->second, frame, at);
+            if (last_progress_ == nullptr || frame.route != last_progress_key_) {
+                const auto it = by_progress_.find(frame.route);
+                if (it == by_progress_.end()) return other(frame);
+                last_progress_ = it->second.get();
+                last_progress_key_ = it->first;
+            }
+            return dispatch(*last_progress_, frame, at);
         }
         case FrameKind::response: {
             auto call = take(frame.route);

@@ -99,6 +99,46 @@ TEST(Router, TokensAfterTheResponseAreUnrouted) {
     EXPECT_EQ(rec.done["5"].token_count, 0u);
 }
 
+// A progress token streamed to, then its call ended: a late token is unrouted, and a new call
+// given the same token gets the tokens from then on.
+TEST(Router, AProgressTokenIsTheCallsOnlyWhileItIsInFlight) {
+    Router router;
+    Recorder rec;
+    router.on_other([&](const Frame& f) { rec.other.push_back(f); });
+    const auto token = [&](const char* text, std::int64_t us) {
+        router.route(
+            std::string(
+                R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"pt-1","progress":1,"message":")") +
+                text + R"("}})",
+            at(us));
+    };
+    rec.expect(router, call("1", "\"pt-1\""));
+    token("a", 1);
+    router.route(R"({"jsonrpc":"2.0","id":1,"result":{}})", at(2));
+    token("late", 3);
+    rec.expect(router, call("2", "\"pt-1\""));
+    token("b", 4);
+    router.route(R"({"jsonrpc":"2.0","id":2,"result":{}})", at(5));
+    EXPECT_EQ(rec.token_order, (std::vector<std::string>{"1:a", "2:b"}));
+    ASSERT_EQ(rec.other.size(), 1u);
+    EXPECT_EQ(rec.other[0].text, "late");
+    EXPECT_EQ(rec.done["1"].token_count, 1u);
+    EXPECT_EQ(rec.done["2"].token_count, 1u);
+}
+
+// A second call given a token still in use takes it over (the later call owns the token).
+TEST(Router, ANewCallWithATokenInUseTakesItOver) {
+    Router router;
+    Recorder rec;
+    const std::string note =
+        R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"pt-1","progress":1,"message":"t"}})";
+    rec.expect(router, call("1", "\"pt-1\""));
+    router.route(note, at(1));
+    rec.expect(router, call("2", "\"pt-1\""));
+    router.route(note, at(2));
+    EXPECT_EQ(rec.token_order, (std::vector<std::string>{"1:t", "2:t"}));
+}
+
 TEST(Router, LegacyFramesWithoutIdGoToTheOnlyLegacyCall) {
     Router router;
     Recorder rec;
