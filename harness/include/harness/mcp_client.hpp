@@ -218,7 +218,9 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     // place. The buffer grows to hold the largest frame seen, never beyond the message limit.
     std::unique_ptr<WsHandshake> handshake_;
     std::unique_ptr<ws::FrameReader> reader_;
-    static constexpr std::size_t kReadChunk = 16 * 1024;  // the buffer's first size
+    // The buffer's first size: a token's frame is ~200 bytes, and a run may hold 20,000
+    // clients; it grows when a frame needs more.
+    static constexpr std::size_t kReadChunk = 4 * 1024;
     std::unique_ptr<char[]> in_;
     std::size_t in_capacity_ = 0, in_size_ = 0;
     std::uint64_t mask_state_;  // masks the frames we send (RFC 6455: unpredictable keys)

@@ -333,7 +333,7 @@ void McpClient::do_read() {
                                  "a frame larger than the read buffer", ws::kCloseProtocolError);
         }
         const std::size_t grown = std::min(most, in_capacity_ * 2);
-        auto bigger = std::make_unique<char[]>(grown);
+        std::unique_ptr<char[]> bigger(new char[grown]);
         std::memcpy(bigger.get(), in_.get(), in_size_);
         in_ = std::move(bigger);
         in_capacity_ = grown;

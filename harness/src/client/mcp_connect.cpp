@@ -17,6 +17,7 @@
 #include "client/ws_frame.hpp"
 #include "client/ws_handshake.hpp"
 #include "common/mcp_protocol.hpp"
+#include "common/rng.hpp"
 
 namespace harness {
 
@@ -117,8 +118,8 @@ void McpClient::on_connect(beast::error_code ec, tcp::endpoint) {
     if (close_requested_) return connect_failed(net::error::operation_aborted, "closed");
     beast::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);  // small frames, no batching
-    handshake_ =
-        make_ws_handshake(url_, options_, mask_state_, mask_state_ * 0x9e3779b97f4a7c15ULL);
+    const std::uint64_t hi = common::splitmix64(mask_state_);
+    handshake_ = make_ws_handshake(url_, options_, hi, common::splitmix64(mask_state_));
     http::async_write(
         socket_, handshake_->request,
         beast::bind_front_handler(&McpClient::on_handshake_written, shared_from_this()));
@@ -144,7 +145,7 @@ void McpClient::on_handshake(beast::error_code ec, std::size_t) {
     reader_ = std::make_unique<ws::FrameReader>(options_.max_message_bytes);
     const auto early = handshake_->buffer.cdata();
     in_capacity_ = std::max<std::size_t>(kReadChunk, early.size());
-    in_ = std::make_unique<char[]>(in_capacity_);
+    in_.reset(new char[in_capacity_]);  // not zeroed: only what a read filled is looked at
     std::memcpy(in_.get(), early.data(), early.size());
     in_size_ = early.size();
     handshake_.reset();

@@ -182,6 +182,29 @@ TEST(McpClientWs, TheServersPingIsAnsweredWithItsPayload) {
     client->close();
 }
 
+// A message far larger than the read buffer's first size (4 KiB) grows the buffer, once.
+TEST(McpClientWs, AMessageLargerThanTheReadBufferArrivesWhole) {
+    const std::string big =
+        R"({"jsonrpc":"2.0","method":"notifications/message","params":{"data":")" +
+        std::string(300'000, 'b') + R"("}})";
+    ScriptedServer server([&big](WsStream& ws) {
+        test::read_text(ws);
+        ws.write(net::buffer(big));
+        test::read_text(ws);
+    });
+    EventLoop loop;
+    auto client = connected(loop, server.url());
+    std::promise<std::size_t> got;
+    auto got_f = got.get_future();
+    client->on_other([&got](const Frame& f) {
+        got.set_value(f.message["params"]["data"].get<std::string>().size());
+    });
+    client->send_raw("{}");
+    EXPECT_EQ(get_within(got_f), 300'000u);
+    EXPECT_EQ(client->stats().bytes_in, big.size());
+    client->close();
+}
+
 TEST(McpClientWs, CloseIsAHandshakeTheServerAnswers) {
     // Beast's server answers the client's close frame with its own; the client then ends
     // with no error (an unanswered close would end at the deadline with one).
