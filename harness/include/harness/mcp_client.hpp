@@ -200,6 +200,8 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     // Sends a close frame after what is being written, then finishes with `then` once it is
     // out (or at the close deadline).
     void close_then_finish(int code, std::string_view reason, ClientError then);
+    // Queues our close frame and arms the close deadline (connect_timeout).
+    void send_close(int code, std::string_view reason);
     void arm_idle_check();
     void on_idle_check(boost::system::error_code ec);
     void do_close();

@@ -425,7 +425,6 @@ void McpClient::fail_protocol(beast::error_code ec, std::string why, int code) {
 void McpClient::close_then_finish(int code, std::string_view reason, ClientError then) {
     if (state_ == State::closed) return;
     if (sent_close_) return finish(std::move(then));
-    sent_close_ = true;
     if (state_ == State::open) state_ = State::closing;
     open_.store(false, std::memory_order_release);
     idle_timer_.cancel();
@@ -435,12 +434,22 @@ void McpClient::close_then_finish(int code, std::string_view reason, ClientError
         queue_.pop_back();
     }
     finish_when_written_ = std::move(then);
+    send_close(code, reason);
+}
+
+void McpClient::send_close(int code, std::string_view reason) {
+    sent_close_ = true;
     push_frame(static_cast<int>(ws::Opcode::close), ws::close_payload(code, reason));
-    connect_timer_.expires_after(options_.connect_timeout);  // a server that never reads
+    // Ended by the server's close frame (our own close), by the write (a close we owe the
+    // server), or by this deadline: a server that never reads or never answers.
+    connect_timer_.expires_after(options_.connect_timeout);
     connect_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
         auto self = weak.lock();
-        if (ec || !self || !self->finish_when_written_) return;
-        self->finish(*self->finish_when_written_);
+        if (ec || !self || self->state_ == State::closed) return;
+        if (self->finish_when_written_) return self->finish(*self->finish_when_written_);
+        self->finish({beast::error::timeout,
+                      "no answer to the close handshake within " +
+                          std::to_string(self->options_.connect_timeout.count()) + " ms"});
     });
 }
 
@@ -507,17 +516,7 @@ void McpClient::do_close() {
             if (auto self = weak.lock()) self->finish(error);
         });
     }
-    sent_close_ = true;
-    push_frame(static_cast<int>(ws::Opcode::close), ws::close_payload(ws::kCloseNormal, {}));
-    // The read loop ends it when the server's close frame comes; or this does.
-    connect_timer_.expires_after(options_.connect_timeout);
-    connect_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-        auto self = weak.lock();
-        if (ec || !self || self->state_ == State::closed) return;
-        self->finish({beast::error::timeout,
-                      "no answer to the close handshake within " +
-                          std::to_string(self->options_.connect_timeout.count()) + " ms"});
-    });
+    send_close(ws::kCloseNormal, {});
 }
 
 void McpClient::finish(ClientError error) {

@@ -1,7 +1,5 @@
 #include "client/ws_frame.hpp"
 
-#include <cstring>
-
 #include "common/utf8.hpp"
 
 namespace harness::ws {
