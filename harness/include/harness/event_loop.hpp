@@ -1,7 +1,8 @@
 #pragma once
 // One io_context run by a few threads, kept alive by a work guard until the object goes
 // away. The harness drives every connection from it; its own thread (main) stays free for
-// blocking work such as the mock's admin calls and waiting on results.
+// blocking work such as the mock's admin calls and waiting on results. Run by one thread
+// (the harness's case), it has a ReadMux: its WebSocket clients wait for reads together.
 #include <thread>
 #include <vector>
 

@@ -8,7 +8,9 @@
 // time, each streamed token with its arrival (steady and wall clock), the final response.
 //
 // Public functions may be called from any thread; they post to the strand. Callbacks run on
-// the strand. Errors are reported to callbacks, never thrown across the event loop.
+// the strand. Errors are reported to callbacks, never thrown across the event loop. On a
+// loop run by one thread, a WebSocket client waits for its reads in the loop's ReadMux
+// (harness/read_mux.hpp), called on that thread: the implicit strand of the whole loop.
 //
 // Lifetime: the client keeps the handlers given to it (on_other's for its whole life, a
 // call's until the call ends), so a handler must not own whoever owns the client: hold that
@@ -34,6 +36,7 @@
 #include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
+#include "harness/read_mux.hpp"
 #include "harness/router.hpp"
 
 namespace harness {
@@ -98,7 +101,7 @@ struct ClientError {
 using ConnectHandler = std::function<void(const ClientError& error)>;
 using CloseHandler = std::function<void(const ClientError& error)>;
 
-class McpClient : public std::enable_shared_from_this<McpClient> {
+class McpClient final : public std::enable_shared_from_this<McpClient>, private ReadMux::Reader {
   public:
     static std::shared_ptr<McpClient> create(boost::asio::io_context& io);
     ~McpClient();
@@ -191,8 +194,18 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     void push_frame(int opcode, std::string_view payload, std::string call_id = {});
     void do_write();
     void on_write(boost::system::error_code ec, std::size_t n);
+    // Reading starts once the handshake is done: in the loop's ReadMux when it has one,
+    // else with async_read_some (do_read, on_read).
+    void start_reading();
     void do_read();
     void on_read(boost::system::error_code ec, std::size_t n);
+    // ReadMux::Reader: reads until a read comes back short.
+    void readable() override;
+    // Room at the end of the read buffer for at least one more byte; false when a frame
+    // would outgrow the message limit (the connection is then failed).
+    bool make_room();
+    // What one read brought (or its error); false when the connection is over.
+    bool took(boost::system::error_code ec, std::size_t n);
     // The frames complete in the read buffer; false when the connection is over.
     bool take_frames();
     // The server broke the protocol (or its limit): close with `code`, then finish.
@@ -225,8 +238,10 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
     static constexpr std::size_t kReadChunk = 4 * 1024;
     std::unique_ptr<char[]> in_;
     std::size_t in_capacity_ = 0, in_size_ = 0;
-    std::uint64_t mask_state_;  // masks the frames we send (RFC 6455: unpredictable keys)
-    bool sent_close_ = false;   // our close frame is queued: nothing may follow it
+    ReadMux* mux_ = nullptr;       // the loop's, when it has one
+    std::uint64_t mux_watch_ = 0;  // watched by mux_ while not 0
+    std::uint64_t mask_state_;     // masks the frames we send (RFC 6455: unpredictable keys)
+    bool sent_close_ = false;      // our close frame is queued: nothing may follow it
     std::optional<ClientError> finish_when_written_;
     // Our own idle watchdog wakes every half idle period, instead of a timer re-armed on
     // every read (which costs more than the rest of reading a token frame).

@@ -41,7 +41,9 @@ McpClient::McpClient(net::io_context& io)
       socket_(strand_),
       mask_state_(fresh_seed()),
       idle_timer_(strand_),
-      connect_timer_(strand_) {}
+      connect_timer_(strand_) {
+    if (net::has_service<ReadMux>(io)) mux_ = &net::use_service<ReadMux>(io);
+}
 
 McpClient::~McpClient() {
     if (link_) link_->abort();  // its child process or sockets end with us
@@ -323,34 +325,76 @@ void McpClient::deliver(std::string_view text, Arrival at) {
     }
 }
 
-void McpClient::do_read() {
-    if (in_size_ == in_capacity_) {
-        // A frame larger than the buffer: room for it, up to the largest the reader lets
-        // through (a longer one has failed on its header before this).
-        const std::size_t most = options_.max_message_bytes + 14;
-        if (in_capacity_ >= most) {
-            return fail_protocol(make_error_code(boost::system::errc::message_size),
-                                 "a frame larger than the read buffer", ws::kCloseProtocolError);
+void McpClient::start_reading() {
+    if (mux_ != nullptr) {
+        beast::error_code ec;
+        socket_.non_blocking(true, ec);  // readable() reads until EAGAIN says "drained"
+        if (!ec) {
+            // The aliasing constructor: the base is private, std:: may not convert to it.
+            mux_watch_ = mux_->add(socket_.native_handle(),
+                                 std::shared_ptr<ReadMux::Reader>(
+                                     shared_from_this(), static_cast<ReadMux::Reader*>(this)));
         }
-        const std::size_t grown = std::min(most, in_capacity_ * 2);
-        std::unique_ptr<char[]> bigger(new char[grown]);
-        std::memcpy(bigger.get(), in_.get(), in_size_);
-        in_ = std::move(bigger);
-        in_capacity_ = grown;
+        if (mux_watch_ != 0) return;  // epoll reports what is already waiting, too
     }
+    do_read();
+}
+
+bool McpClient::make_room() {
+    if (in_size_ < in_capacity_) return true;
+    // A frame larger than the buffer: room for it, up to the largest the reader lets through
+    // (a longer one has failed on its header before this).
+    const std::size_t most = options_.max_message_bytes + 14;
+    if (in_capacity_ >= most) {
+        fail_protocol(make_error_code(boost::system::errc::message_size),
+                      "a frame larger than the read buffer", ws::kCloseProtocolError);
+        return false;
+    }
+    const std::size_t grown = std::min(most, in_capacity_ * 2);
+    std::unique_ptr<char[]> bigger(new char[grown]);
+    std::memcpy(bigger.get(), in_.get(), in_size_);
+    in_ = std::move(bigger);
+    in_capacity_ = grown;
+    return true;
+}
+
+void McpClient::do_read() {
+    if (!make_room()) return;
     socket_.async_read_some(net::buffer(in_.get() + in_size_, in_capacity_ - in_size_),
                             beast::bind_front_handler(&McpClient::on_read, shared_from_this()));
 }
 
 void McpClient::on_read(beast::error_code ec, std::size_t n) {
-    if (state_ == State::closed) return;
+    if (took(ec, n)) do_read();
+}
+
+void McpClient::readable() {
+    // Edge-triggered: the mux calls again only when more arrives, so what has arrived is
+    // read now, until a read comes back short.
+    while (state_ != State::closed && make_room()) {
+        const std::size_t room = in_capacity_ - in_size_;
+        beast::error_code ec;
+        const std::size_t n = socket_.read_some(net::buffer(in_.get() + in_size_, room), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) return;
+        if (ec == net::error::interrupted) continue;
+        if (!took(ec, n) || n < room) return;
+    }
+}
+
+bool McpClient::took(beast::error_code ec, std::size_t n) {
+    if (state_ == State::closed) return false;
     if (ec) {
-        if (finish_when_written_) return finish(*finish_when_written_);
-        if (close_requested_ && ec == net::error::operation_aborted) return finish({});
-        return finish({ec, "read: " + ec.message()});
+        if (finish_when_written_) {
+            finish(*finish_when_written_);
+        } else if (close_requested_ && ec == net::error::operation_aborted) {
+            finish({});
+        } else {
+            finish({ec, "read: " + ec.message()});
+        }
+        return false;
     }
     in_size_ += n;
-    if (take_frames()) do_read();
+    return take_frames();
 }
 
 bool McpClient::take_frames() {
@@ -532,6 +576,10 @@ void McpClient::finish(ClientError error) {
     router_.fail_all(error ? "connection lost: " + error.message : "connection closed",
                      Arrival::now());
     if (link_) link_->abort();
+    if (mux_watch_ != 0) {  // before the socket closes: its fd number is reused at once
+        mux_->remove(socket_.native_handle(), mux_watch_);
+        mux_watch_ = 0;
+    }
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);

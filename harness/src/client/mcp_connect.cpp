@@ -154,7 +154,7 @@ void McpClient::on_handshake(beast::error_code ec, std::size_t) {
     opened();
     // Closing (close() came first) still reads: the server's close frame ends it.
     if (state_ == State::closed) return;
-    if (take_frames()) do_read();
+    if (take_frames()) start_reading();
 }
 
 void McpClient::opened() {

@@ -8,7 +8,9 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
@@ -16,6 +18,7 @@
 
 #include "client/client_waits.hpp"
 #include "harness/event_loop.hpp"
+#include "harness/read_mux.hpp"
 #include "scripted_server.hpp"
 
 namespace harness {
@@ -183,7 +186,11 @@ TEST(McpClientWs, TheServersPingIsAnsweredWithItsPayload) {
 }
 
 // A message far larger than the read buffer's first size (4 KiB) grows the buffer, once.
-TEST(McpClientWs, AMessageLargerThanTheReadBufferArrivesWhole) {
+// Both ways of reading: in the ReadMux of a loop of one thread, and with async_read_some on
+// the strand when the loop has two.
+class McpClientWsLoop : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(McpClientWsLoop, AMessageLargerThanTheReadBufferArrivesWhole) {
     const std::string big =
         R"({"jsonrpc":"2.0","method":"notifications/message","params":{"data":")" +
         std::string(300'000, 'b') + R"("}})";
@@ -192,7 +199,7 @@ TEST(McpClientWs, AMessageLargerThanTheReadBufferArrivesWhole) {
         ws.write(net::buffer(big));
         test::read_text(ws);
     });
-    EventLoop loop;
+    EventLoop loop(GetParam());
     auto client = connected(loop, server.url());
     std::promise<std::size_t> got;
     auto got_f = got.get_future();
@@ -203,6 +210,53 @@ TEST(McpClientWs, AMessageLargerThanTheReadBufferArrivesWhole) {
     EXPECT_EQ(get_within(got_f), 300'000u);
     EXPECT_EQ(client->stats().bytes_in, big.size());
     client->close();
+}
+
+TEST_P(McpClientWsLoop, ManySmallFramesArriveInOrder) {
+    constexpr int kFrames = 2000;
+    ScriptedServer server([](WsStream& ws) {
+        test::read_text(ws);
+        for (int i = 0; i < kFrames; ++i) {
+            ws.write(net::buffer(R"({"jsonrpc":"2.0","method":"n","params":{"i":)" +
+                                 std::to_string(i) + "}}"));
+        }
+        test::read_text(ws);
+    });
+    EventLoop loop(GetParam());
+    auto client = connected(loop, server.url());
+    std::vector<int> seen;  // on the client's strand (or the loop's one thread) only
+    std::promise<void> all;
+    auto all_f = all.get_future();
+    client->on_other([&seen, &all](const Frame& f) {
+        seen.push_back(f.message["params"]["i"].get<int>());
+        if (seen.size() == kFrames) all.set_value();
+    });
+    client->send_raw("{}");
+    ASSERT_EQ(all_f.wait_for(5s), std::future_status::ready);
+    for (int i = 0; i < kFrames; ++i) ASSERT_EQ(seen[i], i);
+    client->close();
+}
+
+INSTANTIATE_TEST_SUITE_P(LoopThreads, McpClientWsLoop, ::testing::Values(1u, 2u),
+                         [](const ::testing::TestParamInfo<unsigned>& p) {
+                             return p.param == 1 ? std::string("ReadMux")
+                                                 : std::string("AsyncReadOnTheStrand");
+                         });
+
+TEST(McpClientWs, OnALoopOfOneThreadTheClientIsInTheReadMuxUntilItEnds) {
+    ScriptedServer server([](WsStream& ws) { test::read_text(ws); });
+    EventLoop loop;
+    auto& mux = net::use_service<ReadMux>(loop.io());
+    const auto watched = [&] {
+        std::promise<std::size_t> p;
+        auto f = p.get_future();
+        net::post(loop.io(), [&] { p.set_value(mux.watched()); });
+        return get_within(f);
+    };
+    auto client = connected(loop, server.url());
+    EXPECT_EQ(watched(), 1u);
+    EXPECT_EQ(close_client(*client), "");
+    EXPECT_EQ(watched(), 0u);
 }
 
 TEST(McpClientWs, CloseIsAHandshakeTheServerAnswers) {
