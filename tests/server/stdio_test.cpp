@@ -309,7 +309,10 @@ TEST_F(ServerStdio, ClosedStdoutCancelsAndExitsWithoutSigpipe) {
 // --queue-limit bytes wait behind it, the call is cancelled upstream and the process exits 1,
 // instead of queueing without bound.
 TEST_F(ServerStdio, HostThatStopsReadingIsDroppedAtTheQueueLimit) {
-    start({"--ttft", "0", "--tps", "100000", "--tokens", "5000"}, {"--queue-limit", "16384"});
+    // The stream lasts 5 s, far longer than filling the pipe and the queue takes (~600
+    // tokens): it must still be going when the server gives up, or the mock records it as
+    // completed (5,000 tokens at 100,000 tok/s once finished first under ASan).
+    start({"--ttft", "0", "--tps", "20000", "--tokens", "100000"}, {"--queue-limit", "16384"});
     send(generate_request(1, "6", "never-read"));
     EXPECT_EQ(child().wait_exit(10s), 1) << child().stderr_text();
     EXPECT_NE(child().stderr_text().find("client not reading stdout"), std::string::npos)
