@@ -5,8 +5,10 @@
 // Why: after every read, Boost 1.74's reactor starts the next async_read_some with a
 // speculative recv, which finds nothing (the next token is 20 ms away) and costs a whole
 // syscall; the only other way to wait, async_wait, costs an epoll_ctl instead. In the VMs we
-// run on a syscall is about 1.1 µs, and a streaming client paid 0.6 such empty reads per
-// token: ~0.8 µs of its ~9 µs (BENCHMARKS.md, "One epoll set for the clients' reads").
+// run on a syscall is about 1.1 µs, and a streaming client paid 0.2-0.6 such empty reads
+// per token (fewer the busier its loop), each read also going through the reactor's
+// per-operation work and the client's strand. Reading in batches here cut the client's CPU
+// per token from about 9.0 µs to 8.3 (BENCHMARKS.md, "One epoll set for the clients' reads").
 //
 // How: the sockets sit in an epoll set of their own, edge-triggered, added once. The set's
 // descriptor is an ordinary I/O object of the Asio loop (async_wait on it), so this is not a
